@@ -1,0 +1,185 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "vmaggregator",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "aggregator", targets: ["aggregator"]),
+        .executable(name: "ovirt-sim", targets: ["ovirt-sim"]),
+        .library(name: "AggregatorCore", targets: ["AggregatorCore"]),
+        .library(name: "OvirtSimulator", targets: ["OvirtSimulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // System libraries.
+        .systemLibrary(
+            name: "CCurl",
+            path: "Sources/CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CYAML",
+            path: "Sources/CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+
+        // Domain model, backend protocol, registry, fan-out, configuration.
+        .target(
+            name: "AggregatorCore",
+            dependencies: [
+                "CYAML",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // HTTP client for engines, over libcurl.
+        .target(
+            name: "EngineHTTP",
+            dependencies: [
+                "CCurl",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // oVirt / RED Virtualization backend.
+        .target(
+            name: "OvirtBackend",
+            dependencies: [
+                "AggregatorCore",
+                "EngineHTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Backends/Ovirt",
+            swiftSettings: swiftSettings
+        ),
+
+        // Shared contract checks every backend kind runs against its simulator.
+        .target(
+            name: "BackendContract",
+            dependencies: ["AggregatorCore"],
+            swiftSettings: swiftSettings
+        ),
+
+        // oVirt engine simulator (shares no code with the backend it checks).
+        .target(
+            name: "OvirtSimulator",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/Simulators/Ovirt",
+            swiftSettings: swiftSettings
+        ),
+
+        // HTTP API.
+        .target(
+            name: "Server",
+            dependencies: [
+                "AggregatorCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Executables.
+        .executableTarget(
+            name: "aggregator",
+            dependencies: [
+                "AggregatorCore",
+                "EngineHTTP",
+                "OvirtBackend",
+                "OvirtSimulator",
+                "Server",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ovirt-sim",
+            dependencies: [
+                "OvirtSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Tests.
+        .testTarget(
+            name: "AggregatorCoreTests",
+            dependencies: ["AggregatorCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EngineHTTPTests",
+            dependencies: [
+                "EngineHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OvirtBackendTests",
+            dependencies: [
+                "OvirtBackend",
+                "AggregatorCore",
+                "BackendContract",
+                "EngineHTTP",
+                "OvirtSimulator",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Tests/BackendsTests/OvirtTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OvirtSimulatorTests",
+            dependencies: [
+                "OvirtSimulator",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Tests/SimulatorsTests/OvirtTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server",
+                "AggregatorCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
