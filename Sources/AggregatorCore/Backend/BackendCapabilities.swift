@@ -1,0 +1,25 @@
+/// What a backend can do. A set that grows: new capabilities are new static members.
+public struct BackendCapabilities: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    public static let listVMs = BackendCapabilities(rawValue: 1 << 0)
+    public static let listHosts = BackendCapabilities(rawValue: 1 << 1)
+    public static let listClusters = BackendCapabilities(rawValue: 1 << 2)
+    public static let createVLAN = BackendCapabilities(rawValue: 1 << 3)
+    public static let createVM = BackendCapabilities(rawValue: 1 << 4)
+
+    /// Every list capability.
+    public static let inventory: BackendCapabilities = [.listVMs, .listHosts, .listClusters]
+
+    /// Stable names, for the API and logs.
+    public var names: [String] {
+        var result: [String] = []
+        if contains(.listVMs) { result.append("list_vms") }
+        if contains(.listHosts) { result.append("list_hosts") }
+        if contains(.listClusters) { result.append("list_clusters") }
+        if contains(.createVLAN) { result.append("create_vlan") }
+        if contains(.createVM) { result.append("create_vm") }
+        return result
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+
+/// The whole configuration file (`backends.yaml`), validated.
+///
+/// ```yaml
+/// server:
+///   host: 0.0.0.0
+///   port: 6299
+/// defaults:
+///   username: admin@internal
+///   password_env: OVIRT_PASSWORD
+/// backends:
+///   - name: e15-test
+///     type: ovirt
+///     url: https://e15-engine.example/ovirt-engine/api
+///     ca_file: certs/e15-test.pem
+/// ```
+public struct AggregatorConfiguration: Sendable {
+    /// HTTP server settings.
+    public struct ServerSettings: Sendable, Hashable {
+        /// Address to listen on. Defaults to `127.0.0.1`.
+        public var host: String = "127.0.0.1"
+        /// Port to listen on. Defaults to 6299, the port of the tool this replaces.
+        public var port: Int = 6299
+        /// Largest accepted upload in bytes. Defaults to 1 MiB.
+        public var maxUploadBytes: Int = 1 << 20
+        public init() {}
+    }
+
+    /// The file the configuration was read from (for messages), if any.
+    public var file: String?
+    public var server = ServerSettings()
+    /// Directory for persistent state (jobs, trusted CA files). Defaults to `data` beside the file.
+    public var dataDirectory: String
+    /// The engines, in file order.
+    public var backends: [BackendConfiguration]
+
+    public init(file: String? = nil, server: ServerSettings = .init(), dataDirectory: String = "data",
+                backends: [BackendConfiguration]) {
+        self.file = file
+        self.server = server
+        self.dataDirectory = dataDirectory
+        self.backends = backends
+    }
+
+    /// Names of the configured engines, in file order.
+    public var engineNames: [String] { backends.map(\.name) }
+
+    /// Resolves every backend's password from its source.
+    ///
+    /// - Parameter environment: The process environment (injected for tests).
+    /// - Throws: ``ConfigurationErrors`` listing every engine whose secret is missing.
+    public func resolvingSecrets(environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> AggregatorConfiguration
+    {
+        var copy = self
+        var errors: [ConfigurationError] = []
+        for index in copy.backends.indices {
+            let backend = copy.backends[index]
+            let keyPath = "backends[\(index)]"
+            func fail(_ message: String, _ fix: String) {
+                if let location = backend.location {
+                    errors.append(ConfigurationError(location: location, keyPath: keyPath, message: message, fix: fix))
+                } else {
+                    errors.append(ConfigurationError(file: file, keyPath: keyPath, message: message, fix: fix))
+                }
+            }
+            switch backend.passwordSource {
+            case .none:
+                fail("engine '\(backend.name)' has no password source",
+                     "set password_env or password_file for it or under defaults")
+            case .environment(let name):
+                if let value = environment[name], !value.isEmpty {
+                    copy.backends[index].password = Secret(value)
+                } else {
+                    fail("environment variable \(name) for engine '\(backend.name)' is not set",
+                         "export \(name)=... before starting, or use password_file")
+                }
+            case .file(let path):
+                do {
+                    let text = try String(contentsOfFile: path, encoding: .utf8)
+                    let value = text.trimmingCharacters(in: .newlines)
+                    if value.isEmpty {
+                        fail("password file \(path) for engine '\(backend.name)' is empty", "write the password into it")
+                    } else {
+                        copy.backends[index].password = Secret(value)
+                    }
+                } catch {
+                    fail("cannot read password file \(path) for engine '\(backend.name)'",
+                         "check that the file exists and is readable by this user")
+                }
+            }
+        }
+        if !errors.isEmpty { throw ConfigurationErrors(errors) }
+        return copy
+    }
+}

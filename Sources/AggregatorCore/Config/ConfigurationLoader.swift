@@ -1,0 +1,274 @@
+import Foundation
+
+/// Reads and validates the YAML configuration file.
+///
+/// Structural errors (YAML syntax, wrong types, unknown keys) stop at the first one with its
+/// line and column; semantic errors (duplicate names, bad URLs, unknown kinds) are collected
+/// and reported together.
+public struct ConfigurationLoader: Sendable {
+    /// Backend kinds the file may use under `type:`.
+    public var knownKinds: [BackendKind]
+
+    public init(knownKinds: [BackendKind]) {
+        self.knownKinds = knownKinds
+    }
+
+    /// Loads the file at `path`. Relative paths in it are resolved against the file's directory.
+    public func load(path: String) throws -> AggregatorConfiguration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(
+                file: path, message: "cannot read the configuration file",
+                fix: "check the path, or pass another with --config")
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        return try parse(text, file: path, baseDirectory: directory.isEmpty ? "." : directory)
+    }
+
+    /// Parses configuration text. `file` names it in errors; relative paths resolve against `baseDirectory`.
+    public func parse(_ text: String, file: String, baseDirectory: String = ".") throws -> AggregatorConfiguration {
+        guard let root = try YAMLParser.parse(text, file: file) else {
+            throw ConfigurationError(file: file, message: "the file is empty", fix: "declare at least one engine under 'backends:'")
+        }
+        let raw = try YAMLDecoder().decode(RawFile.self, from: root)
+        var errors: [ConfigurationError] = []
+
+        var server = AggregatorConfiguration.ServerSettings()
+        if let rawServer = raw.server {
+            if let host = rawServer.host { server.host = host }
+            if let port = rawServer.port {
+                if (1...65535).contains(port) {
+                    server.port = port
+                } else {
+                    errors.append(error(root, ["server", "port"], "must be between 1 and 65535, found \(port)"))
+                }
+            }
+            if let limit = rawServer.maxUploadBytes {
+                if limit > 0 {
+                    server.maxUploadBytes = limit
+                } else {
+                    errors.append(error(root, ["server", "max_upload_bytes"], "must be a positive number of bytes"))
+                }
+            }
+        }
+
+        let defaults = raw.defaults ?? RawDefaults()
+        if defaults.passwordEnv != nil, defaults.passwordFile != nil {
+            errors.append(error(root, ["defaults"], "sets both password_env and password_file",
+                                fix: "keep one of them"))
+        }
+
+        guard let rawBackends = raw.backends, !rawBackends.isEmpty else {
+            errors.append(ConfigurationError(
+                location: root.location, keyPath: "backends", message: "no engines are declared",
+                fix: "add a 'backends:' list with at least one engine"))
+            throw ConfigurationErrors(errors)
+        }
+
+        var backends: [BackendConfiguration] = []
+        var seen: [String: Int] = [:]
+        for (index, entry) in rawBackends.enumerated() {
+            let path: [String] = ["backends", "\(index)"]
+            let entryNode = node(root, path)
+
+            if let first = seen[entry.name.lowercased()] {
+                errors.append(error(root, path + ["name"], "duplicate engine name '\(entry.name)' (also backends[\(first)])",
+                                    fix: "give every engine a unique name"))
+            } else {
+                seen[entry.name.lowercased()] = index
+            }
+            if !Self.isValidName(entry.name) {
+                errors.append(error(root, path + ["name"],
+                                    "'\(entry.name)' is not a valid engine name",
+                                    fix: "use letters, digits, '-', '_' and '.', starting with a letter or digit"))
+            }
+
+            let kind = BackendKind(rawValue: entry.type)
+            if !knownKinds.contains(kind) {
+                let known = knownKinds.map(\.rawValue).sorted().joined(separator: ", ")
+                errors.append(error(root, path + ["type"], "unknown backend type '\(entry.type)'",
+                                    fix: "use one of: \(known)"))
+            }
+
+            if let problem = Self.urlProblem(entry.url) {
+                errors.append(error(root, path + ["url"], problem,
+                                    fix: "write the engine's API URL, e.g. https://engine.example.com/ovirt-engine/api"))
+            }
+
+            var source: SecretSource?
+            switch (entry.passwordEnv, entry.passwordFile) {
+            case (.some, .some):
+                errors.append(error(root, path, "sets both password_env and password_file", fix: "keep one of them"))
+            case (.some(let name), nil):
+                source = .environment(name)
+            case (nil, .some(let file)):
+                source = .file(resolve(file, against: baseDirectory))
+            case (nil, nil):
+                if let name = defaults.passwordEnv {
+                    source = .environment(name)
+                } else if let file = defaults.passwordFile {
+                    source = .file(resolve(file, against: baseDirectory))
+                }
+            }
+
+            var caFile: String?
+            if let rawCA = entry.caFile ?? nil {
+                let resolved = resolve(rawCA, against: baseDirectory)
+                if FileManager.default.isReadableFile(atPath: resolved) {
+                    caFile = resolved
+                } else {
+                    errors.append(error(root, path + ["ca_file"], "CA file '\(rawCA)' does not exist or is not readable",
+                                        fix: "run 'aggregator trust \(entry.name)' to fetch the engine's CA, or fix the path"))
+                }
+            }
+            let insecure = entry.insecure ?? defaults.insecure ?? false
+
+            let connectTimeout = entry.connectTimeout?.duration ?? defaults.connectTimeout?.duration ?? .seconds(10)
+            let requestTimeout = entry.requestTimeout?.duration ?? defaults.requestTimeout?.duration ?? .seconds(60)
+
+            backends.append(BackendConfiguration(
+                name: entry.name, kind: kind, url: entry.url,
+                username: entry.username ?? defaults.username ?? "admin@internal",
+                passwordSource: source, caFile: caFile, insecure: insecure,
+                connectTimeout: connectTimeout, requestTimeout: requestTimeout,
+                tags: entry.tags ?? [], options: entryNode["options"], location: entryNode.location))
+        }
+
+        if !errors.isEmpty { throw ConfigurationErrors(errors) }
+
+        let dataDirectory = resolve(raw.dataDir ?? "data", against: baseDirectory)
+        return AggregatorConfiguration(file: file, server: server, dataDirectory: dataDirectory, backends: backends)
+    }
+
+    /// Engine names go into URLs and file names: keep them simple.
+    static func isValidName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, !name.isEmpty, name.count <= 64 else { return false }
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_."))
+        return CharacterSet.alphanumerics.contains(first)
+            && name.unicodeScalars.allSatisfy { $0.isASCII && allowed.contains($0) }
+    }
+
+    /// Why `text` is not a usable engine URL, or nil when it is.
+    static func urlProblem(_ text: String) -> String? {
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased() else {
+            return "'\(text)' is not a URL"
+        }
+        guard scheme == "https" || scheme == "http" else {
+            return "URL scheme must be https or http, found '\(scheme)'"
+        }
+        guard let host = components.host, !host.isEmpty else {
+            return "URL '\(text)' has no host"
+        }
+        if components.user != nil || components.password != nil {
+            return "URL must not carry credentials"
+        }
+        return nil
+    }
+
+    private func resolve(_ path: String, against base: String) -> String {
+        if path.hasPrefix("/") { return path }
+        if path.hasPrefix("~/") { return NSString(string: path).expandingTildeInPath }
+        return base == "." ? path : "\(base)/\(path)"
+    }
+
+    private func node(_ root: YAMLNode, _ path: [String]) -> YAMLNode {
+        YAMLDecoder.node(at: path.map { Int($0).map { AnyKey(intValue: $0) } ?? AnyKey($0) }, in: root)
+    }
+
+    private func error(_ root: YAMLNode, _ path: [String], _ message: String, fix: String? = nil) -> ConfigurationError {
+        let keys: [any CodingKey] = path.map { Int($0).map { AnyKey(intValue: $0) } ?? AnyKey($0) }
+        return ConfigurationError(location: node(root, path).location, keyPath: YAMLDecoder.keyPath(keys),
+                                  message: message, fix: fix)
+    }
+}
+
+// MARK: - The file's raw shape
+
+private struct RawFile: Decodable {
+    var server: RawServer?
+    var defaults: RawDefaults?
+    var dataDir: String?
+    var backends: [RawBackend]?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case server, defaults, backends
+        case dataDir = "data_dir"
+    }
+}
+
+private struct RawServer: Decodable {
+    var host: String?
+    var port: Int?
+    var maxUploadBytes: Int?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case host, port
+        case maxUploadBytes = "max_upload_bytes"
+    }
+}
+
+private struct RawDefaults: Decodable {
+    var username: String?
+    var passwordEnv: String?
+    var passwordFile: String?
+    var insecure: Bool?
+    var connectTimeout: ConfigDuration?
+    var requestTimeout: ConfigDuration?
+
+    init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case username, insecure
+        case passwordEnv = "password_env"
+        case passwordFile = "password_file"
+        case connectTimeout = "connect_timeout"
+        case requestTimeout = "request_timeout"
+    }
+}
+
+private struct RawBackend: Decodable {
+    var name: String
+    var type: String
+    var url: String
+    var username: String?
+    var passwordEnv: String?
+    var passwordFile: String?
+    var caFile: String??
+    var insecure: Bool?
+    var connectTimeout: ConfigDuration?
+    var requestTimeout: ConfigDuration?
+    var tags: [String]?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, type, url, username, insecure, tags, options, password
+        case passwordEnv = "password_env"
+        case passwordFile = "password_file"
+        case caFile = "ca_file"
+        case connectTimeout = "connect_timeout"
+        case requestTimeout = "request_timeout"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if container.contains(.password) {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: decoder.codingPath + [CodingKeys.password],
+                debugDescription: "passwords are never written in the configuration file; "
+                    + "use password_env (an environment variable) or password_file"))
+        }
+        name = try container.decode(String.self, forKey: .name)
+        type = try container.decode(String.self, forKey: .type)
+        url = try container.decode(String.self, forKey: .url)
+        username = try container.decodeIfPresent(String.self, forKey: .username)
+        passwordEnv = try container.decodeIfPresent(String.self, forKey: .passwordEnv)
+        passwordFile = try container.decodeIfPresent(String.self, forKey: .passwordFile)
+        caFile = try container.decodeIfPresent(String.self, forKey: .caFile)
+        insecure = try container.decodeIfPresent(Bool.self, forKey: .insecure)
+        connectTimeout = try container.decodeIfPresent(ConfigDuration.self, forKey: .connectTimeout)
+        requestTimeout = try container.decodeIfPresent(ConfigDuration.self, forKey: .requestTimeout)
+        tags = try container.decodeIfPresent([String].self, forKey: .tags)
+        // `options` is kept as a raw node and decoded by the backend kind.
+    }
+}

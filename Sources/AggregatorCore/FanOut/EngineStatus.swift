@@ -1,0 +1,37 @@
+/// How one engine answered one fan-out request.
+public struct EngineStatus: Sendable, Codable, Hashable {
+    /// Engine name.
+    public var engine: String
+    /// Backend kind (`ovirt`).
+    public var kind: String
+    /// True when the engine answered and its items are included.
+    public var ok: Bool
+    /// Number of items the engine returned.
+    public var count: Int
+    /// Time the engine took, in milliseconds.
+    public var durationMs: Int64
+    /// Machine-readable failure code (`connection_refused`, `timeout`, `unauthorized`, ...).
+    public var error: String?
+    /// Human-readable failure reason, with the engine's own fault text where there is one.
+    public var message: String?
+    /// HTTP status the engine answered with, when the failure was an HTTP answer.
+    public var httpStatus: Int?
+
+    public init(engine: String, kind: String, ok: Bool, count: Int, durationMs: Int64,
+                error: String? = nil, message: String? = nil, httpStatus: Int? = nil) {
+        self.engine = engine
+        self.kind = kind
+        self.ok = ok
+        self.count = count
+        self.durationMs = durationMs
+        self.error = error
+        self.message = message
+        self.httpStatus = httpStatus
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case engine, kind, ok, count, error, message
+        case durationMs = "duration_ms"
+        case httpStatus = "http_status"
+    }
+}

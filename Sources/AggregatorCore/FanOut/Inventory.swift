@@ -1,0 +1,147 @@
+import Logging
+
+/// A backend together with the settings the fan-out needs for it.
+public struct RegisteredBackend: Sendable {
+    public var backend: any VirtualizationBackend
+    /// Upper bound for one whole list call on this engine (login and paging included).
+    public var timeout: Duration
+
+    public init(backend: any VirtualizationBackend, timeout: Duration) {
+        self.backend = backend
+        self.timeout = timeout
+    }
+}
+
+/// Every configured engine behind one API: lists fan out to all of them concurrently.
+///
+/// Each engine runs in its own child task with its own timeout, and its failure becomes a
+/// status line rather than an error, so one engine that is down, slow or answers garbage
+/// never costs the answers of the others.
+public struct Inventory: Sendable {
+    /// The engines, in configuration order.
+    public let backends: [RegisteredBackend]
+    private let logger: Logger
+
+    public init(backends: [RegisteredBackend], logger: Logger) {
+        self.backends = backends
+        self.logger = logger
+    }
+
+    /// Engine names in configuration order.
+    public var engineNames: [String] { backends.map(\.backend.name) }
+
+    /// The backend named `name`, if configured (case-sensitive).
+    public func backend(named name: String) -> (any VirtualizationBackend)? {
+        backends.first { $0.backend.name == name }?.backend
+    }
+
+    /// Lists VMs on every engine (or only those in `engines`, when given).
+    public func listVMs(engines: Set<String>? = nil) async -> FanOutResult<VM> {
+        await collect(engines: engines, capability: .listVMs) { try await $0.listVMs() }
+    }
+
+    /// Lists hosts on every engine (or only those in `engines`, when given).
+    public func listHosts(engines: Set<String>? = nil) async -> FanOutResult<Host> {
+        await collect(engines: engines, capability: .listHosts) { try await $0.listHosts() }
+    }
+
+    /// Lists clusters on every engine (or only those in `engines`, when given).
+    public func listClusters(engines: Set<String>? = nil) async -> FanOutResult<Cluster> {
+        await collect(engines: engines, capability: .listClusters) { try await $0.listClusters() }
+    }
+
+    /// Probes (logs in to) every engine.
+    public func probe() async -> FanOutResult<EngineProbe> {
+        await collect(engines: nil, capability: []) { [try await $0.probe()] }
+    }
+
+    /// Runs `operation` on the selected engines concurrently, each bounded by its own timeout.
+    public func collect<Item: Sendable>(
+        engines: Set<String>?,
+        capability: BackendCapabilities,
+        _ operation: @escaping @Sendable (any VirtualizationBackend) async throws -> [Item]
+    ) async -> FanOutResult<Item> {
+        let selected = backends.filter { engines?.contains($0.backend.name) ?? true }
+        let logger = self.logger
+        let results = await withTaskGroup(of: (Int, FanOutResult<Item>.EngineResult).self) { group in
+            for (index, entry) in selected.enumerated() {
+                group.addTask {
+                    let result = await Self.run(entry, capability: capability, logger: logger, operation)
+                    return (index, result)
+                }
+            }
+            var collected = [FanOutResult<Item>.EngineResult?](repeating: nil, count: selected.count)
+            for await (index, result) in group { collected[index] = result }
+            return collected.compactMap { $0 }
+        }
+        return FanOutResult(engines: results)
+    }
+
+    private static func run<Item: Sendable>(
+        _ entry: RegisteredBackend,
+        capability: BackendCapabilities,
+        logger: Logger,
+        _ operation: @escaping @Sendable (any VirtualizationBackend) async throws -> [Item]
+    ) async -> FanOutResult<Item>.EngineResult {
+        let backend = entry.backend
+        let clock = ContinuousClock()
+        let start = clock.now
+        let outcome: Result<[Item], BackendError>
+        if !backend.capabilities.isSuperset(of: capability) {
+            outcome = .failure(BackendError(.unsupported, engine: backend.name,
+                                            message: "\(backend.kind) engines do not support this listing"))
+        } else {
+            outcome = await withTimeout(entry.timeout, engine: backend.name) { try await operation(backend) }
+        }
+        let duration = clock.now - start
+        switch outcome {
+        case .success(let items):
+            logger.debug("Engine answered", metadata: [
+                "backend.name": "\(backend.name)", "item.count": "\(items.count)",
+                "duration.ms": "\(duration.milliseconds)",
+            ])
+        case .failure(let error):
+            logger.warning("Engine failed", metadata: [
+                "backend.name": "\(backend.name)", "error.code": "\(error.code)",
+                "error.message": "\(error.message)", "duration.ms": "\(duration.milliseconds)",
+            ])
+        }
+        return .init(engine: backend.name, kind: backend.kind, outcome: outcome, duration: duration)
+    }
+
+    /// Runs `body`, giving up after `timeout`: the body is cancelled and a `.timeout` error returned.
+    static func withTimeout<T: Sendable>(
+        _ timeout: Duration, engine: String, _ body: @escaping @Sendable () async throws -> T
+    ) async -> Result<T, BackendError> {
+        await withTaskGroup(of: Result<T, BackendError>?.self) { group in
+            group.addTask {
+                do {
+                    return .success(try await body())
+                } catch let error as BackendError {
+                    return .failure(error)
+                } catch is CancellationError {
+                    return nil
+                } catch {
+                    return .failure(BackendError(.invalidResponse, engine: engine, message: "\(error)"))
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                if Task.isCancelled { return nil }
+                return .failure(BackendError(
+                    .timeout, engine: engine,
+                    message: "no complete answer within \(timeout.milliseconds) ms (request_timeout)"))
+            }
+            var result: Result<T, BackendError>?
+            for await candidate in group {
+                if let candidate {
+                    result = candidate
+                    group.cancelAll()
+                    break
+                }
+            }
+            group.cancelAll()
+            return result ?? .failure(BackendError(.timeout, engine: engine, message: "cancelled"))
+        }
+    }
+}
