@@ -1,0 +1,38 @@
+import AggregatorCore
+import Hummingbird
+
+/// `GET /`: what this server is, its engines and its endpoints.
+struct IndexController: Sendable {
+    let inventory: Inventory
+
+    func addRoutes(to router: some RouterMethods<some RequestContext>) {
+        router.get("/") { request, _ in
+            let kinds = Array(Set(inventory.backends.map(\.backend.kind.rawValue))).sorted()
+            var endpoints: [String] = []
+            for kind in kinds {
+                endpoints += ["/\(kind)/vm_list", "/\(kind)/host_list", "/\(kind)/cluster_list"]
+            }
+            endpoints += ["/api/v1/vms", "/api/v1/hosts", "/api/v1/clusters", "/api/v1/backends", "/health"]
+            let body = IndexBody(
+                name: "vmaggregator",
+                description: "One API over every configured virtualization engine.",
+                engines: inventory.backends.map { .init(name: $0.backend.name, kind: $0.backend.kind.rawValue) },
+                endpoints: endpoints)
+            return try JSONBody.response(encoding: body)
+        }
+        router.get("health") { _, _ in
+            try JSONBody.response(encoding: ["status": "ok"])
+        }
+    }
+
+    struct IndexBody: Encodable {
+        struct EngineRef: Encodable {
+            var name: String
+            var kind: String
+        }
+        var name: String
+        var description: String
+        var engines: [EngineRef]
+        var endpoints: [String]
+    }
+}

@@ -1,0 +1,46 @@
+import AggregatorCore
+import ArgumentParser
+import Foundation
+
+/// `aggregator check-config`: validate the configuration, optionally logging in to every engine.
+struct CheckConfigCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config",
+        abstract: "Validate the configuration file; with --probe, log in to every engine and report its version.")
+
+    @OptionGroup var options: GlobalOptions
+
+    @Flag(help: "Log in to every engine and report its status and API version.")
+    var probe = false
+
+    func run() async throws {
+        try await reportingConfigurationErrors {
+            let logger = options.makeLogger()
+            let configuration = try options.loadConfiguration(resolveSecrets: true)
+            print("\(options.config): OK, \(configuration.backends.count) engine(s)")
+            for backend in configuration.backends {
+                var notes: [String] = []
+                if backend.insecure { notes.append("insecure: TLS not verified") }
+                if let caFile = backend.caFile { notes.append("ca_file \(caFile)") }
+                let suffix = notes.isEmpty ? "" : "  (\(notes.joined(separator: "; ")))"
+                print("  \(backend.name)  \(backend.kind)  \(backend.url)\(suffix)")
+            }
+            guard probe else { return }
+            let inventory = try InventoryFactory.make(configuration, logger: logger)
+            let result = await inventory.probe()
+            await InventoryFactory.shutdown(inventory)
+            print("probe:")
+            for engine in result.engines {
+                switch engine.outcome {
+                case .success(let probes):
+                    let info = probes.first
+                    print("  \(engine.engine)  ok  \(info?.product ?? "?") \(info?.version ?? "?")  "
+                          + "(\(engine.duration.milliseconds) ms)")
+                case .failure(let error):
+                    print("  \(engine.engine)  FAILED  \(error.code): \(error.message)")
+                }
+            }
+            if !result.isComplete { throw ExitCode(1) }
+        }
+    }
+}

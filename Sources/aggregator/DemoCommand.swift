@@ -1,0 +1,108 @@
+import AggregatorCore
+import ArgumentParser
+import Foundation
+import Logging
+import OvirtBackend
+import OvirtSimulator
+import Server
+
+/// `aggregator demo`: simulated engines with the configuration's names, and the API over them.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Start simulated oVirt engines named after the configured ones and serve the API over them.",
+        discussion: """
+            No real engine is contacted and no password is needed: every engine in the configuration \
+            file is replaced by an in-process simulator on a free loopback port. Without a configuration \
+            file, the six engines of the default estate are simulated.
+            """)
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(help: "Address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "Port to listen on.")
+    var port: Int = 6299
+
+    @Option(help: "VMs per simulated engine.")
+    var vms: Int = 40
+
+    @Option(help: "Hosts per simulated engine.")
+    var hosts: Int = 3
+
+    @Option(help: "Latency added to every simulated engine request, in milliseconds.")
+    var latencyMs: Int = 0
+
+    /// The estate of the tool this replaces, used when there is no configuration file.
+    static let defaultEngines = ["e15-test", "e15", "e15-2", "n32", "n32-2", "k45"]
+
+    func run() async throws {
+        try await reportingConfigurationErrors {
+            let logger = options.makeLogger()
+            let names: [String]
+            if FileManager.default.fileExists(atPath: options.config) {
+                names = try options.loadConfiguration(resolveSecrets: false).backends
+                    .filter { $0.kind == OvirtBackend.kind }.map(\.name)
+            } else {
+                logger.notice("No configuration file; simulating the default engines",
+                              metadata: ["config.file": "\(options.config)"])
+                names = Self.defaultEngines
+            }
+            guard !names.isEmpty else {
+                throw ConfigurationFailure(lines: ["\(options.config): no engines of type ovirt to simulate"])
+            }
+
+            var engines: [SimulatedEngine] = []
+            do {
+                for name in names {
+                    var simulated = SimulatedEngineOptions(name: name)
+                    simulated.vmCount = vms
+                    simulated.hostCount = hosts
+                    simulated.latency = .milliseconds(latencyMs)
+                    engines.append(try await SimulatedEngine.start(simulated, logger: logger))
+                }
+            } catch {
+                for engine in engines { await engine.stop() }
+                throw error
+            }
+
+            let backends = engines.map { engine in
+                BackendConfiguration(
+                    name: engine.name, kind: OvirtBackend.kind, url: engine.apiURL, username: "admin@internal",
+                    password: Secret("admin"), connectTimeout: .seconds(2), requestTimeout: .seconds(20))
+            }
+            let configuration = AggregatorConfiguration(backends: backends)
+            let inventory = try InventoryFactory.make(configuration, logger: logger)
+
+            print(Self.banner(engines: engines, host: host, port: port))
+            fflush(stdout)
+            do {
+                try await ServeCommand.serve(
+                    inventory: inventory, settings: .init(host: host, port: port), logger: logger)
+            } catch {
+                for engine in engines { await engine.stop() }
+                throw error
+            }
+            for engine in engines { await engine.stop() }
+        }
+    }
+
+    static func banner(engines: [SimulatedEngine], host: String, port: Int) -> String {
+        var lines = ["vmaggregator demo: \(engines.count) simulated engines"]
+        for engine in engines {
+            lines.append("  \(engine.name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(engine.apiURL)")
+        }
+        let base = "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
+        lines += [
+            "Try:",
+            "  curl \(base)/ovirt/vm_list",
+            "  curl \(base)/ovirt/host_list",
+            "  curl \(base)/ovirt/cluster_list",
+            "  curl '\(base)/api/v1/vms?engine=\(engines.first?.name ?? "e15")&status=up'",
+            "  curl \(base)/api/v1/backends",
+            "Stop with Ctrl-C.",
+        ]
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,84 @@
+import AggregatorCore
+import ArgumentParser
+import Foundation
+import NIOPosix
+import Server
+
+/// `aggregator export`: the cron "standalone getters" of the tool this replaces.
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the VM, host or cluster list of every engine as JSON (the shape of /ovirt/*_list).",
+        discussion: """
+            The file is written atomically (a temporary file renamed over the target), so a reader never \
+            sees half a file. Exits with status 1 when any engine failed, unless --allow-partial is given; \
+            the failed engines are listed under "_errors" either way.
+            """)
+
+    enum What: String, ExpressibleByArgument, CaseIterable {
+        case vms, hosts, clusters
+    }
+
+    @OptionGroup var options: GlobalOptions
+
+    @Argument(help: "What to export: vms, hosts or clusters.")
+    var what: What
+
+    @Option(name: .shortAndLong, help: "Output file; standard output when omitted.")
+    var output: String?
+
+    @Flag(help: "Exit with status 0 even when some engines failed.")
+    var allowPartial = false
+
+    func run() async throws {
+        try await reportingConfigurationErrors {
+            let logger = options.makeLogger()
+            let configuration = try options.loadConfiguration(resolveSecrets: true)
+            let inventory = try InventoryFactory.make(configuration, logger: logger)
+            let data: Data
+            let failures: [EngineStatus]
+            switch what {
+            case .vms:
+                let result = await inventory.listVMs()
+                (data, failures) = (try InventoryDocument.seedShape(result), result.failures)
+            case .hosts:
+                let result = await inventory.listHosts()
+                (data, failures) = (try InventoryDocument.seedShape(result), result.failures)
+            case .clusters:
+                let result = await inventory.listClusters()
+                (data, failures) = (try InventoryDocument.seedShape(result), result.failures)
+            }
+            await InventoryFactory.shutdown(inventory)
+
+            if let output {
+                try await NIOThreadPool.singleton.runIfActive { try AtomicFile.write(data, to: output) }
+            } else {
+                FileHandle.standardOutput.write(data)
+                FileHandle.standardOutput.write(Data("\n".utf8))
+            }
+            for failure in failures {
+                FileHandle.standardError.write(Data(
+                    "engine \(failure.engine) failed: \(failure.error ?? "error"): \(failure.message ?? "")\n".utf8))
+            }
+            if !failures.isEmpty && !allowPartial { throw ExitCode(1) }
+        }
+    }
+}
+
+/// Writes files so that readers see either the old or the new content, never a part.
+enum AtomicFile {
+    static func write(_ data: Data, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent()
+        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        do {
+            try data.write(to: temporary)
+            guard rename(temporary.path, url.path) == 0 else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import AggregatorCore
+import ArgumentParser
+import Foundation
+import Logging
+
+/// Options every subcommand shares.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .shortAndLong, help: "The configuration file.")
+    var config: String = "backends.yaml"
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    /// Sets up logging to standard error and returns the root logger.
+    func makeLogger(label: String = "aggregator") -> Logger {
+        let level = Logger.Level(rawValue: logLevel.lowercased()) ?? .info
+        LoggingBootstrap.once(level: level)
+        var logger = Logger(label: label)
+        logger.logLevel = level
+        return logger
+    }
+
+    /// Loads and validates the configuration, printing every problem on failure.
+    func loadConfiguration(resolveSecrets: Bool) throws -> AggregatorConfiguration {
+        let loader = ConfigurationLoader(knownKinds: BackendKinds.registry().kinds)
+        do {
+            let configuration = try loader.load(path: config)
+            return resolveSecrets ? try configuration.resolvingSecrets() : configuration
+        } catch let error as ConfigurationErrors {
+            throw ConfigurationFailure(lines: error.errors.map(\.description))
+        } catch let error as ConfigurationError {
+            throw ConfigurationFailure(lines: [error.description])
+        }
+    }
+}
+
+/// Configuration problems, printed one per line; exits with status 78 (EX_CONFIG).
+struct ConfigurationFailure: Error, CustomStringConvertible {
+    var lines: [String]
+    var description: String { lines.joined(separator: "\n") }
+}
+
+/// Bootstraps swift-log exactly once per process.
+enum LoggingBootstrap {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var done = false
+
+    static func once(level: Logger.Level) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !done else { return }
+        done = true
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}
+
+extension AsyncParsableCommand {
+    /// Runs `body`, turning configuration problems into a readable message and exit status 78.
+    func reportingConfigurationErrors(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let failure as ConfigurationFailure {
+            FileHandle.standardError.write(Data("configuration error:\n".utf8))
+            for line in failure.lines {
+                FileHandle.standardError.write(Data("  \(line)\n".utf8))
+            }
+            throw ExitCode(78)
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import AggregatorCore
+import Logging
+
+/// Builds the backends and the inventory from a configuration with resolved secrets.
+enum InventoryFactory {
+    static func make(_ configuration: AggregatorConfiguration, logger: Logger) throws -> Inventory {
+        for backend in configuration.backends where backend.insecure {
+            logger.warning("TLS verification is off for this engine (insecure: true)", metadata: [
+                "backend.name": "\(backend.name)",
+                "fix": "run 'aggregator trust \(backend.name)' and drop 'insecure'",
+            ])
+        }
+        let backends: [any VirtualizationBackend]
+        do {
+            backends = try BackendKinds.registry().makeBackends(for: configuration, logger: logger)
+        } catch let error as ConfigurationErrors {
+            throw ConfigurationFailure(lines: error.errors.map(\.description))
+        }
+        let registered = zip(backends, configuration.backends).map { backend, entry in
+            RegisteredBackend(backend: backend, timeout: entry.requestTimeout)
+        }
+        return Inventory(backends: registered, logger: logger)
+    }
+
+    static func shutdown(_ inventory: Inventory) async {
+        await withTaskGroup(of: Void.self) { group in
+            for entry in inventory.backends {
+                group.addTask { await entry.backend.shutdown() }
+            }
+        }
+    }
+}
