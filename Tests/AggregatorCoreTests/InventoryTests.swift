@@ -1,0 +1,116 @@
+import Logging
+import Testing
+
+@testable import AggregatorCore
+
+/// A backend whose behaviour each test scripts: answer, fail, hang or be slow.
+struct ScriptedBackend: VirtualizationBackend {
+    enum Behaviour: Sendable {
+        case answer(vms: Int)
+        case fail(BackendError.Code, String)
+        case delay(Duration, vms: Int)
+        case garbage
+    }
+
+    var name: String
+    var kind: BackendKind = "test"
+    var capabilities: BackendCapabilities = .inventory
+    var behaviour: Behaviour
+
+    func listVMs() async throws -> [VM] {
+        switch behaviour {
+        case .answer(let count):
+            return (0..<count).map { VM(engine: name, id: "\(name)-\($0)", name: "vm\($0)", status: "up") }
+        case .fail(let code, let message):
+            throw BackendError(code, engine: name, message: message)
+        case .delay(let duration, let count):
+            try await Task.sleep(for: duration)
+            return (0..<count).map { VM(engine: name, id: "\(name)-\($0)", name: "vm\($0)", status: "up") }
+        case .garbage:
+            struct NotABackendError: Error {}
+            throw NotABackendError()
+        }
+    }
+
+    func listHosts() async throws -> [Host] { [] }
+    func listClusters() async throws -> [Cluster] { [] }
+    func probe() async throws -> EngineProbe { EngineProbe(product: "test", version: "1") }
+    func shutdown() async {}
+}
+
+@Suite struct InventoryTests {
+    func inventory(_ backends: [(ScriptedBackend, Duration)]) -> Inventory {
+        Inventory(backends: backends.map { RegisteredBackend(backend: $0.0, timeout: $0.1) },
+                  logger: Logger(label: "test"))
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func oneFailingEngineDoesNotCostTheOthers() async {
+        let inventory = inventory([
+            (ScriptedBackend(name: "a", behaviour: .answer(vms: 3)), .seconds(5)),
+            (ScriptedBackend(name: "b", behaviour: .fail(.connectionRefused, "connection refused")), .seconds(5)),
+            (ScriptedBackend(name: "c", behaviour: .answer(vms: 2)), .seconds(5)),
+        ])
+        let result = await inventory.listVMs()
+        #expect(result.items.count == 5)
+        #expect(result.statuses.map(\.engine) == ["a", "b", "c"])
+        #expect(result.failures.map(\.engine) == ["b"])
+        #expect(result.failures.first?.error == "connection_refused")
+        #expect(result.items.allSatisfy { $0.engine != "b" })
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func slowEngineTimesOutAloneAndIsNamed() async {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let inventory = inventory([
+            (ScriptedBackend(name: "fast", behaviour: .answer(vms: 4)), .seconds(5)),
+            (ScriptedBackend(name: "slow", behaviour: .delay(.seconds(30), vms: 1)), .milliseconds(300)),
+        ])
+        let result = await inventory.listVMs()
+        let elapsed = clock.now - start
+        #expect(result.items.count == 4)
+        let slow = result.statuses.first { $0.engine == "slow" }
+        #expect(slow?.ok == false)
+        #expect(slow?.error == "timeout")
+        #expect(elapsed < .seconds(5), "the timeout must cancel the slow engine, took \(elapsed)")
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func enginesAreAskedConcurrently() async {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let inventory = inventory((0..<6).map {
+            (ScriptedBackend(name: "e\($0)", behaviour: .delay(.milliseconds(500), vms: 1)), .seconds(10))
+        })
+        let result = await inventory.listVMs()
+        #expect(result.items.count == 6)
+        #expect(clock.now - start < .milliseconds(2500), "six 500 ms engines should take about 500 ms")
+    }
+
+    @Test func unexpectedErrorsBecomeInvalidResponse() async {
+        let inventory = inventory([(ScriptedBackend(name: "g", behaviour: .garbage), .seconds(5))])
+        let result = await inventory.listVMs()
+        #expect(result.failures.first?.error == "invalid_response")
+    }
+
+    @Test func selectedEnginesOnly() async {
+        let inventory = inventory([
+            (ScriptedBackend(name: "a", behaviour: .answer(vms: 1)), .seconds(5)),
+            (ScriptedBackend(name: "b", behaviour: .answer(vms: 2)), .seconds(5)),
+        ])
+        let result = await inventory.listVMs(engines: ["b"])
+        #expect(result.statuses.map(\.engine) == ["b"])
+        #expect(result.items.count == 2)
+    }
+
+    @Test func registryBuildsKnownKindsAndRejectsUnknownOnes() throws {
+        var registry = BackendRegistry()
+        registry.register("test") { config, _ in ScriptedBackend(name: config.name, behaviour: .answer(vms: 1)) }
+        #expect(registry.kinds == ["test"])
+        let ok = AggregatorConfiguration(backends: [BackendConfiguration(name: "a", kind: "test", url: "http://a/")])
+        #expect(try registry.makeBackends(for: ok, logger: Logger(label: "t")).map(\.name) == ["a"])
+        let bad = AggregatorConfiguration(backends: [BackendConfiguration(name: "b", kind: "nope", url: "http://b/")])
+        #expect(throws: ConfigurationErrors.self) { try registry.makeBackends(for: bad, logger: Logger(label: "t")) }
+    }
+}
