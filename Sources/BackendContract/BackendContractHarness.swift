@@ -1,0 +1,58 @@
+import AggregatorCore
+
+/// What a simulated engine for the contract checks should look like.
+public struct ContractEngineSpec: Sendable, Hashable {
+    /// The engine's name (and so the backend's name).
+    public var name: String
+    public var vmCount: Int
+    public var hostCount: Int
+    /// Extra delay the engine adds to every answer; a slow engine for timeout checks.
+    public var latency: Duration
+
+    public init(name: String, vmCount: Int = 20, hostCount: Int = 3, latency: Duration = .zero) {
+        self.name = name
+        self.vmCount = vmCount
+        self.hostCount = hostCount
+        self.latency = latency
+    }
+}
+
+/// A running simulated engine, as the contract checks see it.
+public protocol ContractEngine: Sendable {
+    /// What listing this engine must give.
+    var expectations: BackendContractExpectations { get }
+    /// A configuration entry for this engine; with `password` nil, the correct credentials.
+    func configuration(password: String?) -> BackendConfiguration
+    /// Stops the engine; it refuses connections afterwards.
+    func stop() async
+}
+
+/// What a backend kind supplies to run the shared contract checks: a way to start its
+/// simulator and a way to build its backend. Everything else is shared.
+///
+/// ```swift
+/// struct ProxmoxHarness: BackendContractHarness {
+///     let kind: BackendKind = "proxmox"
+///     func startEngine(_ spec: ContractEngineSpec) async throws -> any ContractEngine { ... }
+///     func makeBackend(_ configuration: BackendConfiguration) throws -> any VirtualizationBackend { ... }
+///     func makeInventory(_ backends: [RegisteredBackend]) -> Inventory { Inventory(backends: backends, logger: logger) }
+/// }
+/// let violations = await BackendContract.run(BackendContract.checks, harness: ProxmoxHarness())
+/// ```
+public protocol BackendContractHarness: Sendable {
+    /// The kind under test.
+    var kind: BackendKind { get }
+    /// Starts a simulated engine on a free port.
+    func startEngine(_ spec: ContractEngineSpec) async throws -> any ContractEngine
+    /// Builds the kind's backend for `configuration` (through its registry factory, ideally).
+    func makeBackend(_ configuration: BackendConfiguration) throws -> any VirtualizationBackend
+    /// An ``Inventory`` over `backends` with the harness's logger, for the fan-out checks.
+    func makeInventory(_ backends: [RegisteredBackend]) -> Inventory
+    /// Everything the backends built by this harness have logged so far, one entry per line,
+    /// message and metadata included; used to check that secrets never reach a log.
+    func recordedLog() -> [String]
+}
+
+extension BackendContractHarness {
+    public func recordedLog() -> [String] { [] }
+}

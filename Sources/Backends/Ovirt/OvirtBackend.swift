@@ -1,0 +1,141 @@
+import AggregatorCore
+import EngineHTTP
+import Logging
+
+/// The oVirt / RED Virtualization backend: one engine's REST API (v4, JSON) seen through the
+/// common model.
+///
+/// It logs in through the engine's SSO service, keeps one token and one HTTP client (so
+/// connections to the engine are reused), and lists VMs, hosts and clusters with a bounded
+/// number of round trips whatever the size of the engine (see `docs/ovirt-backend.md`).
+///
+/// ```swift
+/// var registry = BackendRegistry()
+/// OvirtBackend.register(in: &registry)
+/// ```
+public final class OvirtBackend: VirtualizationBackend {
+    /// The kind this backend registers under: `ovirt`.
+    public static let kind: BackendKind = "ovirt"
+
+    /// Settings of the list requests; the defaults suit engines of any size.
+    struct Tuning: Sendable {
+        /// VMs per page (`max=`).
+        var pageSize = 500
+        /// VM pages requested at the same time once the total is known.
+        var pagesInFlight = 4
+        /// List VMs with `follow=reported_devices` to get guest IP addresses in the same request.
+        var followReportedDevices = true
+    }
+
+    public let name: String
+    public var kind: BackendKind { Self.kind }
+    public let capabilities: BackendCapabilities = .inventory
+
+    let session: OvirtSession
+    let tuning: Tuning
+    private let logger: Logger
+
+    /// Creates the backend for one configured engine. Nothing is sent until the first call.
+    ///
+    /// - Parameters:
+    ///   - configuration: The engine's entry; uses `url`, `username`, `password`, `ca_file`,
+    ///     `insecure`, `connect_timeout` and `request_timeout`.
+    ///   - logger: The backend's logger (carrying `backend.name`).
+    /// - Throws: ``ConfigurationError`` naming the engine when the password is missing or the
+    ///   URL is not an http(s) URL.
+    public convenience init(configuration: BackendConfiguration, logger: Logger) throws {
+        try self.init(configuration: configuration, logger: logger, tuning: Tuning())
+    }
+
+    init(configuration: BackendConfiguration, logger: Logger, tuning: Tuning) throws {
+        guard let password = configuration.password else {
+            throw Self.configurationError(configuration, "engine '\(configuration.name)' has no password",
+                                          fix: "set password_env or password_file")
+        }
+        guard let endpoints = OvirtEndpoints(apiURL: configuration.url) else {
+            throw Self.configurationError(configuration, "engine '\(configuration.name)': url must be an http(s) URL",
+                                          fix: "use https://ENGINE/ovirt-engine/api")
+        }
+        var http = HTTPClientConfiguration()
+        http.connectTimeout = configuration.connectTimeout
+        http.requestTimeout = configuration.requestTimeout
+        http.caFile = configuration.caFile
+        http.insecure = configuration.insecure
+        http.maxConcurrentRequests = 8
+        if configuration.insecure {
+            logger.warning("TLS verification is disabled for this engine", metadata: [
+                "backend.name": "\(configuration.name)", "backend.url": "\(endpoints.apiURL)",
+            ])
+        }
+        let errors = OvirtErrorMapping(engine: configuration.name, endpoints: endpoints,
+                                       connectTimeout: configuration.connectTimeout,
+                                       requestTimeout: configuration.requestTimeout)
+        self.name = configuration.name
+        self.tuning = tuning
+        self.logger = logger
+        self.session = OvirtSession(
+            engine: configuration.name, endpoints: endpoints, username: configuration.username,
+            password: password, client: HTTPClient(configuration: http, logger: logger),
+            errors: errors, logger: logger)
+    }
+
+    /// Registers the `ovirt` kind in `registry`.
+    public static func register(in registry: inout BackendRegistry) {
+        registry.register(kind) { configuration, context in
+            try OvirtBackend(configuration: configuration, logger: context.logger)
+        }
+    }
+
+    private static func configurationError(_ configuration: BackendConfiguration, _ message: String,
+                                           fix: String) -> ConfigurationError {
+        if let location = configuration.location {
+            return ConfigurationError(location: location, message: message, fix: fix)
+        }
+        return ConfigurationError(file: nil, message: message, fix: fix)
+    }
+
+    // MARK: - VirtualizationBackend
+
+    /// Logs in and reads the API root: product name, full version and the user.
+    public func probe() async throws -> EngineProbe {
+        let root = try await session.get(OvirtAPI.self, path: "", expected: "the JSON API root")
+        let version = root.productInfo?.version
+        let user = root.authenticatedUser
+        return EngineProbe(
+            product: OvirtMapping.nonEmpty(root.productInfo?.name),
+            version: OvirtMapping.nonEmpty(version?.fullVersion) ?? version?.majorMinor,
+            user: OvirtMapping.nonEmpty(user?.name) ?? OvirtMapping.nonEmpty(user?.userName) ?? session.username)
+    }
+
+    public func listVMs() async throws -> [VM] {
+        async let names = nameIndex(hosts: true, templates: true)
+        async let vms = allVMs()
+        let (index, engineVMs) = try await (names, vms)
+        return engineVMs.compactMap { OvirtMapping.vm($0, engine: name, names: index) }
+    }
+
+    public func listHosts() async throws -> [Host] {
+        async let names = nameIndex(hosts: false, templates: false)
+        async let hosts = session.get(OvirtCollection<OvirtHost>.self, path: "hosts", expected: "a JSON host list")
+        let (index, engineHosts) = try await (names, hosts)
+        return engineHosts.items.compactMap { OvirtMapping.host($0, engine: name, names: index) }
+    }
+
+    public func listClusters() async throws -> [Cluster] {
+        async let clusters = session.get(OvirtCollection<OvirtCluster>.self, path: "clusters",
+                                         expected: "a JSON cluster list")
+        async let dataCenters = lookup(OvirtDataCenter.self, path: "datacenters", expected: "a JSON data center list")
+        async let hosts = lookup(OvirtHost.self, path: "hosts", expected: "a JSON host list")
+        let (engineClusters, engineDataCenters, engineHosts) = try await (clusters, dataCenters, hosts)
+        let index = OvirtNameIndex(clusters: engineClusters.items, dataCenters: engineDataCenters ?? [])
+        return engineClusters.items.compactMap {
+            OvirtMapping.cluster($0, engine: name, names: index, hosts: engineHosts)
+        }
+    }
+
+    /// Revokes the SSO token (best-effort) and stops the HTTP client. Idempotent.
+    public func shutdown() async {
+        await session.logout()
+        await session.client.shutdown()
+    }
+}
