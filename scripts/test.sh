@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs every test: Swift unit and in-process tests, then the process-level integration tests
+# (ovirt-sim + aggregator on loopback, driven over HTTP and with curl) and the ovirtsdk4
+# conformance tests against the simulator.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup-system.sh
+
+swift build --build-tests
+swift test --skip-build
+
+BIN="$(swift build --show-bin-path)"
+VENV="$(bash scripts/python-env.sh)"
+AGGREGATOR_BIN="$BIN/aggregator" OVIRT_SIM_BIN="$BIN/ovirt-sim" \
+    "$VENV/bin/pytest" -q -p no:cacheprovider Tests/Integration Tests/Conformance
