@@ -1,0 +1,404 @@
+import HTTPTypes
+import Hummingbird
+
+/// Serves `/ovirt-engine/api/…`: authentication, API version, the resource
+/// tree, search, `max`, `follow` and content negotiation.
+///
+/// Paths are resolved by hand rather than by router patterns because the
+/// engine's URL space has quirks a pattern router does not express: the
+/// `/api/v4/` alias and matrix parameters such as `/vms;max=10`.
+struct OvirtAPIController<Context: RequestContext>: Sendable {
+    let state: EngineState
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("ovirt-engine/api") { request, _ in try await handle(request) }
+        router.get("ovirt-engine/api/**") { request, _ in try await handle(request) }
+    }
+
+    func handle(_ request: Request) async throws -> Response {
+        guard authenticate(request) else { return OvirtResponse.empty(.unauthorized) }
+        let format = OvirtFormat(accept: request.headers[.accept])
+        if let version = request.headers[HTTPField.Name("Version")!] {
+            guard let number = Int(version.trimmingCharacters(in: " ")) else {
+                return OvirtResponse.empty(.badRequest)
+            }
+            guard number == 4 else { return OvirtResponse.empty(.notFound) }
+        }
+
+        var path = APIPath(request.uri.path)
+        if path.segments.first?.name == "v4" {
+            path.segments.removeFirst()
+        } else if let first = path.segments.first?.name, first.count >= 2, first.hasPrefix("v"),
+            Int(first.dropFirst()) != nil
+        {
+            return OvirtResponse.empty(.notFound)
+        }
+        let query = QueryParameters(request.uri.query)
+        let inventory = state.inventory
+
+        do {
+            guard let document = try resolve(path, query: query, inventory: inventory) else {
+                return OvirtResponse.empty(.notFound)
+            }
+            return OvirtResponse.document(document, format: format)
+        } catch let error as SearchSyntaxError {
+            return OvirtResponse.fault(
+                status: .badRequest,
+                detail: "[Cannot search: \(error.message).]",
+                format: format
+            )
+        } catch let error as FollowError {
+            return OvirtResponse.fault(
+                status: .badRequest,
+                detail: "[Cannot follow link '\(error.segment)' of \(error.entity): no such link.]",
+                format: format
+            )
+        }
+    }
+
+    // MARK: Authentication
+
+    private func authenticate(_ request: Request) -> Bool {
+        guard let header = request.headers[.authorization] else { return false }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2 else { return false }
+        switch parts[0].lowercased() {
+        case "bearer":
+            return state.isValid(token: String(parts[1]).trimmingCharacters(in: " "))
+        case "basic":
+            guard let bytes = URLEncoding.decodeBase64(parts[1]) else { return false }
+            let credentials = String(decoding: bytes, as: UTF8.self)
+            guard let colon = credentials.firstIndex(of: ":") else { return false }
+            return state.checkCredentials(
+                username: String(credentials[..<colon]),
+                password: String(credentials[credentials.index(after: colon)...])
+            )
+        default:
+            return false
+        }
+    }
+
+    // MARK: Resolution
+
+    private func resolve(_ path: APIPath, query: QueryParameters, inventory: OvirtInventory) throws -> OvirtDocument? {
+        let representer = Representer(inventory)
+        let follow = FollowTree(parsing: query["follow"] ?? "")
+        let segments = path.segments
+        guard let first = segments.first else {
+            return .object(representer.api(authenticatedUserID: state.userID))
+        }
+        var listing = ListOptions(query: query, matrix: first.matrix)
+        switch segments.count {
+        case 1:
+            return try topCollection(first.name, representer: representer, listing: listing, follow: follow)
+        case 2:
+            return try topObject(first.name, id: segments[1].name, representer: representer, follow: follow)
+                .map(OvirtDocument.object)
+        case 3, 4:
+            listing = ListOptions(query: query, matrix: segments[2].matrix)
+            guard
+                let sub = try subCollection(
+                    first.name,
+                    id: segments[1].name,
+                    sub: segments[2].name,
+                    representer: representer,
+                    follow: segments.count == 3 ? follow : .none
+                )
+            else { return nil }
+            if segments.count == 3 {
+                return .collection(name: sub.name, item: sub.item, listing.limit(sub.items))
+            }
+            let id = segments[3].name
+            guard let index = sub.ids.firstIndex(of: id) else { return nil }
+            // Re-render the one item with the follow tree applied.
+            let withFollow = try subCollection(
+                first.name,
+                id: segments[1].name,
+                sub: segments[2].name,
+                representer: representer,
+                follow: follow
+            )
+            return withFollow.map { .object($0.items[index]) }
+        default:
+            return nil
+        }
+    }
+
+    private func topCollection(
+        _ name: String,
+        representer: Representer,
+        listing: ListOptions,
+        follow: FollowTree
+    ) throws -> OvirtDocument? {
+        let inventory = representer.inventory
+        switch name {
+        case "vms":
+            return try list(
+                "vms", item: "vm", inventory.vms, listing: listing, search: SearchFields.vm(inventory),
+                name: \.name
+            ) { try representer.vm($0, follow: follow) }
+        case "hosts":
+            return try list(
+                "hosts", item: "host", inventory.hosts, listing: listing, search: SearchFields.host(inventory),
+                name: \.name
+            ) { try representer.host($0, follow: follow) }
+        case "clusters":
+            return try list(
+                "clusters", item: "cluster", inventory.clusters, listing: listing,
+                search: SearchFields.cluster(inventory), name: \.name
+            ) { try representer.cluster($0, follow: follow) }
+        case "datacenters":
+            return try list(
+                "data_centers", item: "data_center", inventory.dataCenters, listing: listing,
+                search: SearchFields.dataCenter(), name: \.name
+            ) { try representer.dataCenter($0, follow: follow) }
+        case "templates":
+            return try list(
+                "templates", item: "template", inventory.templates, listing: listing,
+                search: SearchFields.template(inventory), name: \.name
+            ) { try representer.template($0, follow: follow) }
+        case "storagedomains":
+            return try list(
+                "storage_domains", item: "storage_domain", inventory.storageDomains, listing: listing,
+                search: SearchFields.storageDomain(inventory), name: \.name
+            ) { try representer.storageDomain($0, follow: follow) }
+        case "networks":
+            return try list(
+                "networks", item: "network", inventory.networks, listing: listing,
+                search: SearchFields.network(inventory), name: \.name
+            ) { try representer.network($0, follow: follow) }
+        case "vnicprofiles":
+            // The engine's vnic profile collection takes no search; `max` applies.
+            return .collection(
+                name: "vnic_profiles",
+                item: "vnic_profile",
+                listing.limit(try inventory.vnicProfiles.map { try representer.vnicProfile($0, follow: follow) })
+            )
+        case "disks":
+            return try list(
+                "disks", item: "disk", inventory.disks, listing: listing, search: SearchFields.disk(inventory),
+                name: \.name
+            ) { try representer.disk($0, follow: follow) }
+        default:
+            return nil
+        }
+    }
+
+    private func topObject(_ collection: String, id: String, representer: Representer, follow: FollowTree) throws -> OvirtNode? {
+        let inventory = representer.inventory
+        switch collection {
+        case "vms": return try inventory.vms.first { $0.id == id }.map { try representer.vm($0, follow: follow) }
+        case "hosts": return try inventory.host(id).map { try representer.host($0, follow: follow) }
+        case "clusters": return try inventory.cluster(id).map { try representer.cluster($0, follow: follow) }
+        case "datacenters": return try inventory.dataCenter(id).map { try representer.dataCenter($0, follow: follow) }
+        case "templates": return try inventory.template(id).map { try representer.template($0, follow: follow) }
+        case "storagedomains":
+            return try inventory.storageDomain(id).map { try representer.storageDomain($0, follow: follow) }
+        case "networks": return try inventory.network(id).map { try representer.network($0, follow: follow) }
+        case "vnicprofiles":
+            return try inventory.vnicProfiles.first { $0.id == id }.map { try representer.vnicProfile($0, follow: follow) }
+        case "disks": return try inventory.disk(id).map { try representer.disk($0, follow: follow) }
+        default: return nil
+        }
+    }
+
+    private struct SubCollection {
+        var name: String
+        var item: String
+        var ids: [String]
+        var items: [OvirtNode]
+    }
+
+    private func subCollection(
+        _ collection: String,
+        id: String,
+        sub: String,
+        representer: Representer,
+        follow: FollowTree
+    ) throws -> SubCollection? {
+        let inventory = representer.inventory
+        switch (collection, sub) {
+        case ("vms", "nics"):
+            guard let vm = inventory.vms.first(where: { $0.id == id }) else { return nil }
+            return SubCollection(
+                name: "nics", item: "nic", ids: vm.nics.map(\.id),
+                items: try vm.nics.map { try representer.nic($0, vm: vm, follow: follow) }
+            )
+        case ("vms", "diskattachments"):
+            guard let vm = inventory.vms.first(where: { $0.id == id }) else { return nil }
+            return SubCollection(
+                name: "disk_attachments", item: "disk_attachment", ids: vm.diskAttachments.map(\.diskID),
+                items: try vm.diskAttachments.map {
+                    try representer.diskAttachment($0, ownerKind: "vms", ownerID: vm.id, follow: follow)
+                }
+            )
+        case ("vms", "reporteddevices"):
+            guard let vm = inventory.vms.first(where: { $0.id == id }) else { return nil }
+            return SubCollection(
+                name: "reported_devices", item: "reported_device", ids: vm.reportedDevices.map(\.id),
+                items: try vm.reportedDevices.map { try representer.reportedDevice($0, vm: vm, follow: follow) }
+            )
+        case ("templates", "diskattachments"):
+            guard let template = inventory.template(id) else { return nil }
+            return SubCollection(
+                name: "disk_attachments", item: "disk_attachment", ids: template.diskIDs,
+                items: try template.diskIDs.map {
+                    try representer.diskAttachment(
+                        SimDiskAttachment(diskID: $0, bootable: true, interface: "virtio_scsi"),
+                        ownerKind: "templates",
+                        ownerID: template.id,
+                        follow: follow
+                    )
+                }
+            )
+        case ("hosts", "nics"):
+            guard let host = inventory.host(id) else { return nil }
+            return SubCollection(
+                name: "host_nics", item: "host_nic", ids: host.nics.map(\.id),
+                items: try host.nics.map { try representer.hostNic($0, host: host, follow: follow) }
+            )
+        case ("clusters", "networks"):
+            guard let cluster = inventory.cluster(id) else { return nil }
+            let networks = representer.clusterNetworks(cluster)
+            return SubCollection(
+                name: "networks", item: "network", ids: networks.map(\.id),
+                items: try networks.map { try representer.network($0, follow: follow, clusterID: cluster.id) }
+            )
+        case ("networks", "vnicprofiles"):
+            guard inventory.network(id) != nil else { return nil }
+            let profiles = inventory.vnicProfiles.filter { $0.networkID == id }
+            return SubCollection(
+                name: "vnic_profiles", item: "vnic_profile", ids: profiles.map(\.id),
+                items: try profiles.map { try representer.vnicProfile($0, follow: follow) }
+            )
+        case ("datacenters", "clusters"):
+            guard inventory.dataCenter(id) != nil else { return nil }
+            let clusters = representer.clusters(in: id)
+            return SubCollection(
+                name: "clusters", item: "cluster", ids: clusters.map(\.id),
+                items: try clusters.map { try representer.cluster($0, follow: follow) }
+            )
+        case ("datacenters", "networks"):
+            guard inventory.dataCenter(id) != nil else { return nil }
+            let networks = inventory.networks.filter { $0.dataCenterID == id }
+            return SubCollection(
+                name: "networks", item: "network", ids: networks.map(\.id),
+                items: try networks.map { try representer.network($0, follow: follow) }
+            )
+        case ("datacenters", "storagedomains"):
+            guard inventory.dataCenter(id) != nil else { return nil }
+            let domains = inventory.storageDomains.filter { $0.dataCenterID == id }
+            return SubCollection(
+                name: "storage_domains", item: "storage_domain", ids: domains.map(\.id),
+                items: try domains.map { try representer.storageDomain($0, follow: follow) }
+            )
+        default:
+            return nil
+        }
+    }
+
+    /// Search, sort, page, limit, then render only what is returned.
+    private func list<Item>(
+        _ name: String,
+        item: String,
+        _ items: [Item],
+        listing: ListOptions,
+        search: [String: (Item) -> [String]],
+        name itemName: @escaping (Item) -> String,
+        render: (Item) throws -> OvirtNode
+    ) throws -> OvirtDocument {
+        var selected = items
+        var descending = false
+        var sortKey: (Item) -> String = { itemName($0).lowercased() }
+        var page: Int?
+        if let text = listing.search, !text.trimmingCharacters(in: " ").isEmpty {
+            let query = try SearchQuery.parse(text)
+            for field in query.fields where search[field] == nil {
+                throw SearchSyntaxError("unknown field '\(field)'")
+            }
+            selected = selected.filter { object in
+                query.matches(caseSensitive: listing.caseSensitive) { field in search[field]?(object) ?? [] }
+            }
+            if let field = query.sortField, let values = search[field] {
+                sortKey = { (values($0).first ?? "").lowercased() }
+            }
+            descending = query.descending
+            page = query.page
+        }
+        let keyed = selected.map { (key: sortKey($0), item: $0) }
+        let sorted = keyed.sorted { descending ? $0.key > $1.key : $0.key < $1.key }.map(\.item)
+        var window = sorted[...]
+        if let page {
+            let size = listing.max ?? 100
+            window = window.dropFirst((page - 1) * size)
+        }
+        let limited = Array(listing.max.map { window.prefix($0) } ?? window)
+        return .collection(name: name, item: item, try limited.map(render))
+    }
+}
+
+/// `max`, `search` and `case_sensitive` from the query string and matrix parameters.
+struct ListOptions {
+    var max: Int?
+    var search: String?
+    var caseSensitive = false
+
+    init(query: QueryParameters, matrix: [String: String]) {
+        let maxText = matrix["max"] ?? query["max"]
+        if let maxText, let value = Int(maxText), value >= 0 {
+            max = value
+        }
+        search = matrix["search"] ?? query["search"]
+        caseSensitive = (matrix["case_sensitive"] ?? query["case_sensitive"])?.lowercased() == "true"
+    }
+
+    func limit(_ items: [OvirtNode]) -> [OvirtNode] {
+        max.map { Array(items.prefix($0)) } ?? items
+    }
+}
+
+/// A request's query string, decoded.
+struct QueryParameters: Sendable {
+    private var pairs: [(name: String, value: String)]
+
+    init(_ raw: String?) {
+        pairs = raw.map { URLEncoding.decodeForm($0[...]) } ?? []
+    }
+
+    subscript(name: String) -> String? {
+        pairs.first { $0.name == name }?.value
+    }
+}
+
+/// The part of a request path after `/ovirt-engine/api`, split into segments
+/// with their matrix parameters (`vms;max=10` → `vms`, `["max": "10"]`).
+struct APIPath {
+    struct Segment {
+        var name: String
+        var matrix: [String: String]
+    }
+
+    var segments: [Segment]
+
+    init(_ rawPath: String) {
+        var parts = rawPath.split(separator: "/", omittingEmptySubsequences: true)
+        if parts.first == "ovirt-engine" { parts.removeFirst() }
+        if parts.first?.split(separator: ";").first == "api" { parts.removeFirst() }
+        segments = parts.map { part in
+            let pieces = part.split(separator: ";", omittingEmptySubsequences: true)
+            var matrix: [String: String] = [:]
+            for piece in pieces.dropFirst() {
+                let pair = piece.split(separator: "=", maxSplits: 1)
+                let key = URLEncoding.decode(pair[0], plusIsSpace: false)
+                matrix[key] = pair.count > 1 ? URLEncoding.decode(pair[1], plusIsSpace: true) : ""
+            }
+            return Segment(name: URLEncoding.decode(pieces.first ?? "", plusIsSpace: false), matrix: matrix)
+        }
+    }
+}
+
+extension String {
+    func trimmingCharacters(in character: Character) -> String {
+        self[...].trimmingCharacters(in: character)
+    }
+}

@@ -1,0 +1,188 @@
+/// The simulated engine's objects. Plain values: the state box owns one copy
+/// and requests read snapshots of it.
+///
+/// Write operations (next step) will mutate these collections through
+/// ``EngineState``; ids are stable strings so hrefs never change.
+struct OvirtInventory: Sendable {
+    var engineName: String
+    var dataCenters: [SimDataCenter] = []
+    var clusters: [SimCluster] = []
+    var hosts: [SimHost] = []
+    var storageDomains: [SimStorageDomain] = []
+    var networks: [SimNetwork] = []
+    var vnicProfiles: [SimVnicProfile] = []
+    var templates: [SimTemplate] = []
+    var disks: [SimDisk] = []
+    var vms: [SimVM] = []
+
+    /// The `templates/blank` special object.
+    static let blankTemplateID = "00000000-0000-0000-0000-000000000000"
+    /// The id the engine gives the root tag (`tags/root`).
+    static let rootTagID = "00000000-0000-0000-0000-000000000000"
+
+    func dataCenter(_ id: String?) -> SimDataCenter? { id.flatMap { id in dataCenters.first { $0.id == id } } }
+    func cluster(_ id: String?) -> SimCluster? { id.flatMap { id in clusters.first { $0.id == id } } }
+    func host(_ id: String?) -> SimHost? { id.flatMap { id in hosts.first { $0.id == id } } }
+    func network(_ id: String?) -> SimNetwork? { id.flatMap { id in networks.first { $0.id == id } } }
+    func template(_ id: String?) -> SimTemplate? { id.flatMap { id in templates.first { $0.id == id } } }
+    func storageDomain(_ id: String?) -> SimStorageDomain? {
+        id.flatMap { id in storageDomains.first { $0.id == id } }
+    }
+    func disk(_ id: String?) -> SimDisk? { id.flatMap { id in disks.first { $0.id == id } } }
+}
+
+struct SimDataCenter: Sendable {
+    var id: String
+    var name: String
+    var description: String
+    var versionMajor: Int
+    var versionMinor: Int
+}
+
+struct SimCluster: Sendable {
+    var id: String
+    var name: String
+    var description: String
+    var dataCenterID: String
+    var cpuType: String
+    var versionMajor: Int
+    var versionMinor: Int
+    var networkIDs: [String]
+}
+
+struct SimHost: Sendable {
+    var id: String
+    var name: String
+    var address: String
+    var clusterID: String
+    var status: String
+    var cpuModel: String
+    var cpuSpeedMHz: Int
+    var sockets: Int
+    var coresPerSocket: Int
+    var threadsPerCore: Int
+    var memory: Int64
+    var serialNumber: String
+    var hardwareUUID: String
+    var spm: Bool
+    var nics: [SimHostNic]
+}
+
+struct SimHostNic: Sendable {
+    var id: String
+    var name: String
+    var mac: String
+    var speed: Int64
+    var mtu: Int
+    /// Ids of the slaves when this NIC is a bond.
+    var bondSlaveIDs: [String] = []
+    var bondOptions: [(name: String, value: String)] = []
+    var ipAddress: String?
+    var netmask: String?
+    var gateway: String?
+    var networkID: String?
+}
+
+struct SimStorageDomain: Sendable {
+    var id: String
+    var name: String
+    var description: String
+    var storageType: String
+    var dataCenterID: String
+    var available: Int64
+    var used: Int64
+    var committed: Int64
+    var nfsAddress: String?
+    var nfsPath: String?
+}
+
+struct SimNetwork: Sendable {
+    var id: String
+    var name: String
+    var description: String
+    var dataCenterID: String
+    var vlanID: Int?
+    var mtu: Int
+    var usages: [String]
+    var vnicProfileIDs: [String]
+}
+
+struct SimVnicProfile: Sendable {
+    var id: String
+    var name: String
+    var networkID: String
+}
+
+struct SimTemplate: Sendable {
+    var id: String
+    var name: String
+    var description: String
+    var clusterID: String?
+    var memory: Int64
+    var cores: Int
+    var osType: String
+    var creationTime: Int64
+    var diskIDs: [String]
+}
+
+struct SimDisk: Sendable {
+    var id: String
+    var name: String
+    var description: String
+    var provisionedSize: Int64
+    var actualSize: Int64
+    var format: String
+    var sparse: Bool
+    var storageDomainID: String
+    var imageID: String
+}
+
+/// A disk as attached to a VM; the engine uses the disk's id as the attachment id.
+struct SimDiskAttachment: Sendable {
+    var diskID: String
+    var bootable: Bool
+    var interface: String
+}
+
+struct SimVMNic: Sendable {
+    var id: String
+    var name: String
+    var mac: String
+    var vnicProfileID: String
+}
+
+struct SimReportedDevice: Sendable {
+    var id: String
+    var name: String
+    var mac: String
+    var ipv4: String
+    var ipv6: String
+}
+
+struct SimVM: Sendable {
+    var id: String
+    var name: String
+    var description: String
+    var comment: String
+    var clusterID: String
+    var hostID: String?
+    var templateID: String
+    var status: String
+    var memory: Int64
+    var sockets: Int
+    var cores: Int
+    var threads: Int
+    var osType: String
+    var fqdn: String?
+    var creationTime: Int64
+    var startTime: Int64?
+    var stopTime: Int64?
+    var highlyAvailable: Bool
+    var guestDistribution: String
+    var guestKernel: String
+    var nics: [SimVMNic]
+    var diskAttachments: [SimDiskAttachment]
+    var reportedDevices: [SimReportedDevice]
+
+    var isUp: Bool { status == "up" || status == "powering_up" || status == "migrating" }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOCore
+import NIOSSL
+
+/// Builds the HTTP surface of one simulated engine, so that tests, the
+/// `ovirt-sim` command and ``SimulatedEngine`` all run the same thing.
+public enum OvirtSimulatorApplication {
+    /// The router serving one freshly seeded engine, for in-process tests
+    /// (`HummingbirdTesting`'s `.router` mode).
+    public static func buildRouter(_ options: SimulatedEngineOptions) -> Router<BasicRequestContext> {
+        buildRouter(state: EngineState(options: options), certificatePEM: nil)
+    }
+
+    static func buildRouter(state: EngineState, certificatePEM: String?) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: LatencyMiddleware(latency: state.options.latency))
+        SSOController(state: state).addRoutes(to: router)
+        OvirtAPIController(state: state).addRoutes(to: router)
+        PKIResourceController(certificatePEM: certificatePEM).addRoutes(to: router)
+        SimulatorAdminController(state: state).addRoutes(to: router)
+        return router
+    }
+
+    /// The application serving one simulated engine on `options.host:options.port`,
+    /// over TLS when a certificate and key are configured.
+    ///
+    /// - Parameters:
+    ///   - options: The engine to simulate.
+    ///   - logger: The logger the server uses.
+    ///   - onServerRunning: Called with the bound port once the server listens.
+    /// - Returns: An application to run directly or inside a `ServiceGroup`.
+    public static func buildApplication(
+        _ options: SimulatedEngineOptions,
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
+        let state = EngineState(options: options)
+        var certificatePEM: String?
+        var server: HTTPServerBuilder = .http1()
+        if let certificatePath = options.tlsCertificatePath, let keyPath = options.tlsKeyPath {
+            certificatePEM = try String(contentsOfFile: certificatePath, encoding: .utf8)
+            let chain = try NIOSSLCertificate.fromPEMFile(certificatePath)
+            let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
+            let tls = TLSConfiguration.makeServerConfiguration(
+                certificateChain: chain.map { .certificate($0) },
+                privateKey: .privateKey(key)
+            )
+            server = try .tls(.http1(), tlsConfiguration: tls)
+        }
+        return Application(
+            router: buildRouter(state: state, certificatePEM: certificatePEM),
+            server: server,
+            configuration: ApplicationConfiguration(
+                address: .hostname(options.host, port: options.port),
+                serverName: "ovirt-sim"
+            ),
+            onServerRunning: { channel in
+                await onServerRunning(channel.localAddress?.port ?? options.port)
+            },
+            logger: logger
+        )
+    }
+}
