@@ -166,6 +166,8 @@ let package = Package(
                 "OvirtSimulator",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Tests/SimulatorsTests/OvirtTests",
             swiftSettings: swiftSettings
