@@ -9,10 +9,18 @@ struct Representer {
     static let apiPath = "/ovirt-engine/api"
 
     let inventory: OvirtInventory
-    private let gib: Int64 = 1 << 30
+    /// `(active, total)` VM counts per host id, computed once per request.
+    private let hostVMCounts: [String: (active: Int, total: Int)]
 
     init(_ inventory: OvirtInventory) {
         self.inventory = inventory
+        var counts: [String: (active: Int, total: Int)] = [:]
+        for vm in inventory.vms {
+            guard let hostID = vm.hostID else { continue }
+            counts[hostID, default: (0, 0)].total += 1
+            if vm.isUp { counts[hostID, default: (0, 0)].active += 1 }
+        }
+        self.hostVMCounts = counts
     }
 
     static func href(_ parts: String...) -> String {
@@ -302,7 +310,7 @@ struct Representer {
     func host(_ host: SimHost, follow: FollowTree = .none) throws -> OvirtNode {
         try check(follow, "Host", allowed: ["cluster", "nics"])
         let href = Self.href("hosts", host.id)
-        let vmsOnHost = inventory.vms.filter { $0.hostID == host.id }
+        let vmCounts = hostVMCounts[host.id] ?? (0, 0)
         let ids = StableID(engine: inventory.engineName)
         var fields: [OvirtNode] = [
             .string("address", host.address),
@@ -373,7 +381,7 @@ struct Representer {
             .enumeration("status", host.status),
             .group(
                 "summary",
-                [.int("active", vmsOnHost.filter(\.isUp).count), .int("migrating", 0), .int("total", vmsOnHost.count)]
+                [.int("active", vmCounts.active), .int("migrating", 0), .int("total", vmCounts.total)]
             ),
             .group("transparent_hugepages", [.bool("enabled", true)]),
             .enumeration("type", "rhel"),
