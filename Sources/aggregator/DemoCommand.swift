@@ -75,8 +75,7 @@ struct DemoCommand: AsyncParsableCommand {
             let configuration = AggregatorConfiguration(backends: backends)
             let inventory = try InventoryFactory.make(configuration, logger: logger)
 
-            print(Self.banner(engines: engines, host: host, port: port))
-            fflush(stdout)
+            FileHandle.standardOutput.write(Data((Self.banner(engines: engines, host: host, port: port) + "\n").utf8))
             do {
                 try await ServeCommand.serve(
                     inventory: inventory, settings: .init(host: host, port: port), logger: logger)

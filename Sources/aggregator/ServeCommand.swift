@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import Server
 import ServiceLifecycle
+import UnixSignals
 
 /// `aggregator serve`: the HTTP API over the configured engines.
 struct ServeCommand: AsyncParsableCommand {
@@ -45,7 +46,6 @@ struct ServeCommand: AsyncParsableCommand {
                 services: [.init(service: app)] + extraServices.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
-        defer { _ = logger }
         do {
             try await group.run()
         } catch {

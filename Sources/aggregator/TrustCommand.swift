@@ -47,12 +47,14 @@ struct TrustCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("\(engine) did not return a PEM certificate\n".utf8))
                 throw ExitCode(1)
             }
-            print("CA certificate of \(engine) (\(backend.url))")
-            print("  SHA-256 fingerprint: \(CertificateTools.sha256Fingerprint(der: der))")
+            FileHandle.standardOutput.write(Data("""
+                CA certificate of \(engine) (\(backend.url))
+                  SHA-256 fingerprint: \(CertificateTools.sha256Fingerprint(der: der))
+
+                """.utf8))
 
             if !yes {
-                print("Trust this certificate? [y/N] ", terminator: "")
-                fflush(stdout)
+                FileHandle.standardOutput.write(Data("Trust this certificate? [y/N] ".utf8))
                 let answer = try await NIOThreadPool.singleton.runIfActive { readLine() ?? "" }
                 guard ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased()) else {
                     print("Not trusted; nothing changed.")

@@ -8,6 +8,7 @@ import Synchronization
 struct TestServer: Sendable {
     let port: Int
     let connections: ConnectionLog
+    let inFlight: InFlightGauge
 
     func url(_ path: String) -> String {
         "http://127.0.0.1:\(self.port)\(path)"
@@ -25,6 +26,26 @@ final class ConnectionLog: Sendable {
 
     var count: Int {
         self.ports.withLock { $0.count }
+    }
+}
+
+/// Requests being served right now, and the most seen at once.
+final class InFlightGauge: Sendable {
+    private let state = Mutex<(current: Int, peak: Int)>((0, 0))
+
+    func enter() {
+        self.state.withLock { state in
+            state.current += 1
+            state.peak = max(state.peak, state.current)
+        }
+    }
+
+    func leave() {
+        self.state.withLock { $0.current -= 1 }
+    }
+
+    var peak: Int {
+        self.state.withLock { $0.peak }
     }
 }
 
@@ -48,7 +69,7 @@ private struct TestRequestContext: RequestContext {
 
 private struct TestServerDidNotStart: Error {}
 
-private func buildRouter(connections: ConnectionLog) -> Router<TestRequestContext> {
+private func buildRouter(connections: ConnectionLog, inFlight: InFlightGauge) -> Router<TestRequestContext> {
     let router = Router(context: TestRequestContext.self)
     router.add(middleware: ConnectionRecorder(connections: connections))
 
@@ -93,6 +114,8 @@ private func buildRouter(connections: ConnectionLog) -> Router<TestRequestContex
 
     router.get("slow") { request, _ in
         let milliseconds = request.uri.queryParameters.get("ms", as: Int.self) ?? 1000
+        inFlight.enter()
+        defer { inFlight.leave() }
         try await Task.sleep(for: .milliseconds(milliseconds))
         return "slept"
     }
@@ -116,9 +139,10 @@ private struct ConnectionRecorder: RouterMiddleware {
 /// Runs `body` against a fresh server, and stops the server afterwards, whether `body` succeeds or throws.
 func withTestServer<Result: Sendable>(_ body: @Sendable (TestServer) async throws -> Result) async throws -> Result {
     let connections = ConnectionLog()
+    let inFlight = InFlightGauge()
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
     let app = Application(
-        router: buildRouter(connections: connections),
+        router: buildRouter(connections: connections, inFlight: inFlight),
         configuration: .init(address: .hostname("127.0.0.1", port: 0)),
         onServerRunning: { channel in
             if let port = channel.localAddress?.port {
@@ -137,6 +161,6 @@ func withTestServer<Result: Sendable>(_ body: @Sendable (TestServer) async throw
         guard let port = await ports.first(where: { _ in true }) else {
             throw TestServerDidNotStart()
         }
-        return try await body(TestServer(port: port, connections: connections))
+        return try await body(TestServer(port: port, connections: connections, inFlight: inFlight))
     }
 }
