@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AGGREGATOR, Simulator, write_config
+from integration_harness import AGGREGATOR, Simulator, write_config
 
 ENV = {**os.environ, "TEST_OVIRT_PASSWORD": "admin"}
 

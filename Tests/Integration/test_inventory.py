@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from conftest import (AGGREGATOR, SEED_ENGINES, Aggregator, Process, Simulator, free_port, get_json, wait_http,
+from integration_harness import (AGGREGATOR, SEED_ENGINES, Aggregator, Process, Simulator, free_port, get_json, wait_http,
                       write_config)
 
 
