@@ -377,7 +377,7 @@ struct Representer {
             .bool("reinstallation_required", false),
             .group("se_linux", [.enumeration("mode", "enforcing")]),
             .group("spm", [.int("priority", 5), .enumeration("status", host.spm ? "spm" : "none")]),
-            .group("ssh", [.string("fingerprint", "SHA256:\(ids.make("ssh", host.name.count).replacingDashes())"), .int("port", 22)]),
+            .group("ssh", [.string("fingerprint", "SHA256:\(ids.make("ssh-\(host.name)", 0).replacingDashes())"), .int("port", 22)]),
             .enumeration("status", host.status),
             .group(
                 "summary",
