@@ -8,6 +8,7 @@ public struct ContractCheck: Sendable, CustomStringConvertible {
     public let summary: String
     private let body: @Sendable (any BackendContractHarness) async -> [ContractViolation]
 
+    /// Creates a check; `body` must stop every engine and backend it starts.
     public init(name: String, summary: String,
                 _ body: @escaping @Sendable (any BackendContractHarness) async -> [ContractViolation]) {
         self.name = name
@@ -149,11 +150,11 @@ public enum BackendContract {
             found.expect(hostCounts.reduce(0, +) == hosts.count,
                          "cluster host counts add up to \(hostCounts.reduce(0, +)), but \(hosts.count) hosts are listed")
         }
-        let running = vms.filter { $0.status == "up" }.count
+        let running = vms.filter { $0.host != nil }.count
         let vmCounts = clusters.compactMap(\.vmCount)
         if vmCounts.count == clusters.count {
             found.expect(vmCounts.reduce(0, +) == running,
-                         "cluster VM counts add up to \(vmCounts.reduce(0, +)), but \(running) VMs are up")
+                         "cluster VM counts add up to \(vmCounts.reduce(0, +)), but \(running) VMs run on a host")
         }
         return found.violations
     }

@@ -27,8 +27,11 @@ public final class OvirtBackend: VirtualizationBackend {
         var followReportedDevices = true
     }
 
+    /// The engine's name from the configuration.
     public let name: String
+    /// Always ``kind`` (`ovirt`).
     public var kind: BackendKind { Self.kind }
+    /// Listing VMs, hosts and clusters.
     public let capabilities: BackendCapabilities = .inventory
 
     let session: OvirtSession
@@ -107,6 +110,8 @@ public final class OvirtBackend: VirtualizationBackend {
             user: OvirtMapping.nonEmpty(user?.name) ?? OvirtMapping.nonEmpty(user?.userName) ?? session.username)
     }
 
+    /// Lists every VM with cluster, data center, host and template names and guest IP addresses,
+    /// in a bounded number of round trips (see `docs/ovirt-backend.md`).
     public func listVMs() async throws -> [VM] {
         async let names = nameIndex(hosts: true, templates: true)
         async let vms = allVMs()
@@ -114,6 +119,7 @@ public final class OvirtBackend: VirtualizationBackend {
         return engineVMs.compactMap { OvirtMapping.vm($0, engine: name, names: index) }
     }
 
+    /// Lists every host with its cluster and data center names.
     public func listHosts() async throws -> [Host] {
         async let names = nameIndex(hosts: false, templates: false)
         async let hosts = session.get(OvirtCollection<OvirtHost>.self, path: "hosts", expected: "a JSON host list")
@@ -121,6 +127,7 @@ public final class OvirtBackend: VirtualizationBackend {
         return engineHosts.items.compactMap { OvirtMapping.host($0, engine: name, names: index) }
     }
 
+    /// Lists every cluster with its data center name, host count and running VM count.
     public func listClusters() async throws -> [Cluster] {
         async let clusters = session.get(OvirtCollection<OvirtCluster>.self, path: "clusters",
                                          expected: "a JSON cluster list")

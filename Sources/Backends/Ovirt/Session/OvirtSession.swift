@@ -127,8 +127,7 @@ final class OvirtSession: Sendable {
             logger.debug("Engine login failed", metadata: [
                 "backend.name": "\(engine)", "user": "\(username)", "http.status": "\(response.status)",
             ])
-            return try Self.fail(BackendError(.unauthorized, engine: engine, message: message,
-                                              httpStatus: response.status))
+            throw BackendError(.unauthorized, engine: engine, message: message, httpStatus: response.status)
         }
         guard (200..<300).contains(response.status) else {
             var error = errors.status(response, request: target)
@@ -147,8 +146,6 @@ final class OvirtSession: Sendable {
         logger.debug("Logged in to engine", metadata: ["backend.name": "\(engine)", "user": "\(username)"])
         return token
     }
-
-    private static func fail<T>(_ error: BackendError) throws -> T { throw error }
 
     /// The SSO answer as an object, or the first element when the engine wraps it in a list.
     static func decodeSSO(_ body: [UInt8]) -> OvirtSSOResponse? {
