@@ -24,4 +24,31 @@ public protocol VirtualizationBackend: Sendable {
     func probe() async throws -> EngineProbe
     /// Releases connections and sessions (logs out where the engine supports it).
     func shutdown() async
+
+    /// Validates one item against the live engine (the kind-specific section, references such
+    /// as cluster, storage domain, template and host NIC, names already in use) and returns the
+    /// plan of engine calls, or every problem found, with paths like `[0].ovirt.cluster`.
+    /// Creates nothing.
+    func plan(_ item: ProvisioningItem) async throws -> PlanOutcome
+
+    /// Executes a plan made by ``plan(_:)`` for `item`, reporting each step to
+    /// `context.recorder` and tagging every engine call with `context.correlationID`.
+    /// Idempotent: objects that already exist as requested are reused, not duplicated.
+    /// - Throws: ``BackendError`` with the engine's fault text when a step fails (after recording it).
+    func execute(_ plan: ProvisioningPlan, for item: ProvisioningItem, context: JobContext) async throws
+        -> ProvisioningResult
+}
+
+extension VirtualizationBackend {
+    /// Kinds without provisioning support refuse it.
+    public func plan(_ item: ProvisioningItem) async throws -> PlanOutcome {
+        throw BackendError(.unsupported, engine: name, message: "\(kind) engines cannot create VLANs or VMs yet")
+    }
+
+    /// Kinds without provisioning support refuse it.
+    public func execute(_ plan: ProvisioningPlan, for item: ProvisioningItem, context: JobContext) async throws
+        -> ProvisioningResult
+    {
+        throw BackendError(.unsupported, engine: name, message: "\(kind) engines cannot create VLANs or VMs yet")
+    }
 }
