@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // System libraries.
@@ -92,6 +93,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Durable job store on the system SQLite.
+        .target(
+            name: "SQLiteJobStore",
+            dependencies: [
+                "AggregatorCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Sources/JobStores/SQLite",
+            swiftSettings: swiftSettings
+        ),
+
         // HTTP API.
         .target(
             name: "Server",
@@ -112,6 +124,7 @@ let package = Package(
                 "OvirtBackend",
                 "OvirtSimulator",
                 "Server",
+                "SQLiteJobStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -184,8 +197,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "IntegrationTests",
-            dependencies: [],
+            name: "SQLiteJobStoreTests",
+            dependencies: ["SQLiteJobStore", "AggregatorCore"],
+            path: "Tests/JobStoresTests/SQLiteTests",
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,0 +1,139 @@
+import Foundation
+
+/// Where a job is in its life.
+public struct JobState: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// Accepted, waiting for a slot on its engine.
+    public static let queued = JobState(rawValue: "queued")
+    /// Steps are being executed on the engine.
+    public static let running = JobState(rawValue: "running")
+    public static let succeeded = JobState(rawValue: "succeeded")
+    public static let failed = JobState(rawValue: "failed")
+    /// The server stopped (or crashed) while the job was queued or running; its steps show how far it got.
+    public static let interrupted = JobState(rawValue: "interrupted")
+
+    /// States that will not change any more.
+    public var isFinal: Bool { self == .succeeded || self == .failed || self == .interrupted }
+
+    public static let all: [JobState] = [.queued, .running, .succeeded, .failed, .interrupted]
+
+    public var description: String { rawValue }
+}
+
+/// One step of a job, as executed on the engine.
+public struct JobStep: Sendable, Codable, Hashable {
+    public var name: String
+    public var description: String
+    /// `running`, `succeeded`, `failed` or `skipped`.
+    public var state: String
+    public var startedAt: Date
+    public var finishedAt: Date?
+    /// What the step did (`reused existing network`), or why it was skipped.
+    public var detail: String?
+    /// Engine ids of objects the step created or reused.
+    public var engineIDs: [String: String]
+    /// The engine's fault text when the step failed.
+    public var error: String?
+
+    public init(name: String, description: String, state: String, startedAt: Date, finishedAt: Date? = nil,
+                detail: String? = nil, engineIDs: [String: String] = [:], error: String? = nil) {
+        self.name = name
+        self.description = description
+        self.state = state
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.detail = detail
+        self.engineIDs = engineIDs
+        self.error = error
+    }
+}
+
+/// Why a job failed.
+public struct JobError: Sendable, Codable, Hashable {
+    /// `BackendError` code (`http_status`, `timeout`, ...) or `interrupted`.
+    public var code: String
+    public var message: String
+    public var httpStatus: Int?
+
+    public init(code: String, message: String, httpStatus: Int? = nil) {
+        self.code = code
+        self.message = message
+        self.httpStatus = httpStatus
+    }
+}
+
+/// One item of an uploaded request, tracked from acceptance to its end on the engine.
+public struct Job: Sendable, Codable, Hashable, Identifiable {
+    /// Our id; also the engine-side correlation id of every call the job makes.
+    public var id: String
+    public var action: ProvisioningAction
+    public var engine: String
+    public var kind: BackendKind
+    public var documentNum: String
+    /// The VM's name for create_vm, the network's for create_vlan.
+    public var target: String
+    /// Same document, engine, action and target: the same job.
+    public var idempotencyKey: String
+    public var state: JobState
+    public var createdAt: Date
+    public var startedAt: Date?
+    public var finishedAt: Date?
+    /// Index of the item in the uploaded file.
+    public var itemIndex: Int
+    /// The item's `meta` section.
+    public var meta: RequestMeta
+    public var plan: ProvisioningPlan?
+    public var steps: [JobStep]
+    public var result: ProvisioningResult?
+    public var error: JobError?
+
+    public init(id: String = UUID().uuidString.lowercased(), action: ProvisioningAction, engine: String,
+                kind: BackendKind, documentNum: String, target: String, idempotencyKey: String,
+                state: JobState = .queued, createdAt: Date = Date(), itemIndex: Int, meta: RequestMeta,
+                plan: ProvisioningPlan? = nil) {
+        self.id = id
+        self.action = action
+        self.engine = engine
+        self.kind = kind
+        self.documentNum = documentNum
+        self.target = target
+        self.idempotencyKey = idempotencyKey
+        self.state = state
+        self.createdAt = createdAt
+        self.itemIndex = itemIndex
+        self.meta = meta
+        self.plan = plan
+        self.steps = []
+    }
+
+    /// The idempotency key of an item: same document, engine, action and target name.
+    public static func idempotencyKey(for item: ProvisioningItem) -> String {
+        let target = item.vm?.name ?? item.vlan.networkName
+        var key = "\(item.action)|\(item.meta.documentNum)|\(item.engine)|\(target.lowercased())"
+        if item.action == .createVLAN { key += "|\(item.vlan.id)" }
+        return key
+    }
+
+    /// The target name of an item.
+    public static func target(for item: ProvisioningItem) -> String {
+        item.vm?.name ?? item.vlan.networkName
+    }
+}
+
+/// Which jobs to list.
+public struct JobFilter: Sendable, Hashable {
+    public var state: JobState?
+    public var engine: String?
+    public var documentNum: String?
+    /// Most jobs to return, newest first. Defaults to 100.
+    public var limit: Int = 100
+
+    public init(state: JobState? = nil, engine: String? = nil, documentNum: String? = nil, limit: Int = 100) {
+        self.state = state
+        self.engine = engine
+        self.documentNum = documentNum
+        self.limit = limit
+    }
+}

@@ -1,0 +1,213 @@
+import Foundation
+import Logging
+
+/// Runs accepted jobs on their engines: concurrently across engines, at most
+/// ``perEngineLimit`` at a time on one engine, recording every step in the ``JobStore``.
+///
+/// Run it as a long-lived service (`try await runner.run()`); ``submit(_:item:plan:)`` hands
+/// it work from any task. When `run()` is cancelled, jobs in flight are cancelled and end
+/// `interrupted`, with the steps they finished on record.
+public final class JobRunner: Sendable {
+    struct Work: Sendable {
+        var job: Job
+        var item: ProvisioningItem
+        var plan: ProvisioningPlan
+    }
+
+    public let store: any JobStore
+    private let inventory: Inventory
+    private let logger: Logger
+    /// Most jobs running at once on one engine.
+    public let perEngineLimit: Int
+    private let stream: AsyncStream<Work>
+    private let continuation: AsyncStream<Work>.Continuation
+    private let limiter: ConcurrencyLimiter
+
+    public init(store: any JobStore, inventory: Inventory, perEngineLimit: Int = 2, logger: Logger) {
+        self.store = store
+        self.inventory = inventory
+        self.logger = logger
+        self.perEngineLimit = max(1, perEngineLimit)
+        self.limiter = ConcurrencyLimiter(limit: max(1, perEngineLimit))
+        (stream, continuation) = AsyncStream.makeStream(of: Work.self)
+    }
+
+    /// Queues a stored job for execution.
+    public func submit(_ job: Job, item: ProvisioningItem, plan: ProvisioningPlan) {
+        continuation.yield(Work(job: job, item: item, plan: plan))
+    }
+
+    /// Executes submitted jobs until cancelled.
+    public func run() async {
+        await withDiscardingTaskGroup { group in
+            for await work in stream {
+                group.addTask { await self.execute(work) }
+            }
+        }
+    }
+
+    /// Stops accepting work; `run()` returns once running jobs end.
+    public func finish() {
+        continuation.finish()
+    }
+
+    /// Waits until every job in `ids` reached a final state, or `timeout` passed.
+    /// - Returns: The jobs as they are at the end of the wait.
+    public func wait(for ids: [String], timeout: Duration) async throws -> [Job] {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            var jobs: [Job] = []
+            for id in ids {
+                if let job = try await store.job(id: id) { jobs.append(job) }
+            }
+            if jobs.allSatisfy({ $0.state.isFinal }) || ContinuousClock.now >= deadline { return jobs }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    private func execute(_ work: Work) async {
+        var logger = self.logger
+        logger[metadataKey: "job.id"] = "\(work.job.id)"
+        logger[metadataKey: "backend.name"] = "\(work.job.engine)"
+        let recorder = StoreRecorder(job: work.job, store: store, logger: logger)
+
+        guard let backend = inventory.backend(named: work.job.engine) else {
+            await recorder.finish(.failed, error: JobError(code: "unknown_engine",
+                                                           message: "engine \(work.job.engine) is no longer configured"))
+            return
+        }
+        do {
+            try await limiter.withPermit(for: work.job.engine) {
+                await recorder.start()
+                logger.info("Job started", metadata: ["job.action": "\(work.job.action)"])
+                let context = JobContext(jobID: work.job.id, correlationID: work.job.id, recorder: recorder, logger: logger)
+                let result = try await backend.execute(work.plan, for: work.item, context: context)
+                await recorder.finish(.succeeded, result: result)
+                logger.info("Job succeeded")
+            }
+        } catch let error as BackendError {
+            logger.warning("Job failed", metadata: ["error.code": "\(error.code)", "error.message": "\(error.message)"])
+            await recorder.finish(.failed, error: JobError(code: error.code.description, message: error.message,
+                                                           httpStatus: error.httpStatus))
+        } catch is CancellationError {
+            await recorder.finish(.interrupted, error: JobError(code: "interrupted",
+                                                                message: "the server stopped while the job ran"))
+        } catch {
+            await recorder.finish(.failed, error: JobError(code: "internal", message: "\(error)"))
+        }
+    }
+}
+
+/// Persists a job's progress as the backend reports it.
+actor StoreRecorder: JobRecorder {
+    private var job: Job
+    private let store: any JobStore
+    private let logger: Logger
+
+    init(job: Job, store: any JobStore, logger: Logger) {
+        self.job = job
+        self.store = store
+        self.logger = logger
+    }
+
+    private func save() async {
+        do {
+            try await store.update(job)
+        } catch {
+            logger.error("Could not record job progress", metadata: ["error": "\(error)"])
+        }
+    }
+
+    func start() async {
+        job.state = .running
+        job.startedAt = Date()
+        await save()
+    }
+
+    func finish(_ state: JobState, result: ProvisioningResult? = nil, error: JobError? = nil) async {
+        job.state = state
+        job.finishedAt = Date()
+        job.result = result
+        job.error = error
+        let now = Date()
+        for index in job.steps.indices where job.steps[index].state == "running" {
+            job.steps[index].state = state == .interrupted ? "interrupted" : "failed"
+            job.steps[index].finishedAt = now
+        }
+        await save()
+    }
+
+    func stepStarted(_ name: String, description: String) async {
+        job.steps.append(JobStep(name: name, description: description, state: "running", startedAt: Date()))
+        await save()
+    }
+
+    private func close(_ name: String, _ update: (inout JobStep) -> Void) async {
+        if let index = job.steps.lastIndex(where: { $0.name == name && $0.state == "running" }) {
+            update(&job.steps[index])
+            job.steps[index].finishedAt = Date()
+        } else {
+            var step = JobStep(name: name, description: name, state: "running", startedAt: Date())
+            update(&step)
+            step.finishedAt = step.startedAt
+            job.steps.append(step)
+        }
+        await save()
+    }
+
+    func stepSucceeded(_ name: String, detail: String?, engineIDs: [String: String]) async {
+        await close(name) {
+            $0.state = "succeeded"
+            $0.detail = detail
+            $0.engineIDs = engineIDs
+        }
+    }
+
+    func stepFailed(_ name: String, error: BackendError) async {
+        await close(name) {
+            $0.state = "failed"
+            $0.error = error.message
+        }
+    }
+
+    func stepSkipped(_ name: String, reason: String) async {
+        await close(name) {
+            $0.state = "skipped"
+            $0.detail = reason
+        }
+    }
+}
+
+/// At most `limit` concurrent holders per key.
+actor ConcurrencyLimiter {
+    private let limit: Int
+    private var running: [String: Int] = [:]
+    private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
+
+    init(limit: Int) { self.limit = limit }
+
+    func withPermit<T: Sendable>(for key: String, _ body: () async throws -> T) async throws -> T {
+        await acquire(key)
+        defer { release(key) }
+        try Task.checkCancellation()
+        return try await body()
+    }
+
+    private func acquire(_ key: String) async {
+        if running[key, default: 0] < limit {
+            running[key, default: 0] += 1
+            return
+        }
+        await withCheckedContinuation { waiting[key, default: []].append($0) }
+    }
+
+    private func release(_ key: String) {
+        if var queue = waiting[key], !queue.isEmpty {
+            let next = queue.removeFirst()
+            waiting[key] = queue
+            next.resume()
+        } else {
+            running[key, default: 1] -= 1
+        }
+    }
+}
