@@ -25,27 +25,32 @@ public final class OvirtBackend: VirtualizationBackend {
         var pagesInFlight = 4
         /// List VMs with `follow=reported_devices` to get guest IP addresses in the same request.
         var followReportedDevices = true
+        /// Replaces the provisioning options read from the configuration's `options:` (tests).
+        var provisioning: OvirtProvisioningOptions? = nil
     }
 
     /// The engine's name from the configuration.
     public let name: String
     /// Always ``kind`` (`ovirt`).
     public var kind: BackendKind { Self.kind }
-    /// Listing VMs, hosts and clusters.
-    public let capabilities: BackendCapabilities = .inventory
+    /// Listing VMs, hosts and clusters; creating VLAN networks and VMs.
+    public let capabilities: BackendCapabilities = BackendCapabilities.inventory.union([.createVLAN, .createVM])
 
     let session: OvirtSession
     let tuning: Tuning
-    private let logger: Logger
+    /// Polling and retry settings of provisioning (`options:`).
+    let provisioning: OvirtProvisioningOptions
+    let logger: Logger
 
     /// Creates the backend for one configured engine. Nothing is sent until the first call.
     ///
     /// - Parameters:
     ///   - configuration: The engine's entry; uses `url`, `username`, `password`, `ca_file`,
-    ///     `insecure`, `connect_timeout` and `request_timeout`.
+    ///     `insecure`, `connect_timeout`, `request_timeout` and `options` (provisioning: `poll_interval`,
+    ///     `create_timeout`, `start_timeout`, `host_parallelism`, `lock_retries`).
     ///   - logger: The backend's logger (carrying `backend.name`).
-    /// - Throws: ``ConfigurationError`` naming the engine when the password is missing or the
-    ///   URL is not an http(s) URL.
+    /// - Throws: ``ConfigurationError`` naming the engine when the password is missing, the
+    ///   URL is not an http(s) URL or an option is unknown or invalid.
     public convenience init(configuration: BackendConfiguration, logger: Logger) throws {
         try self.init(configuration: configuration, logger: logger, tuning: Tuning())
     }
@@ -73,6 +78,8 @@ public final class OvirtBackend: VirtualizationBackend {
         let errors = OvirtErrorMapping(engine: configuration.name, endpoints: endpoints,
                                        connectTimeout: configuration.connectTimeout,
                                        requestTimeout: configuration.requestTimeout)
+        self.provisioning = try tuning.provisioning
+            ?? OvirtProvisioningOptions(options: configuration.options, engine: configuration.name)
         self.name = configuration.name
         self.tuning = tuning
         self.logger = logger

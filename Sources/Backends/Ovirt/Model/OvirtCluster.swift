@@ -35,6 +35,18 @@ struct OvirtDataCenter: OvirtCollectionElement {
 struct OvirtTemplate: OvirtCollectionElement {
     static let collectionKey = "template"
 
+    /// `version.version_number`: templates of one name are versions of one base template.
+    struct Version: Decodable, Sendable {
+        var versionNumber: OvirtInt?
+
+        enum CodingKeys: String, CodingKey {
+            case versionNumber = "version_number"
+        }
+    }
+
     var id: String?
     var name: String?
+    /// Present on templates made for a cluster; the Blank template has none.
+    var cluster: OvirtReference?
+    var version: Version?
 }

@@ -54,11 +54,27 @@ final class OvirtSession: Sendable {
 
     /// `GET path?query`, decoded as `T`; `expected` names the document in error messages.
     func get<T: Decodable>(
-        _ type: T.Type, path: String, query: [(name: String, value: String)] = [], expected: String
+        _ type: T.Type, path: String, query: [(name: String, value: String)] = [], expected: String,
+        correlationID: String? = nil
     ) async throws -> T {
-        let request = OvirtRequest(path: path, query: query)
+        let request = OvirtRequest(path: path, query: query, correlationID: correlationID)
         let response = try await send(request)
         return try decode(type, from: response.body, expected: expected, request: describe(request))
+    }
+
+    /// `method path` with a JSON body (when given), decoded as `T`.
+    func write<T: Decodable>(
+        _ type: T.Type, method: String, path: String, query: [(name: String, value: String)] = [],
+        body: OvirtBody?, expected: String, correlationID: String?
+    ) async throws -> T {
+        let request = OvirtRequest(method: method, path: path, query: query, body: body?.serialized(),
+                                   contentType: body == nil ? nil : "application/json",
+                                   correlationID: correlationID)
+        let response = try await send(request)
+        // An action may answer with an empty body; read it as an empty object.
+        let body = response.body.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+            ? Array("{}".utf8) : response.body
+        return try decode(type, from: body, expected: expected, request: describe(request))
     }
 
     func decode<T: Decodable>(_ type: T.Type, from body: [UInt8], expected: String, request: String) throws -> T {
