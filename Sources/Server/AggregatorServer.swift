@@ -10,30 +10,40 @@ public enum AggregatorServer {
         public var host: String = "127.0.0.1"
         /// Port to bind; 0 picks a free one. Defaults to 6299.
         public var port: Int = 6299
-        public init(host: String = "127.0.0.1", port: Int = 6299) {
+        /// Largest accepted upload in bytes. Defaults to 1 MiB.
+        public var maxUploadBytes: Int = 1 << 20
+        public init(host: String = "127.0.0.1", port: Int = 6299, maxUploadBytes: Int = 1 << 20) {
             self.host = host
             self.port = port
+            self.maxUploadBytes = maxUploadBytes
         }
     }
 
     /// The router with every route; tests drive it without sockets.
-    public static func buildRouter(inventory: Inventory) -> Router<BasicRequestContext> {
+    /// - Parameter jobs: The job runner for create endpoints; without it they are not served.
+    public static func buildRouter(inventory: Inventory, jobs: JobRunner? = nil, maxUploadBytes: Int = 1 << 20)
+        -> Router<BasicRequestContext>
+    {
         let router = Router()
         router.add(middleware: LogRequestsMiddleware(.info))
         IndexController(inventory: inventory).addRoutes(to: router)
         InventoryController(inventory: inventory).addRoutes(to: router.group("api/v1"))
         SeedController(inventory: inventory).addRoutes(to: router)
+        if let jobs {
+            ProvisioningController(inventory: inventory, runner: jobs, maxUploadBytes: maxUploadBytes)
+                .addRoutes(to: router)
+        }
         return router
     }
 
     /// The application: router plus listener.
     /// - Parameter onServerRunning: Called with the bound port once listening.
     public static func buildApplication(
-        inventory: Inventory, settings: Settings, logger: Logger,
+        inventory: Inventory, jobs: JobRunner? = nil, settings: Settings, logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
-            router: buildRouter(inventory: inventory),
+            router: buildRouter(inventory: inventory, jobs: jobs, maxUploadBytes: settings.maxUploadBytes),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "vmaggregator"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
             logger: logger)

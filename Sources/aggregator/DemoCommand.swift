@@ -34,6 +34,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Latency added to every simulated engine request, in milliseconds.")
     var latencyMs: Int = 0
 
+    @Option(help: "Directory for the job database (default: data_dir of the configuration, else ./data).")
+    var dataDir: String?
+
     /// The estate of the tool this replaces, used when there is no configuration file.
     static let defaultEngines = ["e15-test", "e15", "e15-2", "n32", "n32-2", "k45"]
 
@@ -41,9 +44,11 @@ struct DemoCommand: AsyncParsableCommand {
         try await reportingConfigurationErrors {
             let logger = options.makeLogger()
             let names: [String]
+            var dataDirectory = dataDir ?? "data"
             if FileManager.default.fileExists(atPath: options.config) {
-                names = try options.loadConfiguration(resolveSecrets: false).backends
-                    .filter { $0.kind == OvirtBackend.kind }.map(\.name)
+                let loaded = try options.loadConfiguration(resolveSecrets: false)
+                names = loaded.backends.filter { $0.kind == OvirtBackend.kind }.map(\.name)
+                dataDirectory = dataDir ?? loaded.dataDirectory
             } else {
                 logger.notice("No configuration file; simulating the default engines",
                               metadata: ["config.file": "\(options.config)"])
@@ -78,7 +83,8 @@ struct DemoCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data((Self.banner(engines: engines, host: host, port: port) + "\n").utf8))
             do {
                 try await ServeCommand.serve(
-                    inventory: inventory, settings: .init(host: host, port: port), logger: logger)
+                    inventory: inventory, settings: .init(host: host, port: port), dataDirectory: dataDirectory,
+                    jobsPerEngine: 2, logger: logger)
             } catch {
                 for engine in engines { await engine.stop() }
                 throw error

@@ -3,6 +3,7 @@ import ArgumentParser
 import Hummingbird
 import Logging
 import Server
+import SQLiteJobStore
 import ServiceLifecycle
 import UnixSignals
 
@@ -19,22 +20,45 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (overrides server.port; default 6299).")
     var port: Int?
 
+    @Option(help: "Directory for the job database (overrides data_dir).")
+    var dataDir: String?
+
     func run() async throws {
         try await reportingConfigurationErrors {
             let logger = options.makeLogger()
             let configuration = try options.loadConfiguration(resolveSecrets: true)
             let inventory = try InventoryFactory.make(configuration, logger: logger)
             let settings = AggregatorServer.Settings(
-                host: host ?? configuration.server.host, port: port ?? configuration.server.port)
-            try await Self.serve(inventory: inventory, settings: settings, logger: logger)
+                host: host ?? configuration.server.host, port: port ?? configuration.server.port,
+                maxUploadBytes: configuration.server.maxUploadBytes)
+            try await Self.serve(inventory: inventory, settings: settings,
+                                 dataDirectory: dataDir ?? configuration.dataDirectory,
+                                 jobsPerEngine: configuration.server.jobsPerEngine, logger: logger)
         }
     }
 
-    /// Runs the API until SIGINT/SIGTERM, then logs out of every engine.
-    static func serve(inventory: Inventory, settings: AggregatorServer.Settings, logger: Logger,
-                      extraServices: [any Service] = []) async throws {
+    /// Runs the API and the job runner until SIGINT/SIGTERM, then logs out of every engine.
+    /// Jobs left queued or running by an earlier process are marked interrupted first.
+    static func serve(inventory: Inventory, settings: AggregatorServer.Settings, dataDirectory: String,
+                      jobsPerEngine: Int, logger: Logger) async throws {
+        let databasePath = "\(dataDirectory)/jobs.sqlite"
+        let store: SQLiteJobStore
+        do {
+            store = try SQLiteJobStore(path: databasePath)
+        } catch {
+            throw ConfigurationFailure(lines: [
+                "cannot open the job database \(databasePath): \(error) "
+                    + "(fix: check data_dir in the configuration, or pass --data-dir)",
+            ])
+        }
+        let interrupted = try await store.markUnfinishedInterrupted()
+        if interrupted > 0 {
+            logger.warning("Jobs left unfinished by the previous run were marked interrupted",
+                           metadata: ["job.count": "\(interrupted)"])
+        }
+        let runner = JobRunner(store: store, inventory: inventory, perEngineLimit: jobsPerEngine, logger: logger)
         let app = AggregatorServer.buildApplication(
-            inventory: inventory, settings: settings, logger: logger,
+            inventory: inventory, jobs: runner, settings: settings, logger: logger,
             onServerRunning: { port in
                 logger.notice("Serving", metadata: [
                     "http.address": "http://\(settings.host):\(port)",
@@ -43,7 +67,7 @@ struct ServeCommand: AsyncParsableCommand {
             })
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: app)] + extraServices.map { .init(service: $0) },
+                services: [.init(service: app), .init(service: JobRunnerService(runner: runner))],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         do {
@@ -53,5 +77,17 @@ struct ServeCommand: AsyncParsableCommand {
             throw error
         }
         await InventoryFactory.shutdown(inventory)
+    }
+}
+
+/// Runs the job runner for as long as the server runs; on shutdown, running jobs are
+/// cancelled and recorded as interrupted.
+struct JobRunnerService: Service {
+    let runner: JobRunner
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await runner.run()
+        }
     }
 }

@@ -24,6 +24,8 @@ public struct AggregatorConfiguration: Sendable {
         public var port: Int = 6299
         /// Largest accepted upload in bytes. Defaults to 1 MiB.
         public var maxUploadBytes: Int = 1 << 20
+        /// Most create jobs running at once on one engine. Defaults to 2.
+        public var jobsPerEngine: Int = 2
         public init() {}
     }
 

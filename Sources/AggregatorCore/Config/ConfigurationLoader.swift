@@ -45,6 +45,13 @@ public struct ConfigurationLoader: Sendable {
                     errors.append(error(root, ["server", "port"], "must be between 1 and 65535, found \(port)"))
                 }
             }
+            if let jobs = rawServer.jobsPerEngine {
+                if (1...64).contains(jobs) {
+                    server.jobsPerEngine = jobs
+                } else {
+                    errors.append(error(root, ["server", "jobs_per_engine"], "must be between 1 and 64, found \(jobs)"))
+                }
+            }
             if let limit = rawServer.maxUploadBytes {
                 if limit > 0 {
                     server.maxUploadBytes = limit
@@ -202,10 +209,12 @@ private struct RawServer: Decodable {
     var host: String?
     var port: Int?
     var maxUploadBytes: Int?
+    var jobsPerEngine: Int?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case host, port
         case maxUploadBytes = "max_upload_bytes"
+        case jobsPerEngine = "jobs_per_engine"
     }
 }
 

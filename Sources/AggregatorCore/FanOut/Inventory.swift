@@ -55,6 +55,18 @@ public struct Inventory: Sendable {
         await collect(engines: nil, capability: []) { [try await $0.probe()] }
     }
 
+    /// Runs `operation` on the engine named `engine`, bounded by that engine's timeout.
+    /// Errors other than ``BackendError`` become `.invalidResponse`; an unknown engine is `.notFound`.
+    public func call<T: Sendable>(
+        _ engine: String, _ operation: @escaping @Sendable (any VirtualizationBackend) async throws -> T
+    ) async -> Result<T, BackendError> {
+        guard let entry = backends.first(where: { $0.backend.name == engine }) else {
+            return .failure(BackendError(.notFound, engine: engine, message: "engine \(engine) is not configured"))
+        }
+        let backend = entry.backend
+        return await Self.withTimeout(entry.timeout, engine: engine) { try await operation(backend) }
+    }
+
     /// Runs `operation` on the selected engines concurrently, each bounded by its own timeout.
     public func collect<Item: Sendable>(
         engines: Set<String>?,

@@ -30,12 +30,13 @@ public enum NetworkText {
         return (network, network | ~mask)
     }
 
-    /// RFC 1123 host name: labels of letters, digits and `-`, 1–63 characters, 253 in all.
+    /// A host name: labels of letters, digits, `-` and `_` (RFC 1123 plus the underscore
+    /// operators' existing names use), 1–63 characters, 253 in all.
     public static func isHostname(_ name: String) -> Bool {
         guard !name.isEmpty, name.count <= 253 else { return false }
         return name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
             guard (1...63).contains(label.count), label.first != "-", label.last != "-" else { return false }
-            return label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+            return label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
         }
     }
 

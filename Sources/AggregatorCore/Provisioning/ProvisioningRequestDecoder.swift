@@ -200,7 +200,7 @@ public struct ProvisioningRequestDecoder: Sendable {
         let hostname = fields.string("hostname")
         if let hostname, !NetworkText.isHostname(hostname) {
             fields.issue("hostname", "'\(hostname)' is not a valid host name",
-                         fix: "letters, digits and '-', labels of at most 63 characters separated by dots")
+                         fix: "letters, digits, '-' and '_', labels of at most 63 characters separated by dots")
         }
         let cores = fields.integer("cores", in: 1...maxCores, unit: "", fix: "between 1 and \(maxCores) cores")
         let memory = fields.integer("memory", in: 1...maxMemoryGB, unit: " GB",

@@ -10,9 +10,10 @@ struct IndexController: Sendable {
             let kinds = Array(Set(inventory.backends.map(\.backend.kind.rawValue))).sorted()
             var endpoints: [String] = []
             for kind in kinds {
-                endpoints += ["/\(kind)/vm_list", "/\(kind)/host_list", "/\(kind)/cluster_list"]
+                endpoints += ["/\(kind)/vm_list", "/\(kind)/host_list", "/\(kind)/cluster_list",
+                              "POST /\(kind)/create_vm", "POST /\(kind)/create_vlan"]
             }
-            endpoints += ["/api/v1/vms", "/api/v1/hosts", "/api/v1/clusters", "/api/v1/backends", "/health"]
+            endpoints += ["/api/v1/vms", "/api/v1/hosts", "/api/v1/clusters", "/api/v1/backends", "/api/v1/jobs", "/health"]
             let body = IndexBody(
                 name: "vmaggregator",
                 description: "One API over every configured virtualization engine.",

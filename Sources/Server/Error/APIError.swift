@@ -1,3 +1,4 @@
+import AggregatorCore
 import Foundation
 import Hummingbird
 
@@ -14,6 +15,8 @@ public struct APIError: HTTPResponseError, Sendable {
     public var fix: String?
     /// Per-engine statuses, when the error is about engines.
     public var engines: [EngineStatusBody]?
+    /// Every problem of an invalid upload, with field paths.
+    public var issues: [ValidationIssue]?
 
     public init(_ status: HTTPResponse.Status, code: String, message: String, fix: String? = nil,
                 engines: [EngineStatusBody]? = nil) {
@@ -25,7 +28,7 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = APIErrorBody(error: .init(code: code, message: message, fix: fix), engines: engines)
+        let body = APIErrorBody(error: .init(code: code, message: message, fix: fix), engines: engines, issues: issues)
         return try JSONBody.response(status: status, encoding: body)
     }
 }
@@ -39,4 +42,5 @@ struct APIErrorBody: Encodable {
     }
     var error: Detail
     var engines: [EngineStatusBody]?
+    var issues: [ValidationIssue]?
 }
