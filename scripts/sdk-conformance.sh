@@ -20,7 +20,7 @@ BIN="$(swift build "${SCRATCH_ARGS[@]}" --show-bin-path)/ovirt-sim"
 
 export OVIRT_SIM_VMS=20 OVIRT_SIM_HOSTS=3
 LOG="$(mktemp -t ovirt-sim.XXXXXX)"
-"$BIN" --engine e15-test:0 --engine e15:0 --vms "$OVIRT_SIM_VMS" --hosts "$OVIRT_SIM_HOSTS" >"$LOG" 2>&1 &
+"$BIN" --engine e15-test:0 --engine e15:0 --vms "$OVIRT_SIM_VMS" --hosts "$OVIRT_SIM_HOSTS" --async-ms "${OVIRT_SIM_ASYNC_MS:-50}" >"$LOG" 2>&1 &
 SIM_PID=$!
 cleanup() {
     kill "$SIM_PID" 2>/dev/null || true

@@ -11,7 +11,7 @@ import UnixSignals
 struct OvirtSimCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ovirt-sim",
-        abstract: "Simulate oVirt / RED Virtualization engines (REST API v4, read side).",
+        abstract: "Simulate oVirt / RED Virtualization engines (REST API v4).",
         discussion: """
             Each --engine NAME:PORT serves http://127.0.0.1:PORT/ovirt-engine/api (port 0 picks a free one). \
             Once an engine listens, a line '<name> listening on <url>' is printed to stdout.
@@ -42,6 +42,12 @@ struct OvirtSimCommand: AsyncParsableCommand {
     @Option(name: .customLong("tls-key"), help: "PEM private key for --tls-cert.")
     var tlsKey: String?
 
+    @Option(name: .customLong("async-ms"), help: "Base delay of asynchronous engine work (VM creation, disk locks, each start state), in milliseconds.")
+    var asyncMilliseconds = 300
+
+    @Option(name: .customLong("fault"), help: "Inject a fault as METHOD:PATH:STATUS[:COUNT] (PATH exact, or a prefix ending in '*'; COUNT 0 for every request); repeatable.")
+    var faults: [String] = []
+
     @Flag(name: .customLong("print-config"), help: "Print a matching backends.yaml and exit.")
     var printConfig = false
 
@@ -51,12 +57,18 @@ struct OvirtSimCommand: AsyncParsableCommand {
         guard (tlsCertificate == nil) == (tlsKey == nil) else {
             throw ValidationError("--tls-cert and --tls-key go together.")
         }
-        guard vmCount >= 0, hostCount >= 0, latencyMilliseconds >= 0 else {
-            throw ValidationError("--vms, --hosts and --latency-ms must not be negative.")
+        guard vmCount >= 0, hostCount >= 0, latencyMilliseconds >= 0, asyncMilliseconds >= 0 else {
+            throw ValidationError("--vms, --hosts, --latency-ms and --async-ms must not be negative.")
         }
     }
 
     func parsedOptions() throws -> [SimulatedEngineOptions] {
+        let rules = try faults.map { spec in
+            guard let rule = FaultRule(commandLine: spec) else {
+                throw ValidationError("Fault '\(spec)' is not METHOD:PATH:STATUS[:COUNT].")
+            }
+            return rule
+        }
         var seen: Set<String> = []
         return try engines.map { spec in
             guard let colon = spec.lastIndex(of: ":"), let port = Int(spec[spec.index(after: colon)...]),
@@ -75,6 +87,8 @@ struct OvirtSimCommand: AsyncParsableCommand {
             options.password = password
             options.tlsCertificatePath = tlsCertificate
             options.tlsKeyPath = tlsKey
+            options.asyncDelay = .milliseconds(asyncMilliseconds)
+            options.faults = rules
             return options
         }
     }

@@ -25,7 +25,7 @@ HOST_COUNT = int(os.environ.get("OVIRT_SIM_HOSTS", "3"))
 def _start_simulator():
     binary = os.environ.get("OVIRT_SIM_BIN", str(ROOT / ".build/debug/ovirt-sim"))
     log = tempfile.NamedTemporaryFile(prefix="ovirt-sim-", suffix=".log", delete=False)
-    args = [binary, "--vms", str(VM_COUNT), "--hosts", str(HOST_COUNT)]
+    args = [binary, "--vms", str(VM_COUNT), "--hosts", str(HOST_COUNT), "--async-ms", os.environ.get("OVIRT_SIM_ASYNC_MS", "50")]
     for name in ENGINE_NAMES:
         args += ["--engine", f"{name}:0"]
     proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

@@ -1,13 +1,28 @@
+import Foundation
 import Synchronization
 
-/// The mutable state of one simulated engine: its inventory and the SSO
-/// tokens it has issued.
+/// The mutable state of one simulated engine: its inventory, the SSO tokens
+/// it has issued, the changes scheduled by asynchronous commands and the
+/// injected faults.
 ///
 /// A `Mutex` guards a small value; readers copy the inventory out (arrays are
 /// copy-on-write, so this is cheap) and render without holding the lock, so a
-/// large listing never blocks other requests. Write operations will follow
-/// the same rule: compute under the lock, render after.
+/// large listing never blocks other requests. Writes compute under the lock
+/// and render after.
+///
+/// Asynchronous engine behaviour (a VM in `image_locked` becoming `down`, a
+/// disk unlocking, a VM going `wait_for_launch → powering_up → up`) is a list
+/// of changes due at a wall-clock time. Every access first applies the changes
+/// that are due, under the same lock, so two reads never disagree about the
+/// order of events and no timer task has to be kept alive.
 final class EngineState: Sendable {
+    /// A change an asynchronous command makes later.
+    struct ScheduledChange: Sendable {
+        var due: Int64
+        var sequence: Int
+        var apply: @Sendable (inout OvirtInventory) -> Void
+    }
+
     struct IssuedToken: Sendable {
         var username: String
         var expiresAt: Int64
@@ -16,6 +31,17 @@ final class EngineState: Sendable {
     private struct State {
         var inventory: OvirtInventory
         var tokens: [String: IssuedToken] = [:]
+        var scheduled: [ScheduledChange] = []
+        var sequence = 0
+        var faults: [FaultRule] = []
+
+        /// Applies every scheduled change that is due at `now`, oldest first.
+        mutating func settle(now: Int64) {
+            guard let first = scheduled.first, first.due <= now else { return }
+            let due = scheduled.prefix { $0.due <= now }
+            scheduled.removeFirst(due.count)
+            for change in due { change.apply(&inventory) }
+        }
     }
 
     let options: SimulatedEngineOptions
@@ -31,12 +57,105 @@ final class EngineState: Sendable {
             vmCount: options.vmCount,
             hostCount: options.hostCount
         ).seed()
-        self.state = Mutex(State(inventory: inventory))
+        self.state = Mutex(State(inventory: inventory, faults: options.faults))
     }
 
-    /// A snapshot of the inventory.
+    /// The wall clock in epoch milliseconds, as the engine's dates are.
+    static func now() -> Int64 {
+        Int64((Date().timeIntervalSince1970 * 1000).rounded())
+    }
+
+    /// A snapshot of the inventory, with every due change applied.
     var inventory: OvirtInventory {
-        state.withLock { $0.inventory }
+        let now = Self.now()
+        return state.withLock { state in
+            state.settle(now: now)
+            return state.inventory
+        }
+    }
+
+    /// Runs a write against the inventory under the lock.
+    ///
+    /// `body` sees the inventory with every due change applied; what it
+    /// schedules on the transaction is kept only when it returns normally, so a
+    /// failed command leaves no trace except what ``WriteTransaction/failed``
+    /// records. Changes due immediately (a zero delay) are applied before the
+    /// lock is released.
+    func write<Result>(
+        correlationID: String,
+        _ body: (inout WriteTransaction) throws(EngineFault) -> Result
+    ) throws(EngineFault) -> Result {
+        let now = Self.now()
+        return try state.withLock { (state: inout State) throws(EngineFault) -> Result in
+            state.settle(now: now)
+            var transaction = WriteTransaction(
+                inventory: state.inventory,
+                now: now,
+                delay: Int64(options.asyncDelay.components.seconds * 1000)
+                    + Int64(options.asyncDelay.components.attoseconds / 1_000_000_000_000_000),
+                correlationID: correlationID,
+                engineName: options.name,
+                userName: options.username.hasSuffix("@internal") ? options.username + "-authz" : options.username
+            )
+            let result: Result
+            do throws(EngineFault) {
+                result = try body(&transaction)
+            } catch {
+                // Keep only the failed job and event, as the engine's audit log does.
+                var failed = state.inventory
+                transaction.recordFailure(error, into: &failed)
+                state.inventory = failed
+                throw error
+            }
+            state.inventory = transaction.inventory
+            for change in transaction.scheduled {
+                state.sequence += 1
+                state.scheduled.append(ScheduledChange(due: change.due, sequence: state.sequence, apply: change.apply))
+            }
+            state.scheduled.sort { ($0.due, $0.sequence) < ($1.due, $1.sequence) }
+            state.settle(now: now)
+            return result
+        }
+    }
+
+    // MARK: Fault injection
+
+    /// The configured fault rules with their remaining counts.
+    var faultRules: [FaultRule] {
+        state.withLock { $0.faults }
+    }
+
+    func addFault(_ rule: FaultRule) {
+        state.withLock { $0.faults.append(rule) }
+    }
+
+    /// Removes every rule; returns how many there were.
+    @discardableResult
+    func clearFaults() -> Int {
+        state.withLock { state in
+            let count = state.faults.count
+            state.faults.removeAll()
+            return count
+        }
+    }
+
+    /// The first rule matching a request, with its count taken down by one
+    /// (rules used up are dropped).
+    func takeFault(method: String, path: String) -> FaultRule? {
+        state.withLock { state in
+            guard let index = state.faults.firstIndex(where: { $0.matches(method: method, path: path) }) else {
+                return nil
+            }
+            let rule = state.faults[index]
+            if let remaining = rule.count {
+                if remaining <= 1 {
+                    state.faults.remove(at: index)
+                } else {
+                    state.faults[index].count = remaining - 1
+                }
+            }
+            return rule
+        }
     }
 
     /// Checks a username and password against the configured account.

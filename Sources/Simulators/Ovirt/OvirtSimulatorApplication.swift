@@ -18,6 +18,7 @@ public enum OvirtSimulatorApplication {
     static func buildRouter(state: EngineState, certificatePEM: String?) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: LatencyMiddleware(latency: state.options.latency))
+        router.add(middleware: FaultInjectionMiddleware(state: state))
         SSOController(state: state).addRoutes(to: router)
         OvirtAPIController(state: state).addRoutes(to: router)
         PKIResourceController(certificatePEM: certificatePEM).addRoutes(to: router)

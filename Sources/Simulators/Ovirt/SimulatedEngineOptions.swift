@@ -26,6 +26,14 @@ public struct SimulatedEngineOptions: Sendable {
     public var tlsCertificatePath: String? = nil
     /// The PEM private key of ``tlsCertificatePath``.
     public var tlsKeyPath: String? = nil
+    /// The base delay of asynchronous engine work: a new VM stays
+    /// `image_locked` and new or extended disks stay `locked` this long, and
+    /// a started VM spends this long in each of `wait_for_launch` and
+    /// `powering_up`. Zero makes every transition immediate. Defaults to 300 ms.
+    public var asyncDelay: Duration = .milliseconds(300)
+    /// Faults injected from the start (see ``FaultRule``); more can be added at
+    /// run time through `POST /__sim/faults`. Defaults to none.
+    public var faults: [FaultRule] = []
 
     public init(name: String) {
         self.name = name

@@ -13,25 +13,56 @@ struct OvirtAPIController<Context: RequestContext>: Sendable {
     func addRoutes(to router: Router<Context>) {
         router.get("ovirt-engine/api") { request, _ in try await handle(request) }
         router.get("ovirt-engine/api/**") { request, _ in try await handle(request) }
+        let writer = OvirtWriteController(state: state)
+        for method in [HTTPRequest.Method.post, .put, .delete] {
+            router.on("ovirt-engine/api/**", method: method) { request, _ in
+                switch prepare(request) {
+                case .failure(let failure): return failure.response
+                case .success(let prepared): return try await writer.handle(request, path: prepared.path, format: prepared.format)
+                }
+            }
+        }
     }
 
-    func handle(_ request: Request) async throws -> Response {
-        guard authenticate(request) else { return OvirtResponse.empty(.unauthorized) }
+    struct Prepared {
+        var format: OvirtFormat
+        var path: APIPath
+    }
+
+    /// Authentication, the `Version` header and the `/v4` alias, shared by reads and writes.
+    func prepare(_ request: Request) -> Result<Prepared, PreparedFailure> {
+        guard authenticate(request) else { return .failure(PreparedFailure(OvirtResponse.empty(.unauthorized))) }
         let format = OvirtFormat(accept: request.headers[.accept])
         if let version = request.headers[HTTPField.Name("Version")!] {
             guard let number = Int(version.trimmingCharacters(in: " ")) else {
-                return OvirtResponse.empty(.badRequest)
+                return .failure(PreparedFailure(OvirtResponse.empty(.badRequest)))
             }
-            guard number == 4 else { return OvirtResponse.empty(.notFound) }
+            guard number == 4 else { return .failure(PreparedFailure(OvirtResponse.empty(.notFound))) }
         }
-
         var path = APIPath(request.uri.path)
         if path.segments.first?.name == "v4" {
             path.segments.removeFirst()
         } else if let first = path.segments.first?.name, first.count >= 2, first.hasPrefix("v"),
             Int(first.dropFirst()) != nil
         {
-            return OvirtResponse.empty(.notFound)
+            return .failure(PreparedFailure(OvirtResponse.empty(.notFound)))
+        }
+        return .success(Prepared(format: format, path: path))
+    }
+
+    struct PreparedFailure: Error {
+        var response: Response
+        init(_ response: Response) { self.response = response }
+    }
+
+    func handle(_ request: Request) async throws -> Response {
+        let format: OvirtFormat
+        let path: APIPath
+        switch prepare(request) {
+        case .failure(let failure): return failure.response
+        case .success(let prepared):
+            format = prepared.format
+            path = prepared.path
         }
         let query = QueryParameters(request.uri.query)
         let inventory = state.inventory
@@ -119,6 +150,22 @@ struct OvirtAPIController<Context: RequestContext>: Sendable {
                 follow: follow
             )
             return withFollow.map { .object($0.items[index]) }
+        case 5, 6:
+            // /hosts/{id}/nics/{nic}/networkattachments[/{id}]
+            guard first.name == "hosts", segments[2].name == "nics", segments[4].name == "networkattachments",
+                let host = inventory.host(segments[1].name),
+                representer.hostNics(host).contains(where: { $0.id == segments[3].name })
+            else { return nil }
+            let attachments = host.networkAttachments.filter { $0.nicID == segments[3].name }
+            if segments.count == 6 {
+                return try attachments.first { $0.id == segments[5].name }
+                    .map { .object(try representer.networkAttachment($0, host: host, underNic: true, follow: follow)) }
+            }
+            return .collection(
+                name: "network_attachments",
+                item: "network_attachment",
+                try attachments.map { try representer.networkAttachment($0, host: host, underNic: true, follow: follow) }
+            )
         default:
             return nil
         }
@@ -179,6 +226,18 @@ struct OvirtAPIController<Context: RequestContext>: Sendable {
                 "disks", item: "disk", inventory.disks, listing: listing, search: SearchFields.disk(inventory),
                 name: \.name
             ) { try representer.disk($0, follow: follow) }
+        case "jobs":
+            // Oldest first, as the engine's job list is ordered by start time.
+            return try list(
+                "jobs", item: "job", inventory.jobs, listing: listing, search: SearchFields.job(),
+                name: { InventorySeeder.pad(Int($0.startTime), 16) }
+            ) { representer.job($0) }
+        case "events":
+            // Newest first, as the engine lists its audit log.
+            return try list(
+                "events", item: "event", inventory.events, listing: listing, search: SearchFields.event(inventory),
+                name: { InventorySeeder.pad(Int.max / 2 - $0.index, 20) }
+            ) { representer.event($0) }
         default:
             return nil
         }
@@ -198,6 +257,8 @@ struct OvirtAPIController<Context: RequestContext>: Sendable {
         case "vnicprofiles":
             return try inventory.vnicProfiles.first { $0.id == id }.map { try representer.vnicProfile($0, follow: follow) }
         case "disks": return try inventory.disk(id).map { try representer.disk($0, follow: follow) }
+        case "jobs": return inventory.jobs.first { $0.id == id }.map { representer.job($0) }
+        case "events": return inventory.events.first { String($0.index) == id }.map { representer.event($0) }
         default: return nil
         }
     }
@@ -253,10 +314,20 @@ struct OvirtAPIController<Context: RequestContext>: Sendable {
             )
         case ("hosts", "nics"):
             guard let host = inventory.host(id) else { return nil }
+            let nics = representer.hostNics(host)
             return SubCollection(
-                name: "host_nics", item: "host_nic", ids: host.nics.map(\.id),
-                items: try host.nics.map { try representer.hostNic($0, host: host, follow: follow) }
+                name: "host_nics", item: "host_nic", ids: nics.map(\.id),
+                items: try nics.map { try representer.hostNic($0, host: host, follow: follow) }
             )
+        case ("hosts", "networkattachments"):
+            guard let host = inventory.host(id) else { return nil }
+            return SubCollection(
+                name: "network_attachments", item: "network_attachment", ids: host.networkAttachments.map(\.id),
+                items: try host.networkAttachments.map { try representer.networkAttachment($0, host: host, follow: follow) }
+            )
+        case ("jobs", "steps"):
+            guard inventory.jobs.contains(where: { $0.id == id }) else { return nil }
+            return SubCollection(name: "steps", item: "step", ids: [], items: [])
         case ("clusters", "networks"):
             guard let cluster = inventory.cluster(id) else { return nil }
             let networks = representer.clusterNetworks(cluster)

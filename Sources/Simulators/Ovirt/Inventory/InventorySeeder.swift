@@ -45,7 +45,8 @@ struct InventorySeeder {
             cpuType: "Intel Cascadelake Server Family",
             versionMajor: 4,
             versionMinor: 7,
-            networkIDs: [management.id]
+            networkIDs: [management.id],
+            requiredNetworkIDs: [management.id]
         )
         inventory.clusters = [cluster]
 
@@ -105,7 +106,18 @@ struct InventorySeeder {
                 serialNumber: "CZ\(2000 + rng.next(upperBound: 7000))\(Self.pad(rng.next(upperBound: 100_000), 5))",
                 hardwareUUID: ids.make("host-hw", index).uppercased(),
                 spm: index == 0,
-                nics: [bond] + slaves
+                nics: [bond] + slaves,
+                networkAttachments: [
+                    SimNetworkAttachment(
+                        id: ids.make("networkattachment-\(index)", 0),
+                        networkID: management.id,
+                        nicID: bond.id,
+                        bootProtocol: "static",
+                        address: bond.ipAddress,
+                        netmask: bond.netmask,
+                        gateway: bond.gateway
+                    )
+                ]
             )
             inventory.hosts.append(host)
         }
@@ -130,7 +142,8 @@ struct InventorySeeder {
             format: "cow",
             sparse: true,
             storageDomainID: storage.id,
-            imageID: ids.make("image-template", 0)
+            imageID: ids.make("image-template", 0),
+            bootable: true
         )
         let packer = SimTemplate(
             id: ids.make("template", 1),
@@ -176,7 +189,8 @@ struct InventorySeeder {
                 format: "cow",
                 sparse: true,
                 storageDomainID: storage.id,
-                imageID: ids.make("image", index)
+                imageID: ids.make("image", index),
+                bootable: true
             )
             inventory.disks.append(disk)
             let isUp = status == "up"

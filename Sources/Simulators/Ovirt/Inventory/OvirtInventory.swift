@@ -1,8 +1,8 @@
 /// The simulated engine's objects. Plain values: the state box owns one copy
 /// and requests read snapshots of it.
 ///
-/// Write operations (next step) will mutate these collections through
-/// ``EngineState``; ids are stable strings so hrefs never change.
+/// Write operations mutate these collections through ``EngineState`` under
+/// its lock; ids are stable strings so hrefs never change.
 struct OvirtInventory: Sendable {
     var engineName: String
     var dataCenters: [SimDataCenter] = []
@@ -14,6 +14,14 @@ struct OvirtInventory: Sendable {
     var templates: [SimTemplate] = []
     var disks: [SimDisk] = []
     var vms: [SimVM] = []
+    /// Engine jobs, oldest first (`GET /jobs`).
+    var jobs: [SimJob] = []
+    /// The audit log, oldest first (`GET /events` lists newest first).
+    var events: [SimEvent] = []
+    /// The next event index; the engine's audit log ids are a sequence.
+    var nextEventIndex = 1000
+    /// How many MAC addresses the pool has handed out to new NICs.
+    var macCounter = 0
 
     /// The `templates/blank` special object.
     static let blankTemplateID = "00000000-0000-0000-0000-000000000000"
@@ -29,6 +37,8 @@ struct OvirtInventory: Sendable {
         id.flatMap { id in storageDomains.first { $0.id == id } }
     }
     func disk(_ id: String?) -> SimDisk? { id.flatMap { id in disks.first { $0.id == id } } }
+    func vm(_ id: String?) -> SimVM? { id.flatMap { id in vms.first { $0.id == id } } }
+    func vnicProfile(_ id: String?) -> SimVnicProfile? { id.flatMap { id in vnicProfiles.first { $0.id == id } } }
 }
 
 struct SimDataCenter: Sendable {
@@ -48,6 +58,8 @@ struct SimCluster: Sendable {
     var versionMajor: Int
     var versionMinor: Int
     var networkIDs: [String]
+    /// Attached networks whose `required` flag is set.
+    var requiredNetworkIDs: Set<String> = []
 }
 
 struct SimHost: Sendable {
@@ -66,6 +78,21 @@ struct SimHost: Sendable {
     var hardwareUUID: String
     var spm: Bool
     var nics: [SimHostNic]
+    /// The networks configured on the host's NICs (`/hosts/{id}/networkattachments`).
+    var networkAttachments: [SimNetworkAttachment] = []
+    /// Whether the running network configuration has been persisted (committed).
+    var netConfigCommitted = true
+}
+
+/// A network configured on a host NIC.
+struct SimNetworkAttachment: Sendable {
+    var id: String
+    var networkID: String
+    var nicID: String
+    var bootProtocol: String = "none"
+    var address: String?
+    var netmask: String?
+    var gateway: String?
 }
 
 struct SimHostNic: Sendable {
@@ -81,6 +108,9 @@ struct SimHostNic: Sendable {
     var netmask: String?
     var gateway: String?
     var networkID: String?
+    /// Set on the VLAN devices the engine shows for VLAN networks (`bond0.2921`).
+    var vlanID: Int? = nil
+    var baseInterface: String? = nil
 }
 
 struct SimStorageDomain: Sendable {
@@ -105,6 +135,8 @@ struct SimNetwork: Sendable {
     var mtu: Int
     var usages: [String]
     var vnicProfileIDs: [String]
+    var comment: String = ""
+    var profileRequired = true
 }
 
 struct SimVnicProfile: Sendable {
@@ -135,6 +167,9 @@ struct SimDisk: Sendable {
     var sparse: Bool
     var storageDomainID: String
     var imageID: String
+    /// `ok`, or `locked` while being created or extended.
+    var status: String = "ok"
+    var bootable = false
 }
 
 /// A disk as attached to a VM; the engine uses the disk's id as the attachment id.
@@ -142,6 +177,7 @@ struct SimDiskAttachment: Sendable {
     var diskID: String
     var bootable: Bool
     var interface: String
+    var active = true
 }
 
 struct SimVMNic: Sendable {
@@ -149,6 +185,7 @@ struct SimVMNic: Sendable {
     var name: String
     var mac: String
     var vnicProfileID: String
+    var interface: String = "virtio"
 }
 
 struct SimReportedDevice: Sendable {
@@ -183,6 +220,59 @@ struct SimVM: Sendable {
     var nics: [SimVMNic]
     var diskAttachments: [SimDiskAttachment]
     var reportedDevices: [SimReportedDevice]
+    /// The persisted cloud-init configuration (`<initialization>`).
+    var initialization: SimInitialization?
+    /// The configuration of the current run, when started with one (run once).
+    var runOnceInitialization: SimInitialization?
+    var runOnce = false
+    var memoryGuaranteed: Int64?
 
     var isUp: Bool { status == "up" || status == "powering_up" || status == "migrating" }
+}
+
+/// Cloud-init data as the engine persists it (`VmInit`).
+struct SimInitialization: Sendable {
+    var hostName: String?
+    var userName: String?
+    var authorizedSSHKeys: String?
+    var dnsServers: String?
+    var dnsSearch: String?
+    var customScript: String?
+    var timezone: String?
+    var nicConfigurations: [SimNicConfiguration] = []
+}
+
+struct SimNicConfiguration: Sendable {
+    var name: String
+    var bootProtocol: String?
+    var onBoot: Bool?
+    var address: String?
+    var netmask: String?
+    var gateway: String?
+}
+
+/// An engine job (`GET /jobs`): one per command run through the API.
+struct SimJob: Sendable {
+    var id: String
+    var description: String
+    /// `started`, `finished` or `failed`.
+    var status: String
+    var correlationID: String
+    var startTime: Int64
+    var endTime: Int64?
+    var lastUpdated: Int64
+}
+
+/// An audit log entry (`GET /events`).
+struct SimEvent: Sendable {
+    var index: Int
+    var code: Int
+    var severity: String
+    var description: String
+    var time: Int64
+    var correlationID: String
+    var vmID: String? = nil
+    var hostID: String? = nil
+    var clusterID: String? = nil
+    var dataCenterID: String? = nil
 }

@@ -60,13 +60,13 @@ struct Representer {
 
     func api(authenticatedUserID: String) -> OvirtNode {
         let collections = [
-            "clusters", "datacenters", "disks", "hosts", "networks", "storagedomains", "templates", "vms",
-            "vnicprofiles",
+            "clusters", "datacenters", "disks", "events", "hosts", "jobs", "networks", "storagedomains", "templates",
+            "vms", "vnicprofiles",
         ]
         var rootLinks: [OvirtLink] = []
         for collection in collections {
             rootLinks.append(OvirtLink(rel: collection, href: Self.href(collection)))
-            if collection != "vnicprofiles" {
+            if collection != "vnicprofiles" && collection != "jobs" {
                 rootLinks.append(
                     OvirtLink(rel: "\(collection)/search", href: Self.href(collection) + "?search={query}")
                 )
@@ -402,7 +402,7 @@ struct Representer {
             fields.append(node)
         }
         if let sub = follow.child("nics") {
-            fields.append(.list("nics", item: "host_nic", try host.nics.map { try hostNic($0, host: host, follow: sub) }))
+            fields.append(.list("nics", item: "host_nic", try hostNics(host).map { try hostNic($0, host: host, follow: sub) }))
         }
         return OvirtNode(
             "host",
@@ -434,18 +434,58 @@ struct Representer {
         )
     }
 
+    /// The host's NICs as the engine lists them: the physical NICs and bonds,
+    /// then one VLAN device (`bond0.2921`) per VLAN network attached.
+    func hostNics(_ host: SimHost) -> [SimHostNic] {
+        var nics = host.nics
+        for attachment in host.networkAttachments {
+            guard let network = inventory.network(attachment.networkID), let vlan = network.vlanID,
+                let base = host.nics.first(where: { $0.id == attachment.nicID })
+            else { continue }
+            nics.append(
+                SimHostNic(
+                    id: StableID(engine: host.id).make("vlan-\(base.id)", vlan),
+                    name: "\(base.name).\(vlan)",
+                    mac: base.mac,
+                    speed: base.speed,
+                    mtu: base.mtu,
+                    ipAddress: attachment.address,
+                    netmask: attachment.netmask,
+                    gateway: attachment.gateway,
+                    networkID: network.id,
+                    vlanID: vlan,
+                    baseInterface: base.name
+                )
+            )
+        }
+        return nics
+    }
+
+    /// The untagged network attached to `nic`, as its `<network>`.
+    private func attachedNetworkID(_ nic: SimHostNic, host: SimHost) -> String? {
+        if nic.vlanID != nil { return nic.networkID }
+        return host.networkAttachments.first { attachment in
+            attachment.nicID == nic.id && inventory.network(attachment.networkID).map { $0.vlanID == nil } == true
+        }?.networkID
+    }
+
     func hostNic(_ nic: SimHostNic, host: SimHost, follow: FollowTree = .none) throws -> OvirtNode {
         try check(follow, "HostNic", allowed: ["host", "network"])
         let href = Self.href("hosts", host.id, "nics", nic.id)
-        var fields: [OvirtNode] = [
-            .enumeration("boot_protocol", nic.ipAddress == nil ? "none" : "static"),
-            .bool("bridged", nic.networkID != nil),
+        let networkID = attachedNetworkID(nic, host: host)
+        let attachment = host.networkAttachments.first { $0.nicID == nic.id && $0.networkID == networkID }
+        let address = nic.vlanID != nil ? nic.ipAddress : (attachment?.address ?? nic.ipAddress)
+        var fields: [OvirtNode] = []
+        if let base = nic.baseInterface { fields.append(.string("base_interface", base)) }
+        fields.append(contentsOf: [
+            .enumeration("boot_protocol", address == nil ? "none" : "static"),
+            .bool("bridged", networkID.flatMap { inventory.network($0) }?.usages.contains("vm") ?? false),
             .bool("custom_configuration", false),
-        ]
-        if let address = nic.ipAddress {
+        ])
+        if let address {
             var ip: [OvirtNode] = [.string("address", address)]
-            if let gateway = nic.gateway { ip.append(.string("gateway", gateway)) }
-            if let netmask = nic.netmask { ip.append(.string("netmask", netmask)) }
+            if let gateway = attachment?.gateway ?? nic.gateway { ip.append(.string("gateway", gateway)) }
+            if let netmask = attachment?.netmask ?? nic.netmask { ip.append(.string("netmask", netmask)) }
             ip.append(.enumeration("version", "v4"))
             fields.append(.group("ip", ip))
         } else {
@@ -458,6 +498,9 @@ struct Representer {
         fields.append(.list("properties", item: "property", []))
         fields.append(.long("speed", nic.speed))
         fields.append(.enumeration("status", "up"))
+        if let vlan = nic.vlanID {
+            fields.append(OvirtNode("vlan", .object(OvirtObject(id: String(vlan)))))
+        }
         if !nic.bondSlaveIDs.isEmpty {
             fields.append(
                 .group(
@@ -484,7 +527,7 @@ struct Representer {
         } else {
             fields.append(.reference("host", id: host.id, href: Self.href("hosts", host.id)))
         }
-        if let networkID = nic.networkID,
+        if let networkID,
             let node = try reference(
                 "network",
                 id: networkID,
@@ -574,8 +617,8 @@ struct Representer {
         fields.append(contentsOf: [
             .int("mtu", network.mtu),
             .bool("port_isolation", false),
-            .bool("profile_required", true),
-            .bool("required", true),
+            .bool("profile_required", network.profileRequired),
+            .bool("required", clusterID.flatMap { inventory.cluster($0) }.map { $0.requiredNetworkIDs.contains(network.id) } ?? true),
             .bool("stp", false),
             .values("usages", item: "usage", network.usages.map { .enumeration($0) }),
             .string("vdsm_name", network.name),
@@ -611,7 +654,7 @@ struct Representer {
                     href: href,
                     name: network.name,
                     description: network.description,
-                    comment: "",
+                    comment: network.comment,
                     links: clusterID == nil ? links(href, ["permissions", "vnicprofiles", "networklabels"]) : [],
                     fields: fields
                 )
@@ -670,7 +713,7 @@ struct Representer {
             .enumeration("qcow_version", "qcow2_v3"),
             .bool("shareable", false),
             .bool("sparse", disk.sparse),
-            .enumeration("status", "ok"),
+            .enumeration("status", disk.status),
             .enumeration("storage_type", "image"),
             .long("total_size", disk.actualSize),
             .bool("wipe_after_delete", false),
@@ -711,7 +754,7 @@ struct Representer {
         try check(follow, "DiskAttachment", allowed: ["disk", ownerKind == "vms" ? "vm" : "template"])
         let href = Self.href(ownerKind, ownerID, "diskattachments", attachment.diskID)
         var fields: [OvirtNode] = [
-            .bool("active", true),
+            .bool("active", attachment.active),
             .bool("bootable", attachment.bootable),
             .enumeration("interface", attachment.interface),
             .string("logical_name", "/dev/sda"),
@@ -813,7 +856,8 @@ struct Representer {
         threads: Int,
         osType: String,
         creationTime: Int64,
-        highlyAvailable: Bool
+        highlyAvailable: Bool,
+        memoryGuaranteed: Int64? = nil
     ) -> [OvirtNode] {
         [
             .group("bios", [.group("boot_menu", [.bool("enabled", false)]), .enumeration("type", "q35_ovmf")]),
@@ -848,7 +892,7 @@ struct Representer {
                 "memory_policy",
                 [
                     .bool("ballooning", true),
-                    .long("guaranteed", memory),
+                    .long("guaranteed", memoryGuaranteed ?? memory),
                     .long("max", memory * 4),
                 ]
             ),
@@ -899,8 +943,12 @@ struct Representer {
             threads: vm.threads,
             osType: vm.osType,
             creationTime: vm.creationTime,
-            highlyAvailable: vm.highlyAvailable
+            highlyAvailable: vm.highlyAvailable,
+            memoryGuaranteed: vm.memoryGuaranteed
         )
+        if let initialization = vm.initialization {
+            fields.append(self.initialization(initialization))
+        }
         if let node = try reference(
             "cluster",
             id: vm.clusterID,
@@ -945,7 +993,7 @@ struct Representer {
         fields.append(.bool("has_illegal_images", false))
         fields.append(.bool("next_run_configuration_exists", false))
         fields.append(.enumeration("numa_tune_mode", "interleave"))
-        fields.append(.bool("run_once", false))
+        fields.append(.bool("run_once", vm.runOnce))
         if let start = vm.startTime { fields.append(.date("start_time", start)) }
         fields.append(.enumeration("status", vm.status))
         if let stop = vm.stopTime { fields.append(.date("stop_time", stop)) }
@@ -1024,7 +1072,7 @@ struct Representer {
         try check(follow, "Nic", allowed: ["vnic_profile", "vm", "reported_devices"])
         let href = Self.href("vms", vm.id, "nics", nic.id)
         var fields: [OvirtNode] = [
-            .enumeration("interface", "virtio"),
+            .enumeration("interface", nic.interface),
             .bool("linked", true),
             .group("mac", [.string("address", nic.mac)]),
             .bool("plugged", true),
@@ -1035,7 +1083,7 @@ struct Representer {
         } else {
             fields.append(.reference("vm", id: vm.id, href: Self.href("vms", vm.id)))
         }
-        if let node = try reference(
+        if !nic.vnicProfileID.isEmpty, let node = try reference(
             "vnic_profile",
             id: nic.vnicProfileID,
             href: Self.href("vnicprofiles", nic.vnicProfileID),
@@ -1105,5 +1153,152 @@ struct Representer {
 extension String {
     fileprivate func replacingDashes() -> String {
         String(self.filter { $0 != "-" })
+    }
+}
+
+// MARK: Write-side objects
+
+extension Representer {
+    /// The persisted cloud-init data (`<initialization>`), shown on every VM
+    /// read as the engine does (`BackendVmsResource` loads `VmInit` for the
+    /// main detail level).
+    func initialization(_ initialization: SimInitialization) -> OvirtNode {
+        var fields: [OvirtNode] = []
+        if let keys = initialization.authorizedSSHKeys { fields.append(.string("authorized_ssh_keys", keys)) }
+        if let script = initialization.customScript { fields.append(.string("custom_script", script)) }
+        if let search = initialization.dnsSearch { fields.append(.string("dns_search", search)) }
+        if let servers = initialization.dnsServers { fields.append(.string("dns_servers", servers)) }
+        if let hostName = initialization.hostName { fields.append(.string("host_name", hostName)) }
+        if !initialization.nicConfigurations.isEmpty {
+            fields.append(
+                .list(
+                    "nic_configurations",
+                    item: "nic_configuration",
+                    initialization.nicConfigurations.map { configuration in
+                        var nic: [OvirtNode] = []
+                        if let protocolName = configuration.bootProtocol { nic.append(.enumeration("boot_protocol", protocolName)) }
+                        if configuration.address != nil || configuration.netmask != nil || configuration.gateway != nil {
+                            var ip: [OvirtNode] = []
+                            if let address = configuration.address { ip.append(.string("address", address)) }
+                            if let gateway = configuration.gateway { ip.append(.string("gateway", gateway)) }
+                            if let netmask = configuration.netmask { ip.append(.string("netmask", netmask)) }
+                            ip.append(.enumeration("version", "v4"))
+                            nic.append(.group("ip", ip))
+                        }
+                        nic.append(.string("name", configuration.name))
+                        if let onBoot = configuration.onBoot { nic.append(.bool("on_boot", onBoot)) }
+                        return .group("nic_configuration", nic)
+                    }
+                )
+            )
+        }
+        fields.append(.bool("regenerate_ssh_keys", false))
+        if let timezone = initialization.timezone { fields.append(.string("timezone", timezone)) }
+        if let user = initialization.userName { fields.append(.string("user_name", user)) }
+        return .group("initialization", fields)
+    }
+
+    /// A network configured on a host NIC; `underNic` gives the href the
+    /// engine uses under `/hosts/{id}/nics/{nic}/networkattachments`.
+    func networkAttachment(
+        _ attachment: SimNetworkAttachment,
+        host: SimHost,
+        underNic: Bool = false,
+        follow: FollowTree = .none
+    ) throws -> OvirtNode {
+        try check(follow, "NetworkAttachment", allowed: ["network", "host", "host_nic"])
+        let href = underNic
+            ? Self.href("hosts", host.id, "nics", attachment.nicID, "networkattachments", attachment.id)
+            : Self.href("hosts", host.id, "networkattachments", attachment.id)
+        var fields: [OvirtNode] = [.bool("in_sync", true)]
+        var ip: [OvirtNode] = []
+        if let address = attachment.address { ip.append(.string("address", address)) }
+        if let gateway = attachment.gateway { ip.append(.string("gateway", gateway)) }
+        if let netmask = attachment.netmask { ip.append(.string("netmask", netmask)) }
+        ip.append(.enumeration("version", "v4"))
+        fields.append(
+            .list(
+                "ip_address_assignments",
+                item: "ip_address_assignment",
+                [.group("ip_address_assignment", [.enumeration("assignment_method", attachment.bootProtocol), .group("ip", ip)])]
+            )
+        )
+        fields.append(.list("properties", item: "property", []))
+        if follow.child("host") != nil {
+            fields.append(OvirtNode("host", try self.host(host).content))
+        } else {
+            fields.append(.reference("host", id: host.id, href: Self.href("hosts", host.id)))
+        }
+        if let nic = host.nics.first(where: { $0.id == attachment.nicID }), follow.child("host_nic") != nil {
+            fields.append(OvirtNode("host_nic", try hostNic(nic, host: host).content))
+        } else {
+            fields.append(.reference("host_nic", id: attachment.nicID, href: Self.href("hosts", host.id, "nics", attachment.nicID)))
+        }
+        if let node = try reference(
+            "network",
+            id: attachment.networkID,
+            href: Self.href("networks", attachment.networkID),
+            follow: follow,
+            resolve: { sub in try inventory.network(attachment.networkID).map { try network($0, follow: sub) } }
+        ) {
+            fields.append(node)
+        }
+        return OvirtNode("network_attachment", .object(OvirtObject(id: attachment.id, href: href, fields: fields)))
+    }
+
+    func job(_ job: SimJob) -> OvirtNode {
+        let href = Self.href("jobs", job.id)
+        let owner = StableID(engine: inventory.engineName).make("user", 0)
+        var fields: [OvirtNode] = [.bool("auto_cleared", true)]
+        if let end = job.endTime { fields.append(.date("end_time", end)) }
+        fields.append(.bool("external", false))
+        fields.append(.date("last_updated", job.endTime ?? job.lastUpdated))
+        fields.append(.date("start_time", job.startTime))
+        fields.append(.enumeration("status", job.status))
+        fields.append(.reference("owner", id: owner, href: Self.href("users", owner)))
+        return OvirtNode(
+            "job",
+            .object(
+                OvirtObject(
+                    id: job.id,
+                    href: href,
+                    actions: ["clear", "end"],
+                    description: job.description,
+                    links: links(href, ["steps"]),
+                    fields: fields
+                )
+            )
+        )
+    }
+
+    func event(_ event: SimEvent) -> OvirtNode {
+        let id = String(event.index)
+        var fields: [OvirtNode] = [
+            .int("code", event.code),
+            .string("correlation_id", event.correlationID),
+            .int("custom_id", -1),
+            .int("flood_rate", 30),
+            .int("index", event.index),
+            .string("origin", "oVirt"),
+            .enumeration("severity", event.severity),
+            .date("time", event.time),
+        ]
+        if let cluster = event.clusterID { fields.append(.reference("cluster", id: cluster, href: Self.href("clusters", cluster))) }
+        if let dc = event.dataCenterID { fields.append(.reference("data_center", id: dc, href: Self.href("datacenters", dc))) }
+        if let host = event.hostID { fields.append(.reference("host", id: host, href: Self.href("hosts", host))) }
+        let user = StableID(engine: inventory.engineName).make("user", 0)
+        fields.append(.reference("user", id: user, href: Self.href("users", user)))
+        if let vm = event.vmID { fields.append(.reference("vm", id: vm, href: Self.href("vms", vm))) }
+        return OvirtNode(
+            "event",
+            .object(OvirtObject(id: id, href: Self.href("events", id), description: event.description, fields: fields))
+        )
+    }
+
+    /// `<action><status>complete</status><job/></action>`, a synchronous action's reply.
+    static func actionReply(jobID: String?) -> OvirtNode {
+        var fields: [OvirtNode] = [.enumeration("status", "complete")]
+        if let jobID { fields.append(.reference("job", id: jobID, href: href("jobs", jobID))) }
+        return .group("action", fields)
     }
 }

@@ -108,4 +108,29 @@ enum SearchFields {
             "storage": { domains[$0.storageDomainID].map { [$0] } ?? [] },
         ]
     }
+
+    static func job() -> [String: (SimJob) -> [String]] {
+        [
+            "id": { [$0.id] },
+            "correlation_id": { [$0.correlationID] },
+            "status": { [$0.status] },
+            "description": { [$0.description] },
+            "name": { [$0.description] },
+        ]
+    }
+
+    static func event(_ inventory: OvirtInventory) -> [String: (SimEvent) -> [String]] {
+        let vms = Dictionary(inventory.vms.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let hosts = Dictionary(inventory.hosts.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        return [
+            "id": { [String($0.index)] },
+            "correlation_id": { [$0.correlationID] },
+            "severity": { [$0.severity] },
+            "type": { [String($0.code)] },
+            "message": { [$0.description] },
+            "name": { [$0.description] },
+            "vm.name": { $0.vmID.flatMap { vms[$0] }.map { [$0] } ?? [] },
+            "host.name": { $0.hostID.flatMap { hosts[$0] }.map { [$0] } ?? [] },
+        ]
+    }
 }
