@@ -191,6 +191,7 @@ let package = Package(
             dependencies: [
                 "Server",
                 "AggregatorCore",
+                "SQLiteJobStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

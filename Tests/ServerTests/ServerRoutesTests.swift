@@ -14,6 +14,8 @@ struct FixedBackend: VirtualizationBackend {
     var capabilities: BackendCapabilities = .inventory
     var failure: BackendError.Code?
     var vms: [VM] = []
+    /// Every execute call, for assertions.
+    var executions = ExecutionLog()
 
     init(name: String, kind: BackendKind = "ovirt", failure: BackendError.Code? = nil) {
         self.name = name
@@ -52,7 +54,44 @@ struct FixedBackend: VirtualizationBackend {
     }
 
     func shutdown() async {}
+
+    func plan(_ item: ProvisioningItem) async throws -> PlanOutcome {
+        try check()
+        if item.vm?.name == "taken" {
+            return .invalid([ValidationIssue(path: "\(item.path).vm.name", message: "a VM named taken already exists")])
+        }
+        return .ready(ProvisioningPlan(engine: name, steps: [.init(name: "create_network", description: "POST /networks"),
+                                                             .init(name: "create_vm", description: "POST /vms")]))
+    }
+
+    func execute(_ plan: ProvisioningPlan, for item: ProvisioningItem, context: JobContext) async throws
+        -> ProvisioningResult
+    {
+        await executions.add(item.vm?.name ?? item.vlan.networkName, correlation: context.correlationID)
+        await context.recorder.stepStarted("create_network", description: "POST /networks")
+        await context.recorder.stepSucceeded("create_network", detail: nil, engineIDs: ["network_id": "n-1"])
+        await context.recorder.stepStarted("create_vm", description: "POST /vms")
+        if item.vm?.name.contains("fail") == true {
+            let error = BackendError(.httpStatus, engine: name, message: "Cannot add VM. Disk is locked.", httpStatus: 409)
+            await context.recorder.stepFailed("create_vm", error: error)
+            throw error
+        }
+        await context.recorder.stepSucceeded("create_vm", detail: nil, engineIDs: ["vm_id": "vm-1"])
+        return ProvisioningResult(engineIDs: ["vm_id": "vm-1"], summary: "created")
+    }
 }
+
+/// What a test backend was asked to execute.
+actor ExecutionLog {
+    private(set) var targets: [String] = []
+    private(set) var correlations: [String] = []
+
+    func add(_ target: String, correlation: String) {
+        targets.append(target)
+        correlations.append(correlation)
+    }
+}
+
 
 @Suite struct ServerRoutesTests {
     func app(_ backends: [FixedBackend]) -> some ApplicationProtocol {

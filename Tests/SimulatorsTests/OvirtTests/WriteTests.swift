@@ -211,7 +211,7 @@ private let vmXML = """
 
 @Suite struct VMWriteTests {
     @Test func createVMGoesImageLockedThenDown() async throws {
-        try await withWritableEngine(asyncDelay: .seconds(1)) { client in
+        try await withWritableEngine(asyncDelay: .seconds(2)) { client in
             let token = try await client.login()
             let response = try await client.send(.post, "/ovirt-engine/api/vms", token: token, xml: vmXML)
             #expect(response.status == .accepted)
@@ -291,7 +291,7 @@ private let vmXML = """
     }
 
     @Test func diskNicStartStopRemove() async throws {
-        try await withWritableEngine(asyncDelay: .milliseconds(600)) { client in
+        try await withWritableEngine(asyncDelay: .seconds(2)) { client in
             let token = try await client.login()
             _ = try await client.send(.post, "/ovirt-engine/api/vms", token: token, xml: vmXML)
             let id = try await client.idOf("vms", key: "vm", name: "new-vm", token: token)
