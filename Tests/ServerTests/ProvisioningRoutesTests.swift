@@ -193,7 +193,7 @@ import Testing
                     #expect((error["message"] as? String)?.contains("Disk is locked") == true)
                     let steps = try #require(job["steps"] as? [[String: Any]])
                     #expect(steps.map { $0["state"] as? String } == ["succeeded", "failed"])
-                    #expect(steps[0]["engine_i_ds"] as? [String: String] == ["network_id": "n-1"])
+                    #expect(steps[0]["engine_ids"] as? [String: String] == ["network_id": "n-1"])
                 }
                 // A failed job does not block a new attempt.
                 let (headers2, body2) = multipart(seed)

@@ -48,6 +48,13 @@ public struct JobStep: Sendable, Codable, Hashable {
         self.engineIDs = engineIDs
         self.error = error
     }
+
+    enum CodingKeys: String, CodingKey {
+        case name, description, state, detail, error
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+        case engineIDs = "engine_ids"
+    }
 }
 
 /// Why a job failed.

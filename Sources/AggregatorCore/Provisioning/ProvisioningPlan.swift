@@ -51,4 +51,9 @@ public struct ProvisioningResult: Sendable, Codable, Hashable {
         self.engineIDs = engineIDs
         self.summary = summary
     }
+
+    enum CodingKeys: String, CodingKey {
+        case summary
+        case engineIDs = "engine_ids"
+    }
 }
