@@ -429,6 +429,7 @@ struct FieldReader {
     }
 }
 
+/// Levenshtein distance, for "did you mean" suggestions.
 func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a), b = Array(b)
     if a.isEmpty { return b.count }

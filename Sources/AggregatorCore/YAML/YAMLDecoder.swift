@@ -121,25 +121,10 @@ private struct NodeDecoder: Decoder {
     static func suggestion<Key: CodingKey>(for key: String, among type: Key.Type) -> String? {
         guard let cases = type as? any (CodingKey & CaseIterable).Type else { return nil }
         let known = (cases.allCases as any Collection).map { ($0 as! any CodingKey).stringValue }
-        let best = known.min { editDistance($0, key) < editDistance($1, key) }
+        let best = known.min { AggregatorCore.editDistance($0, key) < AggregatorCore.editDistance($1, key) }
         guard let best else { return nil }
-        if editDistance(best, key) <= max(2, key.count / 3) { return "did you mean '\(best)'?" }
+        if AggregatorCore.editDistance(best, key) <= max(2, key.count / 3) { return "did you mean '\(best)'?" }
         return "known keys: \(known.joined(separator: ", "))"
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
     }
 }
 

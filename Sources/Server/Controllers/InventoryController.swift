@@ -47,7 +47,7 @@ struct InventoryController: Sendable {
             throw APIError(.badGateway, code: "all_engines_failed",
                            message: "no engine answered: "
                                + statuses.map { "\($0.engine): \($0.message ?? "failed")" }.joined(separator: "; "),
-                           engines: statuses.map(EngineStatusBody.init))
+                           engines: statuses)
         }
         return JSONBody.response(bytes: try InventoryDocument.flat(items, statuses: statuses))
     }
@@ -66,7 +66,7 @@ struct BackendBody: Encodable {
         name = backend.name
         kind = backend.kind.rawValue
         capabilities = backend.capabilities.names
-        var status = EngineStatusBody(probe.status)
+        var status = probe.status
         status.count = 0
         self.status = status
         let info = probe.items.first

@@ -30,7 +30,7 @@ public enum InventoryDocument {
     public static func flat<Item: Encodable & Sendable>(_ items: [Item], statuses: [EngineStatus]) throws -> Data {
         try JSONBody.encode(FlatListing(items: items, count: items.count,
                                         complete: statuses.allSatisfy(\.ok),
-                                        engines: statuses.map(EngineStatusBody.init)))
+                                        engines: statuses))
     }
 
     struct SeedError: Encodable {

@@ -41,24 +41,4 @@ enum JSONBody {
 }
 
 /// A per-engine status line as the API shows it.
-public struct EngineStatusBody: Codable, Sendable {
-    public var engine: String
-    public var kind: String
-    public var ok: Bool
-    public var count: Int
-    public var durationMs: Int64
-    public var error: String?
-    public var message: String?
-    public var httpStatus: Int?
-
-    public init(_ status: EngineStatus) {
-        engine = status.engine
-        kind = status.kind
-        ok = status.ok
-        count = status.count
-        durationMs = status.durationMs
-        error = status.error
-        message = status.message
-        httpStatus = status.httpStatus
-    }
-}
+public typealias EngineStatusBody = EngineStatus
