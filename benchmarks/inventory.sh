@@ -45,7 +45,7 @@ measure() { # endpoint -> "min median max bytes"
         read -r t b < <(curl -s -o /dev/null -w '%{time_total} %{size_download}\n' "$url")
         times+=("$t"); bytes="$b"
     done
-    printf '%s\n' "${times[@]}" | sort -n | awk -v b="$bytes" '{a[NR]=$1} END {printf "%.3f %.3f %.3f %d", a[1], a[int((NR+1)/2)], a[NR], b}'
+    printf '%s\n' "${times[@]}" | sort -n | awk -v b="$bytes" '{a[NR]=$1} END {printf "%.3f %.3f %.3f %d\n", a[1], a[int((NR+1)/2)], a[NR], b}'
 }
 
 echo "engines=$ENGINES vms_per_engine=$VMS runs=$RUNS (release build, loopback, $(nproc) cores)"
@@ -53,7 +53,8 @@ printf '| %-22s | %8s | %8s | %8s | %10s |\n' endpoint "min s" "median s" "max s
 printf '|%s|%s|%s|%s|%s|\n' "------------------------" "----------" "----------" "----------" "------------"
 for endpoint in /ovirt/vm_list "/api/v1/vms?status=up" /ovirt/host_list /ovirt/cluster_list; do
     read -r min median max bytes < <(measure "$endpoint")
-    printf '| %-22s | %8s | %8s | %8s | %10.1f |\n' "$endpoint" "$min" "$median" "$max" "$(echo "$bytes/1048576" | bc -l)"
+    printf '| %-22s | %8s | %8s | %8s | %10s |\n' "$endpoint" "$min" "$median" "$max" \
+        "$(awk -v b="$bytes" 'BEGIN {printf "%.1f", b / 1048576}')"
 done
 rss=$(awk '/VmHWM/ {print $2}' "/proc/$AGG_PID/status")
 echo
