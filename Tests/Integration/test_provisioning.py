@@ -233,3 +233,24 @@ def test_jobs_survive_a_restart_and_running_ones_are_marked_interrupted(tmp_path
         assert [j["id"] for j in listing["jobs"]] == [running_id]
     finally:
         second.stop()
+
+
+def test_two_vms_on_one_new_vlan_in_one_file_share_the_network(demo, tmp_path):
+    items = []
+    for index, name in enumerate(["batch_vm_1", "batch_vm_2"]):
+        item = seed_item(name=name, hostname=name, address=f"10.105.249.{60 + index}")
+        item["ovirt"]["engine"] = "e15-2"
+        items.append(item)
+    path = tmp_path / "batch.json"
+    path.write_text(json.dumps(items, ensure_ascii=False))
+    out = subprocess.run(["curl", "-sS", "-X", "POST", "-F", f"jsonfile=@{path}",
+                          f"{demo.base}/ovirt/create_vm?wait=90"], capture_output=True, text=True, timeout=120)
+    body = json.loads(out.stdout)
+    assert [job["state"] for job in body["jobs"]] == ["succeeded", "succeeded"], out.stdout
+    connection = demo.connection("e15-2")
+    try:
+        system = connection.system_service()
+        assert len(system.networks_service().list(search="name=2921-redvt-eqp-test-e15")) == 1
+        assert {vm.name for vm in system.vms_service().list(search="name=batch_vm_*")} == {"batch_vm_1", "batch_vm_2"}
+    finally:
+        connection.close()

@@ -178,22 +178,27 @@ actor StoreRecorder: JobRecorder {
     }
 }
 
-/// At most `limit` concurrent holders per key.
-actor ConcurrencyLimiter {
+/// At most `limit` concurrent holders per key (an engine name, a network name, ...).
+///
+/// Waiters are served in arrival order. Use ``withPermit(for:_:)`` where the work is `Sendable`,
+/// or ``acquire(_:)`` and ``release(_:)`` around it, releasing on every path.
+public actor ConcurrencyLimiter {
     private let limit: Int
     private var running: [String: Int] = [:]
     private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
 
-    init(limit: Int) { self.limit = limit }
+    public init(limit: Int) { self.limit = max(1, limit) }
 
-    func withPermit<T: Sendable>(for key: String, _ body: () async throws -> T) async throws -> T {
+    /// Runs `body` holding a permit for `key`.
+    public func withPermit<T: Sendable>(for key: String, _ body: () async throws -> T) async throws -> T {
         await acquire(key)
         defer { release(key) }
         try Task.checkCancellation()
         return try await body()
     }
 
-    private func acquire(_ key: String) async {
+    /// Waits for a permit for `key`.
+    public func acquire(_ key: String) async {
         if running[key, default: 0] < limit {
             running[key, default: 0] += 1
             return
@@ -201,13 +206,15 @@ actor ConcurrencyLimiter {
         await withCheckedContinuation { waiting[key, default: []].append($0) }
     }
 
-    private func release(_ key: String) {
+    /// Returns a permit for `key`, handing it to the longest waiter.
+    public func release(_ key: String) {
         if var queue = waiting[key], !queue.isEmpty {
             let next = queue.removeFirst()
-            waiting[key] = queue
+            waiting[key] = queue.isEmpty ? nil : queue
             next.resume()
         } else {
-            running[key, default: 1] -= 1
+            let count = running[key, default: 1] - 1
+            running[key] = count > 0 ? count : nil
         }
     }
 }

@@ -40,6 +40,9 @@ public final class OvirtBackend: VirtualizationBackend {
     let tuning: Tuning
     /// Polling and retry settings of provisioning (`options:`).
     let provisioning: OvirtProvisioningOptions
+    /// Serialises the network steps of jobs that share a network (two VMs of one file on one
+    /// VLAN), so they do not both create it; the VM steps still run in parallel.
+    let networkSetup = ConcurrencyLimiter(limit: 1)
     let logger: Logger
 
     /// Creates the backend for one configured engine. Nothing is sent until the first call.

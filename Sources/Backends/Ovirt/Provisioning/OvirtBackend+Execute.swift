@@ -60,10 +60,21 @@ final class OvirtRun {
 
     func run() async throws -> ProvisioningResult {
         job.logger.info("Provisioning started", metadata: metadata)
-        let network = try await ensureNetwork()
-        let profileID = try await ensureVnicProfile(networkID: network)
-        try await ensureClusterAttachment(networkID: network)
-        let hostCount = try await ensureHostAttachments(networkID: network)
+        let lockKey = "\(section.cluster)\u{0}\(item.vlan.networkName)"
+        await backend.networkSetup.acquire(lockKey)
+        let network: String
+        let profileID: String
+        let hostCount: Int
+        do {
+            network = try await ensureNetwork()
+            profileID = try await ensureVnicProfile(networkID: network)
+            try await ensureClusterAttachment(networkID: network)
+            hostCount = try await ensureHostAttachments(networkID: network)
+        } catch {
+            await backend.networkSetup.release(lockKey)
+            throw error
+        }
+        await backend.networkSetup.release(lockKey)
         var summary = "network \(item.vlan.networkName) (VLAN \(item.vlan.id)) on cluster \(section.cluster) "
             + "and \(hostCount) host\(hostCount == 1 ? "" : "s")"
         if item.action == .createVM, let vm = item.vm {
