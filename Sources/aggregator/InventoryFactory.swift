@@ -19,7 +19,7 @@ enum InventoryFactory {
         let registered = zip(backends, configuration.backends).map { backend, entry in
             RegisteredBackend(backend: backend, timeout: entry.requestTimeout)
         }
-        return Inventory(backends: registered, logger: logger)
+        return Inventory(backends: registered, cacheTTL: configuration.server.cacheTTL, logger: logger)
     }
 
     static func shutdown(_ inventory: Inventory) async {

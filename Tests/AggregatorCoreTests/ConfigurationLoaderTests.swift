@@ -118,6 +118,15 @@ import Testing
         #expect(error.description.hasPrefix("backends.yaml:\(line):"))
     }
 
+    @Test func cacheTTLAcceptsDurationsAndZero() throws {
+        let base = "backends:\n  - name: a\n    type: ovirt\n    url: https://a/\n    password_env: P\n"
+        #expect(try loader.parse("server:\n  cache_ttl: 30s\n" + base, file: "b.yaml").server.cacheTTL == .seconds(30))
+        #expect(try loader.parse("server:\n  cache_ttl: 0\n" + base, file: "b.yaml").server.cacheTTL == .zero)
+        #expect(try loader.parse(base, file: "b.yaml").server.cacheTTL == .zero)
+        let found = errors("server:\n  cache_ttl: later\n" + base)
+        #expect(found.first?.keyPath == "server.cache_ttl")
+    }
+
     @Test func yamlSyntaxErrorHasLineAndColumn() throws {
         let found = errors("backends:\n  - name: a\n   type: [ovirt\n")
         let error = try #require(found.first)

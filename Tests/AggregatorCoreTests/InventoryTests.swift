@@ -16,8 +16,11 @@ struct ScriptedBackend: VirtualizationBackend {
     var kind: BackendKind = "test"
     var capabilities: BackendCapabilities = .inventory
     var behaviour: Behaviour
+    /// Counts engine calls.
+    var calls = CallCounter()
 
     func listVMs() async throws -> [VM] {
+        await calls.increment()
         switch behaviour {
         case .answer(let count):
             return (0..<count).map { VM(engine: name, id: "\(name)-\($0)", name: "vm\($0)", status: "up") }
@@ -36,6 +39,11 @@ struct ScriptedBackend: VirtualizationBackend {
     func listClusters() async throws -> [Cluster] { [] }
     func probe() async throws -> EngineProbe { EngineProbe(product: "test", version: "1") }
     func shutdown() async {}
+}
+
+actor CallCounter {
+    private(set) var count = 0
+    func increment() { count += 1 }
 }
 
 @Suite struct InventoryTests {
@@ -112,5 +120,40 @@ struct ScriptedBackend: VirtualizationBackend {
         #expect(try registry.makeBackends(for: ok, logger: Logger(label: "t")).map(\.name) == ["a"])
         let bad = AggregatorConfiguration(backends: [BackendConfiguration(name: "b", kind: "nope", url: "http://b/")])
         #expect(throws: ConfigurationErrors.self) { try registry.makeBackends(for: bad, logger: Logger(label: "t")) }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func concurrentRequestsShareOneEngineCall() async {
+        let backend = ScriptedBackend(name: "a", behaviour: .delay(.milliseconds(300), vms: 2))
+        let inventory = Inventory(backends: [RegisteredBackend(backend: backend, timeout: .seconds(5))],
+                                  logger: Logger(label: "test"))
+        let counts = await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<5 { group.addTask { await inventory.listVMs().items.count } }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(counts == [2, 2, 2, 2, 2])
+        #expect(await backend.calls.count == 1)
+        _ = await inventory.listVMs()
+        #expect(await backend.calls.count == 2, "without a TTL, a later request asks the engine again")
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func ttlServesFromMemoryUntilRefreshAndNeverKeepsFailures() async {
+        let backend = ScriptedBackend(name: "a", behaviour: .answer(vms: 3))
+        let failing = ScriptedBackend(name: "b", behaviour: .fail(.timeout, "slow"))
+        let inventory = Inventory(
+            backends: [RegisteredBackend(backend: backend, timeout: .seconds(5)),
+                       RegisteredBackend(backend: failing, timeout: .seconds(5))],
+            cacheTTL: .seconds(60), logger: Logger(label: "test"))
+        let first = await inventory.listVMs()
+        #expect(first.statuses[0].cachedAgeMs == nil)
+        let second = await inventory.listVMs()
+        #expect(second.items.count == 3)
+        #expect(second.statuses[0].cachedAgeMs != nil)
+        #expect(await backend.calls.count == 1)
+        #expect(await failing.calls.count == 2, "failures are asked again")
+        let refreshed = await inventory.listVMs(refresh: true)
+        #expect(refreshed.statuses[0].cachedAgeMs == nil)
+        #expect(await backend.calls.count == 2)
     }
 }

@@ -26,6 +26,9 @@ public struct AggregatorConfiguration: Sendable {
         public var maxUploadBytes: Int = 1 << 20
         /// Most create jobs running at once on one engine. Defaults to 2.
         public var jobsPerEngine: Int = 2
+        /// How long a successful engine listing is reused for later requests. Defaults to zero:
+        /// every listing asks the engines (concurrent identical requests still share one call).
+        public var cacheTTL: Duration = .zero
         public init() {}
     }
 

@@ -52,6 +52,15 @@ public struct ConfigurationLoader: Sendable {
                     errors.append(error(root, ["server", "jobs_per_engine"], "must be between 1 and 64, found \(jobs)"))
                 }
             }
+            if let ttl = rawServer.cacheTTL {
+                if ["0", "0s", "0ms", "off"].contains(ttl.lowercased()) {
+                    server.cacheTTL = .zero
+                } else if let parsed = ConfigDuration.parse(ttl) {
+                    server.cacheTTL = parsed
+                } else {
+                    errors.append(error(root, ["server", "cache_ttl"], "must be a duration such as 30s, or 0 to turn the cache off, found '\(ttl)'"))
+                }
+            }
             if let limit = rawServer.maxUploadBytes {
                 if limit > 0 {
                     server.maxUploadBytes = limit
@@ -210,11 +219,13 @@ private struct RawServer: Decodable {
     var port: Int?
     var maxUploadBytes: Int?
     var jobsPerEngine: Int?
+    var cacheTTL: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case host, port
         case maxUploadBytes = "max_upload_bytes"
         case jobsPerEngine = "jobs_per_engine"
+        case cacheTTL = "cache_ttl"
     }
 }
 

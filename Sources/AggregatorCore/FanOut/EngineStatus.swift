@@ -16,9 +16,11 @@ public struct EngineStatus: Sendable, Codable, Hashable {
     public var message: String?
     /// HTTP status the engine answered with, when the failure was an HTTP answer.
     public var httpStatus: Int?
+    /// Age in milliseconds of an answer served from the inventory cache; absent when live.
+    public var cachedAgeMs: Int64?
 
     public init(engine: String, kind: String, ok: Bool, count: Int, durationMs: Int64,
-                error: String? = nil, message: String? = nil, httpStatus: Int? = nil) {
+                error: String? = nil, message: String? = nil, httpStatus: Int? = nil, cachedAgeMs: Int64? = nil) {
         self.engine = engine
         self.kind = kind
         self.ok = ok
@@ -27,11 +29,13 @@ public struct EngineStatus: Sendable, Codable, Hashable {
         self.error = error
         self.message = message
         self.httpStatus = httpStatus
+        self.cachedAgeMs = cachedAgeMs
     }
 
     enum CodingKeys: String, CodingKey {
         case engine, kind, ok, count, error, message
         case durationMs = "duration_ms"
         case httpStatus = "http_status"
+        case cachedAgeMs = "cached_age_ms"
     }
 }

@@ -7,6 +7,8 @@ public struct FanOutResult<Item: Sendable>: Sendable {
         /// The engine's items or why it failed.
         public var outcome: Result<[Item], BackendError>
         public var duration: Duration
+        /// How old the answer is, when it was served from the inventory cache.
+        public var cacheAge: Duration?
 
         public init(engine: String, kind: BackendKind, outcome: Result<[Item], BackendError>, duration: Duration) {
             self.engine = engine
@@ -23,7 +25,7 @@ public struct FanOutResult<Item: Sendable>: Sendable {
             switch outcome {
             case .success(let items):
                 return EngineStatus(engine: engine, kind: kind.rawValue, ok: true, count: items.count,
-                                    durationMs: duration.milliseconds)
+                                    durationMs: duration.milliseconds, cachedAgeMs: cacheAge?.milliseconds)
             case .failure(let error):
                 return EngineStatus(engine: engine, kind: kind.rawValue, ok: false, count: 0,
                                     durationMs: duration.milliseconds, error: error.code.description,

@@ -17,14 +17,22 @@ public struct RegisteredBackend: Sendable {
 /// Each engine runs in its own child task with its own timeout, and its failure becomes a
 /// status line rather than an error, so one engine that is down, slow or answers garbage
 /// never costs the answers of the others.
+///
+/// Concurrent requests for the same listing share one call per engine; with a positive
+/// `cacheTTL`, answers are also served from memory until they are that old (`refresh`
+/// bypasses it).
 public struct Inventory: Sendable {
     /// The engines, in configuration order.
     public let backends: [RegisteredBackend]
     private let logger: Logger
+    private let cache: InventoryCache
 
-    public init(backends: [RegisteredBackend], logger: Logger) {
+    /// - Parameter cacheTTL: How long a successful listing is reused. Defaults to zero: every
+    ///   request asks the engines (concurrent identical requests still share one call).
+    public init(backends: [RegisteredBackend], cacheTTL: Duration = .zero, logger: Logger) {
         self.backends = backends
         self.logger = logger
+        self.cache = InventoryCache(ttl: cacheTTL)
     }
 
     /// Engine names in configuration order.
@@ -36,21 +44,28 @@ public struct Inventory: Sendable {
     }
 
     /// Lists VMs on every engine (or only those in `engines`, when given).
-    public func listVMs(engines: Set<String>? = nil) async -> FanOutResult<VM> {
-        await collect(engines: engines, capability: .listVMs) { try await $0.listVMs() }
+    /// - Parameter refresh: Ask the engines even if a cached answer is fresh.
+    public func listVMs(engines: Set<String>? = nil, refresh: Bool = false) async -> FanOutResult<VM> {
+        await collect(engines: engines, capability: .listVMs, cacheKey: "vms", refresh: refresh) {
+            try await $0.listVMs()
+        }
     }
 
     /// Lists hosts on every engine (or only those in `engines`, when given).
-    public func listHosts(engines: Set<String>? = nil) async -> FanOutResult<Host> {
-        await collect(engines: engines, capability: .listHosts) { try await $0.listHosts() }
+    public func listHosts(engines: Set<String>? = nil, refresh: Bool = false) async -> FanOutResult<Host> {
+        await collect(engines: engines, capability: .listHosts, cacheKey: "hosts", refresh: refresh) {
+            try await $0.listHosts()
+        }
     }
 
     /// Lists clusters on every engine (or only those in `engines`, when given).
-    public func listClusters(engines: Set<String>? = nil) async -> FanOutResult<Cluster> {
-        await collect(engines: engines, capability: .listClusters) { try await $0.listClusters() }
+    public func listClusters(engines: Set<String>? = nil, refresh: Bool = false) async -> FanOutResult<Cluster> {
+        await collect(engines: engines, capability: .listClusters, cacheKey: "clusters", refresh: refresh) {
+            try await $0.listClusters()
+        }
     }
 
-    /// Probes (logs in to) every engine.
+    /// Probes (logs in to) every engine; never cached.
     public func probe() async -> FanOutResult<EngineProbe> {
         await collect(engines: nil, capability: []) { [try await $0.probe()] }
     }
@@ -68,17 +83,34 @@ public struct Inventory: Sendable {
     }
 
     /// Runs `operation` on the selected engines concurrently, each bounded by its own timeout.
+    /// - Parameters:
+    ///   - cacheKey: Names the listing for sharing between requests; nil never shares.
+    ///   - refresh: Ignore cached answers.
     public func collect<Item: Sendable>(
         engines: Set<String>?,
         capability: BackendCapabilities,
+        cacheKey: String? = nil,
+        refresh: Bool = false,
         _ operation: @escaping @Sendable (any VirtualizationBackend) async throws -> [Item]
     ) async -> FanOutResult<Item> {
         let selected = backends.filter { engines?.contains($0.backend.name) ?? true }
         let logger = self.logger
+        let cache = self.cache
         let results = await withTaskGroup(of: (Int, FanOutResult<Item>.EngineResult).self) { group in
             for (index, entry) in selected.enumerated() {
                 group.addTask {
-                    let result = await Self.run(entry, capability: capability, logger: logger, operation)
+                    guard let cacheKey else {
+                        return (index, await Self.run(entry, capability: capability, logger: logger, operation))
+                    }
+                    let start = ContinuousClock.now
+                    let key = InventoryCache.Key(engine: entry.backend.name, collection: cacheKey)
+                    let (outcome, age) = await cache.value(for: key, refresh: refresh) {
+                        await Self.run(entry, capability: capability, logger: logger, operation).outcome
+                    }
+                    var result = FanOutResult<Item>.EngineResult(
+                        engine: entry.backend.name, kind: entry.backend.kind, outcome: outcome,
+                        duration: ContinuousClock.now - start)
+                    result.cacheAge = age
                     return (index, result)
                 }
             }

@@ -9,13 +9,13 @@ struct InventoryController: Sendable {
     func addRoutes(to group: RouterGroup<some RequestContext>) {
         group.get("vms") { request, _ in
             let filter = try InventoryFilter(request: request, knownEngines: inventory.engineNames)
-            let result = await inventory.listVMs(engines: filter.engines)
+            let result = await inventory.listVMs(engines: filter.engines, refresh: filter.refresh)
             let items = result.items.filter { filter.matches(name: $0.name, cluster: $0.cluster, status: $0.status) }
             return try Self.listing(items, result)
         }
         group.get("hosts") { request, _ in
             let filter = try InventoryFilter(request: request, knownEngines: inventory.engineNames)
-            let result = await inventory.listHosts(engines: filter.engines)
+            let result = await inventory.listHosts(engines: filter.engines, refresh: filter.refresh)
             let items = result.items.filter { filter.matches(name: $0.name, cluster: $0.cluster, status: $0.status) }
             return try Self.listing(items, result)
         }
@@ -25,7 +25,7 @@ struct InventoryController: Sendable {
                 throw APIError(.badRequest, code: "bad_filter", message: "clusters have no status to filter on",
                                fix: "filter clusters by engine, cluster or name")
             }
-            let result = await inventory.listClusters(engines: filter.engines)
+            let result = await inventory.listClusters(engines: filter.engines, refresh: filter.refresh)
             let items = result.items.filter { filter.matches(name: $0.name, cluster: $0.name, status: "") }
             return try Self.listing(items, result)
         }

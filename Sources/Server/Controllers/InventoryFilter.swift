@@ -11,8 +11,10 @@ struct InventoryFilter: Sendable {
     var cluster: String?
     var status: String?
     var name: String?
+    /// Ask the engines even when a cached answer is fresh.
+    var refresh = false
 
-    static let knownParameters: Set<String> = ["engine", "cluster", "status", "name"]
+    static let knownParameters: Set<String> = ["engine", "cluster", "status", "name", "refresh"]
 
     init(request: Request, knownEngines: [String]) throws {
         let query = request.uri.queryParameters
@@ -34,6 +36,13 @@ struct InventoryFilter: Sendable {
         cluster = query["cluster"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
         status = query["status"].map(String.init).flatMap { $0.isEmpty ? nil : $0.lowercased() }
         name = query["name"].map(String.init).flatMap { $0.isEmpty ? nil : $0.lowercased() }
+        refresh = Self.isTrue(query["refresh"].map(String.init))
+    }
+
+    /// `true`, `1` or `yes`.
+    static func isTrue(_ value: String?) -> Bool {
+        guard let value else { return false }
+        return ["true", "1", "yes"].contains(value.lowercased())
     }
 
     func matches(name itemName: String, cluster itemCluster: String?, status itemStatus: String) -> Bool {

@@ -9,18 +9,23 @@ struct SeedController: Sendable {
     let inventory: Inventory
 
     func addRoutes(to router: some RouterMethods<some RequestContext>) {
-        router.get(":kind/vm_list") { _, context in
+        router.get(":kind/vm_list") { request, context in
             let engines = try engines(of: context.parameters.require("kind"))
-            return try Self.respond(await inventory.listVMs(engines: engines))
+            return try Self.respond(await inventory.listVMs(engines: engines, refresh: Self.refresh(request)))
         }
-        router.get(":kind/host_list") { _, context in
+        router.get(":kind/host_list") { request, context in
             let engines = try engines(of: context.parameters.require("kind"))
-            return try Self.respond(await inventory.listHosts(engines: engines))
+            return try Self.respond(await inventory.listHosts(engines: engines, refresh: Self.refresh(request)))
         }
-        router.get(":kind/cluster_list") { _, context in
+        router.get(":kind/cluster_list") { request, context in
             let engines = try engines(of: context.parameters.require("kind"))
-            return try Self.respond(await inventory.listClusters(engines: engines))
+            return try Self.respond(await inventory.listClusters(engines: engines, refresh: Self.refresh(request)))
         }
+    }
+
+    /// `?refresh=true` asks the engines even when the cache holds a fresh answer.
+    static func refresh(_ request: Request) -> Bool {
+        InventoryFilter.isTrue(request.uri.queryParameters["refresh"].map(String.init))
     }
 
     private func engines(of kind: String) throws -> Set<String> {
