@@ -96,7 +96,10 @@ actor ExecutionLog {
 @Suite struct ServerRoutesTests {
     func app(_ backends: [FixedBackend]) -> some ApplicationProtocol {
         let inventory = Inventory(
-            backends: backends.map { RegisteredBackend(backend: $0, timeout: .seconds(5)) },
+            backends: backends.map {
+                RegisteredBackend(backend: $0, timeout: .seconds(5), url: "https://\($0.name).example/ovirt-engine/api",
+                                  tags: ["dc-\($0.name)"])
+            },
             logger: Logger(label: "test"))
         return Application(router: AggregatorServer.buildRouter(inventory: inventory))
     }
@@ -206,6 +209,8 @@ actor ExecutionLog {
                 let items = try #require(try json(response.body)["items"] as? [[String: Any]])
                 #expect(items.count == 2)
                 #expect(items[0]["version"] as? String == "4.5.5")
+                #expect(items[0]["url"] as? String == "https://a.example/ovirt-engine/api")
+                #expect(items[0]["tags"] as? [String] == ["dc-a"])
                 #expect((items[0]["capabilities"] as? [String])?.contains("list_vms") == true)
                 #expect((items[1]["status"] as? [String: Any])?["error"] as? String == "unauthorized")
             }

@@ -5,10 +5,16 @@ public struct RegisteredBackend: Sendable {
     public var backend: any VirtualizationBackend
     /// Upper bound for one whole list call on this engine (login and paging included).
     public var timeout: Duration
+    /// The engine's API URL as configured (never with credentials), for display.
+    public var url: String?
+    /// The engine's tags from the configuration.
+    public var tags: [String]
 
-    public init(backend: any VirtualizationBackend, timeout: Duration) {
+    public init(backend: any VirtualizationBackend, timeout: Duration, url: String? = nil, tags: [String] = []) {
         self.backend = backend
         self.timeout = timeout
+        self.url = url
+        self.tags = tags
     }
 }
 

@@ -32,7 +32,7 @@ struct InventoryController: Sendable {
         group.get("backends") { _, _ in
             let probes = await inventory.probe()
             let items = inventory.backends.enumerated().map { index, entry in
-                BackendBody(entry.backend, probe: probes.engines[index])
+                BackendBody(entry, probe: probes.engines[index])
             }
             return try JSONBody.response(encoding: BackendsBody(items: items, count: items.count))
         }
@@ -57,12 +57,17 @@ struct InventoryController: Sendable {
 struct BackendBody: Encodable {
     var name: String
     var kind: String
+    var url: String?
+    var tags: [String]
     var capabilities: [String]
     var status: EngineStatusBody
     var product: String?
     var version: String?
 
-    init(_ backend: any VirtualizationBackend, probe: FanOutResult<EngineProbe>.EngineResult) {
+    init(_ entry: RegisteredBackend, probe: FanOutResult<EngineProbe>.EngineResult) {
+        let backend = entry.backend
+        url = entry.url
+        tags = entry.tags
         name = backend.name
         kind = backend.kind.rawValue
         capabilities = backend.capabilities.names
