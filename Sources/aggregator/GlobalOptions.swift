@@ -2,6 +2,7 @@ import AggregatorCore
 import ArgumentParser
 import Foundation
 import Logging
+import Synchronization
 
 /// Options every subcommand shares.
 struct GlobalOptions: ParsableArguments {
@@ -42,14 +43,14 @@ struct ConfigurationFailure: Error, CustomStringConvertible {
 
 /// Bootstraps swift-log exactly once per process.
 enum LoggingBootstrap {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var done = false
+    private static let done = Mutex(false)
 
     static func once(level: Logger.Level) {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !done else { return }
-        done = true
+        let first = done.withLock { done in
+            defer { done = true }
+            return !done
+        }
+        guard first else { return }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level

@@ -120,7 +120,7 @@ private struct NodeDecoder: Decoder {
     /// Suggests a known key close to a misspelt one, when the key type is enumerable.
     static func suggestion<Key: CodingKey>(for key: String, among type: Key.Type) -> String? {
         guard let cases = type as? any (CodingKey & CaseIterable).Type else { return nil }
-        let known = (cases.allCases as any Collection).map { ($0 as! any CodingKey).stringValue }
+        let known = (cases.allCases as any Collection).compactMap { ($0 as? any CodingKey)?.stringValue }
         let best = known.min { AggregatorCore.editDistance($0, key) < AggregatorCore.editDistance($1, key) }
         guard let best else { return nil }
         if AggregatorCore.editDistance(best, key) <= max(2, key.count / 3) { return "did you mean '\(best)'?" }
