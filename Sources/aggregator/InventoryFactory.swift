@@ -4,12 +4,6 @@ import Logging
 /// Builds the backends and the inventory from a configuration with resolved secrets.
 enum InventoryFactory {
     static func make(_ configuration: AggregatorConfiguration, logger: Logger) throws -> Inventory {
-        for backend in configuration.backends where backend.insecure {
-            logger.warning("TLS verification is off for this engine (insecure: true)", metadata: [
-                "backend.name": "\(backend.name)",
-                "fix": "run 'aggregator trust \(backend.name)' and drop 'insecure'",
-            ])
-        }
         let backends: [any VirtualizationBackend]
         do {
             backends = try BackendKinds.registry().makeBackends(for: configuration, logger: logger)

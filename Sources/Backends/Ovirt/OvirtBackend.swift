@@ -76,6 +76,7 @@ public final class OvirtBackend: VirtualizationBackend {
         if configuration.insecure {
             logger.warning("TLS verification is disabled for this engine", metadata: [
                 "backend.name": "\(configuration.name)", "backend.url": "\(endpoints.apiURL)",
+                "fix": "run 'aggregator trust \(configuration.name)' and drop 'insecure'",
             ])
         }
         let errors = OvirtErrorMapping(engine: configuration.name, endpoints: endpoints,
