@@ -50,29 +50,7 @@ private final class StubEngine: Sendable {
 
     /// Serves on a free loopback port for the duration of `body`.
     func serve<T>(_ body: (Int) async throws -> T) async throws -> T {
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let application = Application(
-            router: router(),
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
-            logger: Logger(label: "stub") { _ in SwiftLogNoOpLogHandler() })
-        let server = Task { try await application.runService(gracefulShutdownSignals: []) }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else {
-            server.cancel()
-            _ = await server.result
-            throw CancellationError()
-        }
-        do {
-            let result = try await body(port)
-            server.cancel()
-            _ = await server.result
-            return result
-        } catch {
-            server.cancel()
-            _ = await server.result
-            throw error
-        }
+        try await serveOnLoopback(router(), label: "stub", body)
     }
 }
 
