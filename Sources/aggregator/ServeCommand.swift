@@ -2,6 +2,7 @@ import AggregatorCore
 import ArgumentParser
 import Hummingbird
 import Logging
+import NIOPosix
 import Server
 import SQLiteJobStore
 import ServiceLifecycle
@@ -44,7 +45,8 @@ struct ServeCommand: AsyncParsableCommand {
         let databasePath = "\(dataDirectory)/jobs.sqlite"
         let store: SQLiteJobStore
         do {
-            store = try SQLiteJobStore(path: databasePath)
+            // Opening creates the directory and file and migrates: blocking I/O, so not on the cooperative pool.
+            store = try await NIOThreadPool.singleton.runIfActive { try SQLiteJobStore(path: databasePath) }
         } catch {
             throw ConfigurationFailure(lines: [
                 "cannot open the job database \(databasePath): \(error) "
