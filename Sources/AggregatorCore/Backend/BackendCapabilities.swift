@@ -8,6 +8,9 @@ public struct BackendCapabilities: OptionSet, Sendable, Hashable {
     public static let listClusters = BackendCapabilities(rawValue: 1 << 2)
     public static let createVLAN = BackendCapabilities(rawValue: 1 << 3)
     public static let createVM = BackendCapabilities(rawValue: 1 << 4)
+    /// The engine reports changes (``VirtualizationBackend/changes(since:)``) and single objects
+    /// can be re-read, so the live model follows it between full reads.
+    public static let changeFeed = BackendCapabilities(rawValue: 1 << 5)
 
     /// Every list capability.
     public static let inventory: BackendCapabilities = [.listVMs, .listHosts, .listClusters]
@@ -20,6 +23,7 @@ public struct BackendCapabilities: OptionSet, Sendable, Hashable {
         if contains(.listClusters) { result.append("list_clusters") }
         if contains(.createVLAN) { result.append("create_vlan") }
         if contains(.createVM) { result.append("create_vm") }
+        if contains(.changeFeed) { result.append("change_feed") }
         return result
     }
 }

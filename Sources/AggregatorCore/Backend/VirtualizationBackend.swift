@@ -25,6 +25,23 @@ public protocol VirtualizationBackend: Sendable {
     /// Releases connections and sessions (logs out where the engine supports it).
     func shutdown() async
 
+    /// Reads VMs, hosts and clusters together (sharing what the three listings have in common).
+    /// The default lists the three concurrently.
+    func readInventory() async throws -> EngineReadout
+
+    /// The current end of the engine's change stream, taken before a full read so nothing that
+    /// happens during the read is missed. Nil when the kind has no change stream (``BackendCapabilities/changeFeed``
+    /// absent): the live model then relies on full reads alone.
+    func changeCursor() async throws -> ChangeCursor?
+    /// What changed since `cursor`.
+    func changes(since cursor: ChangeCursor) async throws -> ChangeFeedResult
+    /// One VM, read now; nil when the engine has no VM with that id.
+    func vm(id: String) async throws -> VM?
+    /// One host, read now; nil when the engine has no host with that id.
+    func host(id: String) async throws -> Host?
+    /// One cluster, read now; nil when the engine has no cluster with that id.
+    func cluster(id: String) async throws -> Cluster?
+
     /// Validates one item against the live engine (the kind-specific section, references such
     /// as cluster, storage domain, template and host NIC, names already in use) and returns the
     /// plan of engine calls, or every problem found, with paths like `[0].ovirt.cluster`.
@@ -40,6 +57,32 @@ public protocol VirtualizationBackend: Sendable {
 }
 
 extension VirtualizationBackend {
+    public func readInventory() async throws -> EngineReadout {
+        async let vms = listVMs()
+        async let hosts = listHosts()
+        async let clusters = listClusters()
+        return try await EngineReadout(vms: vms, hosts: hosts, clusters: clusters)
+    }
+
+    /// Kinds without a change stream have no cursor.
+    public func changeCursor() async throws -> ChangeCursor? { nil }
+
+    public func changes(since cursor: ChangeCursor) async throws -> ChangeFeedResult {
+        throw BackendError(.unsupported, engine: name, message: "\(kind) engines have no change stream")
+    }
+
+    public func vm(id: String) async throws -> VM? {
+        throw BackendError(.unsupported, engine: name, message: "\(kind) engines cannot read one VM")
+    }
+
+    public func host(id: String) async throws -> Host? {
+        throw BackendError(.unsupported, engine: name, message: "\(kind) engines cannot read one host")
+    }
+
+    public func cluster(id: String) async throws -> Cluster? {
+        throw BackendError(.unsupported, engine: name, message: "\(kind) engines cannot read one cluster")
+    }
+
     /// Kinds without provisioning support refuse it.
     public func plan(_ item: ProvisioningItem) async throws -> PlanOutcome {
         throw BackendError(.unsupported, engine: name, message: "\(kind) engines cannot create VLANs or VMs yet")
