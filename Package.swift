@@ -44,6 +44,7 @@ let package = Package(
             dependencies: [
                 "CYAML",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -18,6 +18,12 @@ public struct EngineStatus: Sendable, Codable, Hashable {
     public var httpStatus: Int?
     /// Age in milliseconds of an answer served from the inventory cache; absent when live.
     public var cachedAgeMs: Int64?
+    /// How old the engine's data in the live model is: time since the model last confirmed it
+    /// current (a full read or a change poll that succeeded). Absent before any data was read.
+    public var ageMs: Int64?
+    /// True when the data shown is the last good data of an engine whose refresh failed, or
+    /// older than the model's refresh settings allow. Absent when there is no data.
+    public var stale: Bool?
 
     public init(engine: String, kind: String, ok: Bool, count: Int, durationMs: Int64,
                 error: String? = nil, message: String? = nil, httpStatus: Int? = nil, cachedAgeMs: Int64? = nil) {
@@ -37,5 +43,7 @@ public struct EngineStatus: Sendable, Codable, Hashable {
         case durationMs = "duration_ms"
         case httpStatus = "http_status"
         case cachedAgeMs = "cached_age_ms"
+        case ageMs = "age_ms"
+        case stale
     }
 }

@@ -9,12 +9,16 @@ public struct RegisteredBackend: Sendable {
     public var url: String?
     /// The engine's tags from the configuration.
     public var tags: [String]
+    /// How the live model keeps the engine current.
+    public var refresh: RefreshSettings
 
-    public init(backend: any VirtualizationBackend, timeout: Duration, url: String? = nil, tags: [String] = []) {
+    public init(backend: any VirtualizationBackend, timeout: Duration, url: String? = nil, tags: [String] = [],
+                refresh: RefreshSettings = RefreshSettings()) {
         self.backend = backend
         self.timeout = timeout
         self.url = url
         self.tags = tags
+        self.refresh = refresh
     }
 }
 
@@ -30,6 +34,8 @@ public struct RegisteredBackend: Sendable {
 public struct Inventory: Sendable {
     /// The engines, in configuration order.
     public let backends: [RegisteredBackend]
+    /// The live model the server's listings answer from.
+    public let model: InventoryModel
     private let logger: Logger
     private let cache: InventoryCache
 
@@ -39,6 +45,7 @@ public struct Inventory: Sendable {
         self.backends = backends
         self.logger = logger
         self.cache = InventoryCache(ttl: cacheTTL)
+        self.model = InventoryModel(backends: backends, logger: logger)
     }
 
     /// Engine names in configuration order.

@@ -1,0 +1,228 @@
+import Logging
+import Synchronization
+
+/// The live model of one engine: its items in memory and the operations that keep them current.
+///
+/// Readers take the current ``EngineSnapshot`` (a copy-on-write value) and never wait on
+/// writers. Writers (full read, change poll, targeted re-read) run one at a time, so a full
+/// read and the events that follow it are applied in order: the change cursor is taken before
+/// the full read, and the changes after it are applied after it.
+public final class EngineModel: Sendable {
+    public let entry: RegisteredBackend
+    public let settings: RefreshSettings
+    private let logger: Logger
+    private let state = Mutex(EngineSnapshot())
+    private let cursor = Mutex<ChangeCursor?>(nil)
+    private let writer = ConcurrencyLimiter(limit: 1)
+
+    init(entry: RegisteredBackend, settings: RefreshSettings, logger: Logger) {
+        self.entry = entry
+        self.settings = settings
+        var logger = logger
+        logger[metadataKey: "backend.name"] = "\(entry.backend.name)"
+        self.logger = logger
+    }
+
+    public var name: String { entry.backend.name }
+    private var backend: any VirtualizationBackend { entry.backend }
+    /// True when the backend reports changes between full reads.
+    public var followsChanges: Bool { backend.capabilities.contains(.changeFeed) }
+
+    /// The items and status as they are now.
+    public var snapshot: EngineSnapshot { state.withLock { $0 } }
+
+    /// Data older than this is stale even when no refresh failed (nothing keeps it current).
+    public var staleAfter: Duration {
+        followsChanges ? settings.eventsPoll * 3 + entry.timeout : settings.fullRefresh + entry.timeout
+    }
+
+    // MARK: Writes
+
+    /// Reads the engine in full unless a full read that started at or after `notBefore` already ended.
+    /// - Returns: The error of the read, nil when the model is current.
+    @discardableResult
+    public func fullRead(notBefore: ContinuousClock.Instant? = nil) async -> BackendError? {
+        await serialized {
+            if let notBefore, let started = self.snapshot.lastFullReadStart, started >= notBefore, self.snapshot.tried {
+                return self.snapshot.lastError
+            }
+            return await self.fullReadHoldingWriter()
+        }
+    }
+
+    /// Reads the engine in full if it was never tried (a listing before the refresh service got to it).
+    func ensureTried() async {
+        guard !snapshot.tried else { return }
+        await serialized {
+            guard !self.snapshot.tried else { return }
+            _ = await self.fullReadHoldingWriter()
+        }
+    }
+
+    /// Asks the engine what changed since the last poll and re-reads exactly that; a stream
+    /// that cannot say what changed leads to a full read.
+    @discardableResult
+    public func pollChanges() async -> BackendError? {
+        await serialized {
+            guard let since = self.cursor.withLock({ $0 }) else {
+                return await self.fullReadHoldingWriter()
+            }
+            let result = await Inventory.withTimeout(self.entry.timeout, engine: self.name) {
+                try await self.backend.changes(since: since)
+            }
+            switch result {
+            case .failure(let error):
+                self.recordFailure(error, during: "change poll")
+                return error
+            case .success(.resync(let reason)):
+                self.logger.info("Change stream lost its place, reading the engine in full",
+                                 metadata: ["reason": "\(reason)"])
+                return await self.fullReadHoldingWriter()
+            case .success(.changes(let objects, let next)):
+                if let error = await self.reread(objects) {
+                    self.recordFailure(error, during: "targeted re-read")
+                    return error
+                }
+                self.cursor.withLock { $0 = next }
+                let now = ContinuousClock.now
+                self.state.withLock {
+                    $0.syncedAt = now
+                    $0.lastError = nil
+                }
+                if !objects.isEmpty {
+                    self.logger.debug("Applied engine changes", metadata: ["object.count": "\(objects.count)"])
+                }
+                return nil
+            }
+        }
+    }
+
+    /// Re-reads `objects` now (after a create through this server), without moving the change cursor.
+    @discardableResult
+    public func refresh(_ objects: [InventoryObject]) async -> BackendError? {
+        await serialized { await self.reread(objects) }
+    }
+
+    // MARK: Internals (called holding the writer permit)
+
+    private func serialized<T: Sendable>(_ body: @Sendable () async -> T) async -> T {
+        await writer.acquire("write")
+        let result = await body()
+        await writer.release("write")
+        return result
+    }
+
+    private func fullReadHoldingWriter() async -> BackendError? {
+        let start = ContinuousClock.now
+        let followsChanges = self.followsChanges
+        let outcome = await Inventory.withTimeout(entry.timeout, engine: name) { [backend] in
+            let cursor = followsChanges ? try await backend.changeCursor() : nil
+            return (cursor, try await backend.readInventory())
+        }
+        let duration = ContinuousClock.now - start
+        switch outcome {
+        case .success(let (newCursor, readout)):
+            var next = snapshot
+            next.vms = RecordTable(readout.vms)
+            next.hosts = RecordTable(readout.hosts)
+            next.clusters = RecordTable(readout.clusters)
+            next.loaded = true
+            next.tried = true
+            next.syncedAt = start
+            next.lastFullReadStart = start
+            next.lastFullReadDuration = duration
+            next.lastError = nil
+            state.withLock { $0 = next }
+            cursor.withLock { $0 = newCursor }
+            logger.info("Read the engine in full", metadata: [
+                "vm.count": "\(readout.vms.count)", "host.count": "\(readout.hosts.count)",
+                "cluster.count": "\(readout.clusters.count)", "duration.ms": "\(duration.milliseconds)",
+            ])
+            return nil
+        case .failure(let error):
+            state.withLock {
+                $0.tried = true
+                $0.lastFullReadStart = start
+                $0.lastFullReadDuration = duration
+            }
+            recordFailure(error, during: "full read")
+            return error
+        }
+    }
+
+    /// Re-reads each object (a few at a time) and applies what the engine says; returns the
+    /// first failure after applying every read that succeeded.
+    private func reread(_ objects: [InventoryObject]) async -> BackendError? {
+        guard !objects.isEmpty else { return nil }
+        let unique = Array(Set(objects))
+        let backend = self.backend
+        let limit = max(1, settings.targetedReadsInFlight)
+        let timeout = entry.timeout
+        let engine = name
+        let results = await withTaskGroup(of: (InventoryObject, Result<ObjectState, BackendError>).self) { group in
+            var pending = unique.makeIterator()
+            func add(_ object: InventoryObject) {
+                group.addTask {
+                    (object, await Inventory.withTimeout(timeout, engine: engine) {
+                        try await ObjectState.read(object, from: backend)
+                    })
+                }
+            }
+            for _ in 0..<limit { if let object = pending.next() { add(object) } }
+            var results: [(InventoryObject, Result<ObjectState, BackendError>)] = []
+            for await result in group {
+                results.append(result)
+                if let object = pending.next() { add(object) }
+            }
+            return results
+        }
+        var next = snapshot
+        var firstError: BackendError?
+        for (object, result) in results {
+            switch result {
+            case .success(let found): found.apply(object, to: &next)
+            case .failure(let error): firstError = firstError ?? error
+            }
+        }
+        state.withLock {
+            $0.vms = next.vms
+            $0.hosts = next.hosts
+            $0.clusters = next.clusters
+        }
+        return firstError
+    }
+
+    private func recordFailure(_ error: BackendError, during operation: String) {
+        state.withLock { $0.lastError = error }
+        logger.warning("Engine refresh failed, keeping the last good data", metadata: [
+            "refresh.operation": "\(operation)", "error.code": "\(error.code)", "error.message": "\(error.message)",
+        ])
+    }
+}
+
+/// What a targeted re-read found.
+private enum ObjectState: Sendable {
+    case vm(VM?)
+    case host(Host?)
+    case cluster(Cluster?)
+
+    static func read(_ object: InventoryObject, from backend: any VirtualizationBackend) async throws -> ObjectState {
+        switch object {
+        case .vm(let id): .vm(try await backend.vm(id: id))
+        case .host(let id): .host(try await backend.host(id: id))
+        case .cluster(let id): .cluster(try await backend.cluster(id: id))
+        }
+    }
+
+    func apply(_ object: InventoryObject, to snapshot: inout EngineSnapshot) {
+        switch (self, object) {
+        case (.vm(let vm?), _): snapshot.vms.upsert(vm)
+        case (.vm(nil), .vm(let id)): snapshot.vms.remove(id: id)
+        case (.host(let host?), _): snapshot.hosts.upsert(host)
+        case (.host(nil), .host(let id)): snapshot.hosts.remove(id: id)
+        case (.cluster(let cluster?), _): snapshot.clusters.upsert(cluster)
+        case (.cluster(nil), .cluster(let id)): snapshot.clusters.remove(id: id)
+        default: break
+        }
+    }
+}

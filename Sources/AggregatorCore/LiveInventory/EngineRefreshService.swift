@@ -1,0 +1,47 @@
+import ServiceLifecycle
+
+/// Keeps one engine's live model current for as long as the server runs: a full read at start
+/// and every `full_refresh`, and between them the engine's change stream polled every
+/// `events_poll` (kinds without one get full reads only). A failed refresh keeps the last good
+/// data, marked stale, and is retried with a backoff that doubles up to 30 seconds.
+public struct EngineRefreshService: Service {
+    public let engine: EngineModel
+
+    public init(engine: EngineModel) { self.engine = engine }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            let settings = engine.settings
+            let clock = ContinuousClock()
+            var lastFull: ContinuousClock.Instant?
+            var failures = 0
+            while !Task.isCancelled {
+                let now = clock.now
+                let error: BackendError?
+                var pause = settings.eventsPoll
+                if lastFull == nil || !engine.snapshot.loaded || now - lastFull! >= settings.fullRefresh {
+                    lastFull = now
+                    error = await engine.fullRead(notBefore: now)
+                } else if engine.followsChanges {
+                    error = await engine.pollChanges()
+                } else {
+                    error = nil
+                }
+                if !engine.followsChanges, let lastFull {
+                    pause = max(.milliseconds(10), settings.fullRefresh - (clock.now - lastFull))
+                }
+                if error == nil {
+                    failures = 0
+                } else {
+                    failures += 1
+                    pause = min(.seconds(30), settings.eventsPoll * (1 << min(failures - 1, 5)))
+                }
+                do {
+                    try await Task.sleep(for: pause)
+                } catch {
+                    return
+                }
+            }
+        }
+    }
+}

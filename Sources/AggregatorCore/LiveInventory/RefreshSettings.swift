@@ -1,0 +1,34 @@
+/// How the live model keeps one engine current.
+public struct RefreshSettings: Sendable, Hashable {
+    /// Time between full reads of the engine. Defaults to 15 minutes.
+    public var fullRefresh: Duration = .seconds(900)
+    /// Time between polls of the engine's change stream. Defaults to 1 second.
+    public var eventsPoll: Duration = .seconds(1)
+    /// Objects re-read at once after a batch of changes. Defaults to 4.
+    public var targetedReadsInFlight = 4
+
+    public init(fullRefresh: Duration = .seconds(900), eventsPoll: Duration = .seconds(1)) {
+        self.fullRefresh = fullRefresh
+        self.eventsPoll = eventsPoll
+    }
+}
+
+/// One engine's items as the model holds them at one moment.
+public struct EngineSnapshot: Sendable {
+    public var vms = RecordTable<VM>()
+    public var hosts = RecordTable<Host>()
+    public var clusters = RecordTable<Cluster>()
+    /// When the data was last confirmed current (a full read or a change poll that succeeded).
+    public var syncedAt: ContinuousClock.Instant?
+    /// A full read succeeded at least once.
+    public var loaded = false
+    /// A full read was attempted at least once.
+    public var tried = false
+    /// When the last full read started, and how long it took.
+    public var lastFullReadStart: ContinuousClock.Instant?
+    public var lastFullReadDuration: Duration?
+    /// Why the last refresh (full read, poll or re-read) failed; nil when it succeeded.
+    public var lastError: BackendError?
+
+    public init() {}
+}
