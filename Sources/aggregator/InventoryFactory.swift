@@ -11,7 +11,8 @@ enum InventoryFactory {
             throw ConfigurationFailure(lines: error.errors.map(\.description))
         }
         let registered = zip(backends, configuration.backends).map { backend, entry in
-            RegisteredBackend(backend: backend, timeout: entry.requestTimeout, url: entry.url, tags: entry.tags)
+            RegisteredBackend(backend: backend, timeout: entry.requestTimeout, url: entry.url, tags: entry.tags,
+                              refresh: entry.refresh)
         }
         return Inventory(backends: registered, cacheTTL: configuration.server.cacheTTL, logger: logger)
     }

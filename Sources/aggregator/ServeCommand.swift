@@ -69,7 +69,8 @@ struct ServeCommand: AsyncParsableCommand {
             })
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: app), .init(service: JobRunnerService(runner: runner))],
+                services: [.init(service: app), .init(service: JobRunnerService(runner: runner))]
+                    + inventory.model.services.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         do {

@@ -117,9 +117,10 @@ actor ExecutionLog {
                 let text = String(buffer: response.body)
                 #expect(text.hasPrefix("{\"e15-test\":["))
                 let body = try json(response.body)
-                let vms = try #require(body["e15"] as? [[String: Any]])
+                var vms = try #require(body["e15"] as? [[String: Any]])
                 #expect(vms.count == 2)
-                #expect(vms[0]["name"] as? String == "web-01")
+                #expect(vms.map { $0["name"] as? String } == ["db-01", "web-01"], "listing order is by name")
+                vms = vms.filter { $0["name"] as? String == "web-01" }
                 #expect(vms[0]["engine"] as? String == "e15")
                 #expect(vms[0]["memory_bytes"] as? Int == 2 << 30)
                 #expect(vms[0]["ip_addresses"] as? [String] == ["10.0.0.1"])

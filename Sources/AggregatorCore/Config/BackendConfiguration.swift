@@ -26,13 +26,15 @@ public struct BackendConfiguration: Sendable, Hashable {
     public var options: YAMLNode?
     /// Where the entry starts in the configuration file.
     public var location: SourceLocation?
+    /// How the live model keeps the engine current (`full_refresh`, `events_poll`).
+    public var refresh: RefreshSettings
 
     public init(
         name: String, kind: BackendKind, url: String, username: String = "admin@internal",
         passwordSource: SecretSource? = nil, password: Secret? = nil, caFile: String? = nil,
         insecure: Bool = false, connectTimeout: Duration = .seconds(10),
         requestTimeout: Duration = .seconds(60), tags: [String] = [],
-        options: YAMLNode? = nil, location: SourceLocation? = nil
+        options: YAMLNode? = nil, location: SourceLocation? = nil, refresh: RefreshSettings = RefreshSettings()
     ) {
         self.name = name
         self.kind = kind
@@ -47,5 +49,6 @@ public struct BackendConfiguration: Sendable, Hashable {
         self.tags = tags
         self.options = options
         self.location = location
+        self.refresh = refresh
     }
 }

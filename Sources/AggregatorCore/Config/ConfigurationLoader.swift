@@ -143,13 +143,27 @@ public struct ConfigurationLoader: Sendable {
 
             let connectTimeout = entry.connectTimeout?.duration ?? defaults.connectTimeout?.duration ?? .seconds(10)
             let requestTimeout = entry.requestTimeout?.duration ?? defaults.requestTimeout?.duration ?? .seconds(60)
+            var refresh = RefreshSettings()
+            refresh.fullRefresh = entry.fullRefresh?.duration ?? defaults.fullRefresh?.duration ?? refresh.fullRefresh
+            refresh.eventsPoll = entry.eventsPoll?.duration ?? defaults.eventsPoll?.duration ?? refresh.eventsPoll
+            if refresh.fullRefresh < .seconds(10) {
+                let key = entry.fullRefresh != nil ? path + ["full_refresh"] : ["defaults", "full_refresh"]
+                errors.append(error(root, key, "must be at least 10s, found \(refresh.fullRefresh)",
+                                    fix: "full reads are heavy on an engine; use 15m (the default) or more"))
+            }
+            if refresh.eventsPoll < .milliseconds(100) || refresh.eventsPoll > .seconds(3600) {
+                let key = entry.eventsPoll != nil ? path + ["events_poll"] : ["defaults", "events_poll"]
+                errors.append(error(root, key, "must be between 100ms and 1h, found \(refresh.eventsPoll)",
+                                    fix: "use 1s (the default)"))
+            }
 
             backends.append(BackendConfiguration(
                 name: entry.name, kind: kind, url: entry.url,
                 username: entry.username ?? defaults.username ?? "admin@internal",
                 passwordSource: source, caFile: caFile, insecure: insecure,
                 connectTimeout: connectTimeout, requestTimeout: requestTimeout,
-                tags: entry.tags ?? [], options: entryNode["options"], location: entryNode.location))
+                tags: entry.tags ?? [], options: entryNode["options"], location: entryNode.location,
+                refresh: refresh))
         }
 
         if !errors.isEmpty { throw ConfigurationErrors(errors) }
@@ -236,6 +250,8 @@ private struct RawDefaults: Decodable {
     var insecure: Bool?
     var connectTimeout: ConfigDuration?
     var requestTimeout: ConfigDuration?
+    var fullRefresh: ConfigDuration?
+    var eventsPoll: ConfigDuration?
 
     init() {}
 
@@ -245,6 +261,8 @@ private struct RawDefaults: Decodable {
         case passwordFile = "password_file"
         case connectTimeout = "connect_timeout"
         case requestTimeout = "request_timeout"
+        case fullRefresh = "full_refresh"
+        case eventsPoll = "events_poll"
     }
 }
 
@@ -259,6 +277,8 @@ private struct RawBackend: Decodable {
     var insecure: Bool?
     var connectTimeout: ConfigDuration?
     var requestTimeout: ConfigDuration?
+    var fullRefresh: ConfigDuration?
+    var eventsPoll: ConfigDuration?
     var tags: [String]?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -268,6 +288,8 @@ private struct RawBackend: Decodable {
         case caFile = "ca_file"
         case connectTimeout = "connect_timeout"
         case requestTimeout = "request_timeout"
+        case fullRefresh = "full_refresh"
+        case eventsPoll = "events_poll"
     }
 
     init(from decoder: any Decoder) throws {
@@ -288,6 +310,8 @@ private struct RawBackend: Decodable {
         insecure = try container.decodeIfPresent(Bool.self, forKey: .insecure)
         connectTimeout = try container.decodeIfPresent(ConfigDuration.self, forKey: .connectTimeout)
         requestTimeout = try container.decodeIfPresent(ConfigDuration.self, forKey: .requestTimeout)
+        fullRefresh = try container.decodeIfPresent(ConfigDuration.self, forKey: .fullRefresh)
+        eventsPoll = try container.decodeIfPresent(ConfigDuration.self, forKey: .eventsPoll)
         tags = try container.decodeIfPresent([String].self, forKey: .tags)
         // `options` is kept as a raw node and decoded by the backend kind.
     }

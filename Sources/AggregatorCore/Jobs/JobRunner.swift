@@ -69,7 +69,12 @@ public final class JobRunner: Sendable {
         var logger = self.logger
         logger[metadataKey: "job.id"] = "\(work.job.id)"
         logger[metadataKey: "backend.name"] = "\(work.job.engine)"
-        let recorder = StoreRecorder(job: work.job, store: store, logger: logger)
+        let model = inventory.model.engine(named: work.job.engine)
+        let recorder = StoreRecorder(job: work.job, store: store, logger: logger) { objects in
+            // The engine confirmed a VM: show it in listings now rather than at the next event poll.
+            // Not awaited, so the job's next step does not wait for the re-read.
+            Task { await model?.refresh(objects) }
+        }
 
         guard let backend = inventory.backend(named: work.job.engine) else {
             await recorder.finish(.failed, error: JobError(code: "unknown_engine",
@@ -103,11 +108,15 @@ actor StoreRecorder: JobRecorder {
     private var job: Job
     private let store: any JobStore
     private let logger: Logger
+    /// Told of each VM a step reports, so the live model re-reads it.
+    private let onEngineObjects: @Sendable ([InventoryObject]) -> Void
 
-    init(job: Job, store: any JobStore, logger: Logger) {
+    init(job: Job, store: any JobStore, logger: Logger,
+         onEngineObjects: @escaping @Sendable ([InventoryObject]) -> Void = { _ in }) {
         self.job = job
         self.store = store
         self.logger = logger
+        self.onEngineObjects = onEngineObjects
     }
 
     private func save() async {
@@ -161,6 +170,7 @@ actor StoreRecorder: JobRecorder {
             $0.detail = detail
             $0.engineIDs = engineIDs
         }
+        if let vmID = engineIDs["vm_id"] { onEngineObjects([.vm(id: vmID)]) }
     }
 
     func stepFailed(_ name: String, error: BackendError) async {

@@ -44,7 +44,7 @@ public final class InventoryModel: Sendable {
     }
 
     private func listing<Item: InventoryRecord>(
-        _ query: InventoryQuery, _ table: KeyPath<EngineSnapshot, RecordTable<Item>> & Sendable
+        _ query: InventoryQuery, _ table: KeyPath<EngineSnapshot, RecordTable<Item>>
     ) async -> Listing<Item> {
         let selected = engines.filter { query.engines?.contains($0.name) ?? true }
         await withTaskGroup(of: Void.self) { group in

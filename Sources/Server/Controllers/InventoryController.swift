@@ -8,26 +8,23 @@ struct InventoryController: Sendable {
 
     func addRoutes(to group: RouterGroup<some RequestContext>) {
         group.get("vms") { request, _ in
-            let filter = try InventoryFilter(request: request, knownEngines: inventory.engineNames)
-            let result = await inventory.listVMs(engines: filter.engines, refresh: filter.refresh)
-            let items = result.items.filter { filter.matches(name: $0.name, cluster: $0.cluster, status: $0.status) }
-            return try Self.listing(items, result)
+            let filter = try InventoryFilter(request: request, knownEngines: inventory.engineNames, fields: .vms)
+            if filter.refresh { await inventory.model.refresh(engines: filter.engines) }
+            return try Self.listing(await inventory.model.vms(filter.query))
         }
         group.get("hosts") { request, _ in
-            let filter = try InventoryFilter(request: request, knownEngines: inventory.engineNames)
-            let result = await inventory.listHosts(engines: filter.engines, refresh: filter.refresh)
-            let items = result.items.filter { filter.matches(name: $0.name, cluster: $0.cluster, status: $0.status) }
-            return try Self.listing(items, result)
+            let filter = try InventoryFilter(request: request, knownEngines: inventory.engineNames, fields: .hosts)
+            if filter.refresh { await inventory.model.refresh(engines: filter.engines) }
+            return try Self.listing(await inventory.model.hosts(filter.query))
         }
         group.get("clusters") { request, _ in
-            let filter = try InventoryFilter(request: request, knownEngines: inventory.engineNames)
-            if filter.status != nil {
+            if request.uri.queryParameters["status"] != nil {
                 throw APIError(.badRequest, code: "bad_filter", message: "clusters have no status to filter on",
                                fix: "filter clusters by engine, cluster or name")
             }
-            let result = await inventory.listClusters(engines: filter.engines, refresh: filter.refresh)
-            let items = result.items.filter { filter.matches(name: $0.name, cluster: $0.name, status: "") }
-            return try Self.listing(items, result)
+            let filter = try InventoryFilter(request: request, knownEngines: inventory.engineNames, fields: .clusters)
+            if filter.refresh { await inventory.model.refresh(engines: filter.engines) }
+            return try Self.listing(await inventory.model.clusters(filter.query))
         }
         group.get("backends") { _, _ in
             let probes = await inventory.probe()
@@ -38,18 +35,17 @@ struct InventoryController: Sendable {
         }
     }
 
-    /// 200 with whatever answered; 502 when engines were asked and none answered.
-    static func listing<Item: Encodable & Sendable>(_ items: [Item], _ result: FanOutResult<some Sendable>) throws
-        -> Response
-    {
-        let statuses = result.statuses
-        if !statuses.isEmpty, statuses.allSatisfy({ !$0.ok }) {
+    /// 200 with whatever the model holds; 502 when engines were asked, none answered and none
+    /// has earlier data to show.
+    static func listing<Item>(_ listing: Listing<Item>) throws -> Response {
+        if listing.nothingToShow {
+            let statuses = listing.statuses
             throw APIError(.badGateway, code: "all_engines_failed",
                            message: "no engine answered: "
                                + statuses.map { "\($0.engine): \($0.message ?? "failed")" }.joined(separator: "; "),
                            engines: statuses)
         }
-        return JSONBody.response(bytes: try InventoryDocument.flat(items, statuses: statuses))
+        return JSONBody.stream(ListingDocument.flat(listing))
     }
 }
 

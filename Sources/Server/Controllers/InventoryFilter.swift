@@ -2,27 +2,38 @@ import Foundation
 import AggregatorCore
 import Hummingbird
 
-/// Filters of the `/api/v1` listings, from the query string.
+/// Filters and paging of the `/api/v1` listings, from the query string.
 ///
-/// `engine` may repeat or hold a comma-separated list; `cluster` and `status` match exactly
-/// (case-insensitive); `name` is a case-insensitive substring.
+/// `engine` may repeat or hold a comma-separated list; `name` is a case-insensitive substring;
+/// `name_exact`, `cluster`, `host`, `status` and `ip` match exactly (case-insensitive), through
+/// the live model's indexes. `limit` and `cursor` page the answer.
 struct InventoryFilter: Sendable {
-    var engines: Set<String>?
-    var cluster: String?
-    var status: String?
-    var name: String?
-    /// Ask the engines even when a cached answer is fresh.
+    /// The parameters one listing accepts beyond the common ones.
+    struct Fields: Sendable {
+        var exact: [String: IndexedField]
+        static let vms = Fields(exact: ["name_exact": .name, "cluster": .cluster, "host": .host,
+                                        "status": .status, "ip": .ip])
+        static let hosts = Fields(exact: ["name_exact": .name, "cluster": .cluster, "status": .status])
+        static let clusters = Fields(exact: ["name_exact": .name, "cluster": .cluster])
+    }
+
+    /// Largest page a client may ask for.
+    static let maxLimit = 100_000
+    static let commonParameters: Set<String> = ["engine", "name", "refresh", "limit", "cursor"]
+
+    var query = InventoryQuery()
+    /// Read the engines in full before answering.
     var refresh = false
+    var engines: Set<String>? { query.engines }
 
-    static let knownParameters: Set<String> = ["engine", "cluster", "status", "name", "refresh"]
-
-    init(request: Request, knownEngines: [String]) throws {
-        let query = request.uri.queryParameters
-        for (key, _) in query where !Self.knownParameters.contains(String(key)) {
+    init(request: Request, knownEngines: [String], fields: Fields) throws {
+        let parameters = request.uri.queryParameters
+        let known = Self.commonParameters.union(fields.exact.keys)
+        for (key, _) in parameters where !known.contains(String(key)) {
             throw APIError(.badRequest, code: "unknown_parameter", message: "unknown query parameter '\(key)'",
-                           fix: "use any of: \(Self.knownParameters.sorted().joined(separator: ", "))")
+                           fix: "use any of: \(known.sorted().joined(separator: ", "))")
         }
-        let requested = query.getAll("engine").flatMap { $0.split(separator: ",") }
+        let requested = parameters.getAll("engine").flatMap { $0.split(separator: ",") }
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if !requested.isEmpty {
             let unknown = requested.filter { !knownEngines.contains($0) }
@@ -31,24 +42,39 @@ struct InventoryFilter: Sendable {
                                message: "unknown engine \(unknown.map { "'\($0)'" }.joined(separator: ", "))",
                                fix: "configured engines: \(knownEngines.joined(separator: ", "))")
             }
-            engines = Set(requested)
+            query.engines = Set(requested)
         }
-        cluster = query["cluster"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        status = query["status"].map(String.init).flatMap { $0.isEmpty ? nil : $0.lowercased() }
-        name = query["name"].map(String.init).flatMap { $0.isEmpty ? nil : $0.lowercased() }
-        refresh = Self.isTrue(query["refresh"].map(String.init))
+        func value(_ name: String) -> String? {
+            parameters[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        }
+        query.nameContains = value("name")
+        for (parameter, field) in fields.exact {
+            if let text = value(parameter) { query.exact[field] = text }
+        }
+        if let text = value("limit") {
+            guard let limit = Int(text), (1...Self.maxLimit).contains(limit) else {
+                throw APIError(.badRequest, code: "bad_limit", message: "limit must be a number from 1 to \(Self.maxLimit), found '\(text)'",
+                               fix: "pass limit=500, then the answer's next_cursor as cursor=")
+            }
+            query.limit = limit
+        }
+        if let text = value("cursor") {
+            guard let cursor = PageCursor(token: text) else {
+                throw APIError(.badRequest, code: "bad_cursor", message: "cursor is not one this server gave out",
+                               fix: "pass the next_cursor of the previous page unchanged, or drop cursor to start over")
+            }
+            if let engines = query.engines, !engines.contains(cursor.engine) {
+                throw APIError(.badRequest, code: "bad_cursor", message: "cursor belongs to engine '\(cursor.engine)', which this query does not select",
+                               fix: "keep the other parameters of the first page when passing its cursor")
+            }
+            query.after = cursor
+        }
+        refresh = Self.isTrue(value("refresh"))
     }
 
     /// `true`, `1` or `yes`.
     static func isTrue(_ value: String?) -> Bool {
         guard let value else { return false }
         return ["true", "1", "yes"].contains(value.lowercased())
-    }
-
-    func matches(name itemName: String, cluster itemCluster: String?, status itemStatus: String) -> Bool {
-        if let cluster, itemCluster?.lowercased() != cluster.lowercased() { return false }
-        if let status, itemStatus.lowercased() != status { return false }
-        if let name, !itemName.lowercased().contains(name) { return false }
-        return true
     }
 }

@@ -10,22 +10,26 @@ struct SeedController: Sendable {
 
     func addRoutes(to router: some RouterMethods<some RequestContext>) {
         router.get(":kind/vm_list") { request, context in
-            let engines = try engines(of: context.parameters.require("kind"))
-            return try Self.respond(await inventory.listVMs(engines: engines, refresh: Self.refresh(request)))
+            let engines = try await selectEngines(context.parameters.require("kind"), request)
+            return Self.respond(await inventory.model.vms(InventoryQuery(engines: engines)))
         }
         router.get(":kind/host_list") { request, context in
-            let engines = try engines(of: context.parameters.require("kind"))
-            return try Self.respond(await inventory.listHosts(engines: engines, refresh: Self.refresh(request)))
+            let engines = try await selectEngines(context.parameters.require("kind"), request)
+            return Self.respond(await inventory.model.hosts(InventoryQuery(engines: engines)))
         }
         router.get(":kind/cluster_list") { request, context in
-            let engines = try engines(of: context.parameters.require("kind"))
-            return try Self.respond(await inventory.listClusters(engines: engines, refresh: Self.refresh(request)))
+            let engines = try await selectEngines(context.parameters.require("kind"), request)
+            return Self.respond(await inventory.model.clusters(InventoryQuery(engines: engines)))
         }
     }
 
-    /// `?refresh=true` asks the engines even when the cache holds a fresh answer.
-    static func refresh(_ request: Request) -> Bool {
-        InventoryFilter.isTrue(request.uri.queryParameters["refresh"].map(String.init))
+    /// The engines of `kind`; with `?refresh=true` they are read in full first.
+    private func selectEngines(_ kind: String, _ request: Request) async throws -> Set<String> {
+        let selected = try engines(of: kind)
+        if InventoryFilter.isTrue(request.uri.queryParameters["refresh"].map(String.init)) {
+            await inventory.model.refresh(engines: selected)
+        }
+        return selected
     }
 
     private func engines(of kind: String) throws -> Set<String> {
@@ -38,10 +42,9 @@ struct SeedController: Sendable {
         return Set(names)
     }
 
-    /// 200 with whatever answered (failures under `_errors`); 502 when no engine answered.
-    static func respond<Item: Encodable & Sendable>(_ result: FanOutResult<Item>) throws -> Response {
-        let status: HTTPResponse.Status = result.engines.allSatisfy({ (try? $0.outcome.get()) == nil })
-            ? .badGateway : .ok
-        return JSONBody.response(status: status, bytes: try InventoryDocument.seedShape(result))
+    /// 200 with whatever the model holds (failures under `_errors`); 502 when no engine answered
+    /// and none has earlier data to show.
+    static func respond<Item>(_ listing: Listing<Item>) -> Response {
+        JSONBody.stream(status: listing.nothingToShow ? .badGateway : .ok, ListingDocument.seedShape(listing))
     }
 }

@@ -1,7 +1,8 @@
 import AggregatorCore
 import Foundation
 
-/// The two JSON shapes of an inventory listing, shared by the HTTP API and `aggregator export`.
+/// The seed's JSON shape of a one-shot fan-out (`aggregator export`); the HTTP API writes the
+/// same shape from the live model with ``ListingDocument``.
 public enum InventoryDocument {
     /// The shape of the tool this replaces: an object keyed by engine name, each a list of
     /// items, in configuration order. Engines that failed map to an empty list and are
@@ -19,35 +20,10 @@ public enum InventoryDocument {
         let failures = result.failures
         if !failures.isEmpty {
             let errors = try JSONBody.orderedObject(try failures.map { status in
-                (status.engine, try encoder.encode(SeedError(status)))
+                (status.engine, try encoder.encode(ListingDocument.SeedError(status)))
             })
             members.append(("_errors", errors))
         }
         return try JSONBody.orderedObject(members)
-    }
-
-    /// The backend-agnostic shape: one flat list whose items carry `engine`, plus a status per engine.
-    public static func flat<Item: Encodable & Sendable>(_ items: [Item], statuses: [EngineStatus]) throws -> Data {
-        try JSONBody.encode(FlatListing(items: items, count: items.count,
-                                        complete: statuses.allSatisfy(\.ok),
-                                        engines: statuses))
-    }
-
-    struct SeedError: Encodable {
-        var error: String?
-        var message: String?
-        var httpStatus: Int?
-        init(_ status: EngineStatus) {
-            error = status.error
-            message = status.message
-            httpStatus = status.httpStatus
-        }
-    }
-
-    struct FlatListing<Item: Encodable>: Encodable {
-        var items: [Item]
-        var count: Int
-        var complete: Bool
-        var engines: [EngineStatusBody]
     }
 }

@@ -5,11 +5,30 @@ import Hummingbird
 /// JSON encoding shared by every endpoint: snake_case keys, ISO 8601 dates, stable key order.
 enum JSONBody {
     static func makeEncoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
+        ListingDocument.makeEncoder()
+    }
+
+    /// Bytes written per chunk of a streamed answer.
+    static let chunkSize = 64 * 1024
+
+    /// A listing written as it goes, in chunks of ``chunkSize``, from its pieces (no copy of the
+    /// whole document is made).
+    static func stream(status: HTTPResponse.Status = .ok, _ document: JSONPieces) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        let body = ResponseBody(contentLength: document.byteCount) { writer in
+            var buffer = ByteBufferAllocator().buffer(capacity: min(chunkSize, document.byteCount))
+            for piece in document.pieces {
+                buffer.writeBytes(piece)
+                if buffer.readableBytes >= chunkSize {
+                    try await writer.write(buffer)
+                    buffer = ByteBufferAllocator().buffer(capacity: chunkSize)
+                }
+            }
+            if buffer.readableBytes > 0 { try await writer.write(buffer) }
+            try await writer.finish(nil)
+        }
+        return Response(status: status, headers: headers, body: body)
     }
 
     static func encode(_ value: some Encodable) throws -> Data {

@@ -1,0 +1,126 @@
+import Synchronization
+
+@testable import AggregatorCore
+
+/// An engine with a change stream, scripted by each test: objects change, events are appended,
+/// the engine can fail or lose its place; every read is counted.
+final class FeedBackend: VirtualizationBackend {
+    struct State {
+        var vms: [String: VM] = [:]
+        var hosts: [String: AggregatorCore.Host] = [:]
+        var clusters: [String: Cluster] = [:]
+        /// Event index → objects it names.
+        var events: [(Int, [InventoryObject])] = []
+        var nextIndex = 100
+        var failing: BackendError.Code?
+        var resyncNext = false
+        var fullReads = 0
+        var targetedReads = 0
+    }
+
+    let name: String
+    var kind: BackendKind { "feed" }
+    let capabilities: BackendCapabilities = BackendCapabilities.inventory.union(.changeFeed)
+    let state = Mutex(State())
+
+    init(name: String, vms: [VM] = [], hosts: [AggregatorCore.Host] = [], clusters: [Cluster] = []) {
+        self.name = name
+        state.withLock { state in
+            for vm in vms { state.vms[vm.id] = vm }
+            for host in hosts { state.hosts[host.id] = host }
+            for cluster in clusters { state.clusters[cluster.id] = cluster }
+        }
+    }
+
+    /// Changes the engine and records an event naming `objects`.
+    func change(_ objects: [InventoryObject], _ body: (inout State) -> Void) {
+        state.withLock { state in
+            body(&state)
+            state.events.append((state.nextIndex, objects))
+            state.nextIndex += 1
+        }
+    }
+
+    private func check() throws {
+        if let code = state.withLock({ $0.failing }) {
+            throw BackendError(code, engine: name, message: "engine \(name) is down")
+        }
+    }
+
+    func listVMs() async throws -> [VM] {
+        try check()
+        return state.withLock { Array($0.vms.values) }
+    }
+
+    func listHosts() async throws -> [AggregatorCore.Host] {
+        try check()
+        return state.withLock { Array($0.hosts.values) }
+    }
+
+    func listClusters() async throws -> [Cluster] {
+        try check()
+        return state.withLock { Array($0.clusters.values) }
+    }
+
+    func readInventory() async throws -> EngineReadout {
+        try check()
+        return state.withLock {
+            $0.fullReads += 1
+            return EngineReadout(vms: Array($0.vms.values), hosts: Array($0.hosts.values),
+                                 clusters: Array($0.clusters.values))
+        }
+    }
+
+    func changeCursor() async throws -> ChangeCursor? {
+        try check()
+        return ChangeCursor(String(state.withLock { $0.nextIndex - 1 }))
+    }
+
+    func changes(since cursor: ChangeCursor) async throws -> ChangeFeedResult {
+        try check()
+        return state.withLock { state in
+            if state.resyncNext {
+                state.resyncNext = false
+                return .resync(reason: "event ids went backwards")
+            }
+            let last = Int(cursor.token) ?? 0
+            let newer = state.events.filter { $0.0 > last }
+            return .changes(newer.flatMap(\.1), next: ChangeCursor(String(newer.last?.0 ?? last)))
+        }
+    }
+
+    func vm(id: String) async throws -> VM? {
+        try check()
+        return state.withLock {
+            $0.targetedReads += 1
+            return $0.vms[id]
+        }
+    }
+
+    func host(id: String) async throws -> AggregatorCore.Host? {
+        try check()
+        return state.withLock {
+            $0.targetedReads += 1
+            return $0.hosts[id]
+        }
+    }
+
+    func cluster(id: String) async throws -> Cluster? {
+        try check()
+        return state.withLock {
+            $0.targetedReads += 1
+            return $0.clusters[id]
+        }
+    }
+
+    func probe() async throws -> EngineProbe { EngineProbe(product: "feed", version: "1") }
+    func shutdown() async {}
+}
+
+extension VM {
+    static func sample(_ engine: String, _ index: Int, status: String = "up", cluster: String = "Default",
+                       host: String? = nil, ips: [String] = []) -> VM {
+        VM(engine: engine, id: "\(engine)-vm-\(index)", name: "vm" + String(String(index + 1000).dropFirst()), status: status,
+           cluster: cluster, host: host, cpus: 2, memoryBytes: 1 << 30, ipAddresses: ips)
+    }
+}
