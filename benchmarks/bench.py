@@ -20,8 +20,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench_processes import (PASSWORD, Aggregator, Simulator, cold_fan_out, engine_names, get_json, log,
-                             post_json, stop_all, timed_get)
+from bench_processes import (PASSWORD, Aggregator, Profile, Simulator, cold_fan_out, engine_names, get_json,
+                             log, post_json, stop_all, timed_get)
 from bench_table import table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,6 +43,8 @@ def parse_args():
     parser.add_argument("--concurrency-vms", type=int, default=env_int("BENCH_CONCURRENCY_VMS", 0),
                         help="VMs per engine of the 200 ms simulator (default: --vms)")
     parser.add_argument("--output", help="also write the table to this file")
+    parser.add_argument("--perf", metavar="DIR", help="profile the aggregator (perf, cpu-clock) while it ingests, "
+                        "fans out and answers from memory; reports in DIR (figures of such a run are perturbed)")
     parser.add_argument("--skip-build", action="store_true", help="(handled by scripts/bench.sh)")
     args = parser.parse_args()
     if not 1 <= args.engines <= 64 or args.vms < 1 or args.hosts < 1 or args.runs < 1:
@@ -84,14 +86,15 @@ def measure_ingest(args, agg, sim, results, first_engine):
     url = f"{agg.base}/api/v1/vms?engine={first_engine}&refresh=true"
     body_file = str(Path(agg.log_path).with_name("vms-first-engine.json"))
     cpu_total, wall_total, sim_total, count = 0.0, 0.0, 0.0, 0
-    for _ in range(args.runs):
-        cpu0, sim0 = agg.cpu_seconds(), sim.cpu_seconds()
-        code, seconds, _ = timed_get(url, output=body_file)
-        if code != 200:
-            raise RuntimeError(f"{url}: HTTP {code}")
-        cpu_total += agg.cpu_seconds() - cpu0 - idle_rate * seconds
-        sim_total += sim.cpu_seconds() - sim0
-        wall_total += seconds
+    with Profile(args.perf, "ingest", agg.pid):
+        for _ in range(args.runs):
+            cpu0, sim0 = agg.cpu_seconds(), sim.cpu_seconds()
+            code, seconds, _ = timed_get(url, output=body_file)
+            if code != 200:
+                raise RuntimeError(f"{url}: HTTP {code}")
+            cpu_total += agg.cpu_seconds() - cpu0 - idle_rate * seconds
+            sim_total += sim.cpu_seconds() - sim0
+            wall_total += seconds
     with open(body_file) as f:
         body = json.load(f)
     count = body.get("count", len(body.get("items", [])))
@@ -131,7 +134,8 @@ def measure_end_to_end(args, agg, sim, results):
     log(f"  seed's way: {seed['seconds']:.2f} s ({seed['vms']} VMs, simulator {seed['sim_cpu']:.1f} s CPU)")
     log(f"end to end: our cold fan-out of the three seed lists, {args.runs} runs")
     sim0, cpu0 = sim.cpu_seconds(), agg.cpu_seconds()
-    times = cold_fan_out(agg, args.runs)
+    with Profile(args.perf, "fan-out", agg.pid):
+        times = cold_fan_out(agg, args.runs)
     results["e2e_ours"] = {"median": statistics.median(times), "times": times,
                            "sim_cpu": (sim.cpu_seconds() - sim0) / args.runs,
                            "cpu": (agg.cpu_seconds() - cpu0) / args.runs}
@@ -160,11 +164,12 @@ def run_wrk(url, seconds):
 def measure_from_memory(args, agg, results, first_engine):
     log(f"from memory: GET /ovirt/vm_list x {max(args.runs, 5)}")
     times, size = [], 0
-    for _ in range(max(args.runs, 5)):
-        code, seconds, size = timed_get(agg.base + "/ovirt/vm_list")
-        if code != 200:
-            raise RuntimeError(f"/ovirt/vm_list: HTTP {code}")
-        times.append(seconds)
+    with Profile(args.perf, "vm_list", agg.pid):
+        for _ in range(max(args.runs, 5)):
+            code, seconds, size = timed_get(agg.base + "/ovirt/vm_list")
+            if code != 200:
+                raise RuntimeError(f"/ovirt/vm_list: HTTP {code}")
+            times.append(seconds)
     results["vm_list"] = {"median": statistics.median(times), "times": times, "bytes": size}
     log(f"  {', '.join(f'{t * 1000:.0f}' for t in times)} ms, {size / 1e6:.1f} MB")
     name = results.get("sample_vm_name", "web")
@@ -173,11 +178,13 @@ def measure_from_memory(args, agg, results, first_engine):
     if code != 200:
         raise RuntimeError(f"{filtered}: HTTP {code}")
     log(f"from memory: wrk {args.wrk_seconds}s on {filtered}")
-    results["wrk_filtered"] = run_wrk(filtered, args.wrk_seconds)
+    with Profile(args.perf, "wrk-filtered", agg.pid):
+        results["wrk_filtered"] = run_wrk(filtered, args.wrk_seconds)
     results["wrk_filtered"]["path"] = filtered.replace(agg.base, "")
     log(f"  {results['wrk_filtered']}")
     log(f"from memory: wrk {args.wrk_seconds}s on /api/v1/hosts")
-    results["wrk_hosts"] = run_wrk(agg.base + "/api/v1/hosts", args.wrk_seconds)
+    with Profile(args.perf, "wrk-hosts", agg.pid):
+        results["wrk_hosts"] = run_wrk(agg.base + "/api/v1/hosts", args.wrk_seconds)
     log(f"  {results['wrk_hosts']}")
 
 

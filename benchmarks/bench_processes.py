@@ -220,3 +220,47 @@ def cold_fan_out(aggregator, runs):
             raise RuntimeError(f"{aggregator.name}: a seed list with refresh=true did not answer 200")
         times.append(seconds)
     return times
+
+
+class Profile:
+    """`perf record -e cpu-clock -g` of one process while a block runs (hardware counters are not
+    available everywhere; the cpu-clock software event is). Does nothing without a folder."""
+
+    def __init__(self, folder, name, pid):
+        self.folder, self.name, self.pid, self.proc = folder, name, pid, None
+
+    def __enter__(self):
+        if self.folder:
+            Path(self.folder).mkdir(parents=True, exist_ok=True)
+            data = Path(self.folder) / f"{self.name}.data"
+            self.proc = subprocess.Popen(["perf", "record", "-q", "-e", "cpu-clock", "-g", "-p", str(self.pid),
+                                          "-o", str(data)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                         start_new_session=True)
+            time.sleep(0.5)  # perf attaches
+        return self
+
+    def __exit__(self, *_):
+        if not self.proc:
+            return
+        os.killpg(self.proc.pid, signal.SIGINT)
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+        data = Path(self.folder) / f"{self.name}.data"
+        for sort, lines in (("dso", 25), ("dso,sym", 60)):
+            report = subprocess.run(["perf", "report", "-i", str(data), "--no-children", "-g", "none",
+                                     "--sort", sort, "--stdio", "--percent-limit", "0.5"],
+                                    capture_output=True, text=True, timeout=600)
+            kept = [line for line in report.stdout.splitlines() if line.strip() and not line.startswith("#")]
+            text = "\n".join(kept[:lines]) + "\n"
+            if sort != "dso":
+                try:
+                    text = subprocess.run(["swift", "demangle", "--simplified", "--compact"], input=text,
+                                          capture_output=True, text=True, timeout=60).stdout or text
+                except (OSError, subprocess.TimeoutExpired):
+                    pass
+            suffix = "dso" if sort == "dso" else "symbols"
+            (Path(self.folder) / f"{self.name}.{suffix}.txt").write_text(text)
+        log(f"  profile: {data}")
