@@ -55,15 +55,32 @@ def test_host_and_cluster_lists(estate):
         assert clusters[name][0]["host_count"] == 2
 
 
-def test_killing_one_engine_keeps_the_other_five_and_names_it(estate):
+def wait_until(probe, timeout=30, interval=0.1):
+    """Calls probe() until it returns something truthy; fails after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if value:
+            return value
+        assert time.monotonic() < deadline, "condition not met within %s s" % timeout
+        time.sleep(interval)
+
+
+def test_killing_one_engine_keeps_the_other_five_and_its_last_good_data_marked_stale(estate):
     sims, aggregator = estate
+    status, before = get_json(aggregator.base + "/ovirt/vm_list")
+    assert status == 200 and len(before["n32"]) == 7
     sims["n32"].kill()
-    status, body = get_json(aggregator.base + "/ovirt/vm_list")
-    assert status == 200
-    assert body["n32"] == []
+
+    def n32_failed():
+        status, body = get_json(aggregator.base + "/ovirt/vm_list")
+        return body if status == 200 and "n32" in body.get("_errors", {}) else None
+    body = wait_until(n32_failed)
     error = body["_errors"]["n32"]
     assert error["error"] == "connection_refused"
     assert "refused" in error["message"]
+    assert error["stale"] is True and error["age_ms"] >= 0
+    assert [vm["id"] for vm in body["n32"]] == [vm["id"] for vm in before["n32"]], "last good data is kept"
     for name in SEED_ENGINES:
         if name != "n32":
             assert body[name], name
@@ -72,9 +89,11 @@ def test_killing_one_engine_keeps_the_other_five_and_names_it(estate):
     status, flat = get_json(aggregator.base + "/api/v1/vms")
     assert status == 200
     assert flat["complete"] is False
-    assert {vm["engine"] for vm in flat["items"]} == set(SEED_ENGINES) - {"n32"}
+    assert {vm["engine"] for vm in flat["items"]} == set(SEED_ENGINES)
     failed = [e for e in flat["engines"] if not e["ok"]]
     assert [e["engine"] for e in failed] == ["n32"]
+    assert failed[0]["stale"] is True and failed[0]["error"] == "connection_refused"
+    assert all(e["stale"] is False for e in flat["engines"] if e["ok"])
 
 
 def test_flat_api_filters(estate):
