@@ -74,6 +74,8 @@ struct OvirtErrorMapping: Sendable {
         }
         if let error = error as? DecodingError, let detail = Self.describe(error) {
             message += " (\(detail))"
+        } else if let error = error as? OvirtJSONError {
+            message += " (\(error))"
         }
         return BackendError(.invalidResponse, engine: engine, message: message)
     }

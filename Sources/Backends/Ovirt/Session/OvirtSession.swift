@@ -62,6 +62,21 @@ final class OvirtSession: Sendable {
         return try decode(type, from: response.body, expected: expected, request: describe(request))
     }
 
+    /// `GET path?query`, decoded by `decode` (one of the ``OvirtListingDecoder`` functions);
+    /// `expected` names the document in error messages.
+    func read<T>(
+        path: String, query: [(name: String, value: String)] = [], expected: String,
+        _ decode: ([UInt8]) throws -> T
+    ) async throws -> T {
+        let request = OvirtRequest(path: path, query: query)
+        let response = try await send(request)
+        do {
+            return try decode(response.body)
+        } catch {
+            throw errors.invalid(response.body, expected: expected, request: describe(request), error: error)
+        }
+    }
+
     /// `method path` with a JSON body (when given), decoded as `T`.
     func write<T: Decodable>(
         _ type: T.Type, method: String, path: String, query: [(name: String, value: String)] = [],
