@@ -68,36 +68,50 @@ extension OvirtBackend {
             ("max", "\(tuning.pageSize)"),
         ]
         if tuning.followReportedDevices { query.append(("follow", "reported_devices")) }
-        return try await session.get(OvirtCollection<OvirtVM>.self, path: "vms", query: query,
-                                     expected: "a JSON vm list").items
+        return try await session.read(path: "vms", query: query, expected: "a JSON vm list", OvirtListingDecoder.vms)
     }
 
     /// Clusters and data centers (and hosts, templates when asked), fetched concurrently.
     ///
     /// These only resolve ids to names: a 403 or 404 on one of them leaves its ids unresolved
     /// rather than failing the listing.
-    func nameIndex(hosts withHosts: Bool, templates withTemplates: Bool) async throws -> OvirtNameIndex {
-        async let clusters = lookup(OvirtCluster.self, path: "clusters", expected: "a JSON cluster list")
-        async let dataCenters = lookup(OvirtDataCenter.self, path: "datacenters", expected: "a JSON data center list")
-        async let hosts = withHosts ? lookup(OvirtHost.self, path: "hosts", expected: "a JSON host list") : []
+    func lookups(hosts withHosts: Bool, templates withTemplates: Bool) async throws -> OvirtLookups {
+        async let clusters = lookup(path: "clusters", expected: "a JSON cluster list", OvirtListingDecoder.clusters)
+        async let dataCenters = lookup(path: "datacenters", expected: "a JSON data center list",
+                                       OvirtListingDecoder.dataCenters)
+        async let hosts = withHosts
+            ? lookup(path: "hosts", expected: "a JSON host list", OvirtListingDecoder.hosts) : nil
         async let templates = withTemplates
-            ? lookup(OvirtTemplate.self, path: "templates", expected: "a JSON template list") : []
+            ? lookup(path: "templates", expected: "a JSON template list", OvirtListingDecoder.templates) : nil
         let (c, d, h, t) = try await (clusters, dataCenters, hosts, templates)
-        return OvirtNameIndex(clusters: c ?? [], dataCenters: d ?? [], hosts: h ?? [], templates: t ?? [])
+        return OvirtLookups(clusters: c, dataCenters: d, hosts: h, templates: t)
     }
 
-    /// A whole collection, or nil when the engine answers 403/404 for it.
-    func lookup<Element: OvirtCollectionElement>(
-        _ type: Element.Type, path: String, expected: String
+    /// A whole collection decoded by `decode`, or nil when the engine answers 403/404 for it.
+    func lookup<Element>(
+        path: String, expected: String, _ decode: ([UInt8]) throws -> [Element]
     ) async throws -> [Element]? {
         do {
-            return try await session.get(OvirtCollection<Element>.self, path: path, expected: expected).items
+            return try await session.read(path: path, expected: expected, decode)
         } catch let error as BackendError where error.code == .notFound || error.code == .forbidden {
             session.logger.debug("Lookup collection unavailable, ids stay unresolved", metadata: [
                 "backend.name": "\(name)", "collection": "\(path)", "error.code": "\(error.code)",
             ])
             return nil
         }
+    }
+}
+
+/// The lookup collections of one read; nil where the engine refused one (403/404) or it was not asked for.
+struct OvirtLookups: Sendable {
+    var clusters: [OvirtCluster]?
+    var dataCenters: [OvirtDataCenter]?
+    var hosts: [OvirtHost]?
+    var templates: [OvirtTemplate]?
+
+    var index: OvirtNameIndex {
+        OvirtNameIndex(clusters: clusters ?? [], dataCenters: dataCenters ?? [], hosts: hosts ?? [],
+                       templates: templates ?? [])
     }
 }
 

@@ -27,14 +27,25 @@ public final class OvirtBackend: VirtualizationBackend {
         var followReportedDevices = true
         /// Replaces the provisioning options read from the configuration's `options:` (tests).
         var provisioning: OvirtProvisioningOptions? = nil
+        /// Events per change-feed request (`max=`).
+        var eventPageSize = 1000
+        /// Event pages one poll reads at most; more events than that ask for a full read.
+        var eventMaxPages = 10
+        /// How long an event index missing between seen events is waited for (a transaction that
+        /// committed late) before the feed asks for a full read.
+        var eventGapGrace: Duration = .seconds(5)
+        /// Missing event indexes the feed keeps track of at most.
+        var maxEventHoles = 10_000
     }
 
     /// The engine's name from the configuration.
     public let name: String
     /// Always ``kind`` (`ovirt`).
     public var kind: BackendKind { Self.kind }
-    /// Listing VMs, hosts and clusters; creating VLAN networks and VMs.
-    public let capabilities: BackendCapabilities = BackendCapabilities.inventory.union([.createVLAN, .createVM])
+    /// Listing VMs, hosts and clusters; following the audit log; creating VLAN networks and VMs.
+    public let capabilities: BackendCapabilities = BackendCapabilities.inventory.union([
+        .changeFeed, .createVLAN, .createVM,
+    ])
 
     let session: OvirtSession
     let tuning: Tuning
@@ -43,6 +54,8 @@ public final class OvirtBackend: VirtualizationBackend {
     /// Serialises the network steps of jobs that share a network (two VMs of one file on one
     /// VLAN), so they do not both create it; the VM steps still run in parallel.
     let networkSetup = ConcurrencyLimiter(limit: 1)
+    /// Names and placements remembered between reads (single-object reads, the change feed).
+    let cache = OvirtInventoryCache()
     let logger: Logger
 
     /// Creates the backend for one configured engine. Nothing is sent until the first call.
@@ -124,29 +137,32 @@ public final class OvirtBackend: VirtualizationBackend {
     /// Lists every VM with cluster, data center, host and template names and guest IP addresses,
     /// in a bounded number of round trips (see `docs/ovirt-backend.md`).
     public func listVMs() async throws -> [VM] {
-        async let names = nameIndex(hosts: true, templates: true)
+        async let found = lookups(hosts: true, templates: true)
         async let vms = allVMs()
-        let (index, engineVMs) = try await (names, vms)
+        let (lookups, engineVMs) = try await (found, vms)
+        let index = lookups.index
+        cache.replace(names: index, hosts: lookups.hosts ?? [], vms: engineVMs)
         return engineVMs.compactMap { OvirtMapping.vm($0, engine: name, names: index) }
     }
 
     /// Lists every host with its cluster and data center names.
     public func listHosts() async throws -> [Host] {
-        async let names = nameIndex(hosts: false, templates: false)
-        async let hosts = session.get(OvirtCollection<OvirtHost>.self, path: "hosts", expected: "a JSON host list")
-        let (index, engineHosts) = try await (names, hosts)
-        return engineHosts.items.compactMap { OvirtMapping.host($0, engine: name, names: index) }
+        async let found = lookups(hosts: false, templates: false)
+        async let hosts = session.read(path: "hosts", expected: "a JSON host list", OvirtListingDecoder.hosts)
+        let (lookups, engineHosts) = try await (found, hosts)
+        let index = lookups.index
+        return engineHosts.compactMap { OvirtMapping.host($0, engine: name, names: index) }
     }
 
     /// Lists every cluster with its data center name, host count and running VM count.
     public func listClusters() async throws -> [Cluster] {
-        async let clusters = session.get(OvirtCollection<OvirtCluster>.self, path: "clusters",
-                                         expected: "a JSON cluster list")
-        async let dataCenters = lookup(OvirtDataCenter.self, path: "datacenters", expected: "a JSON data center list")
-        async let hosts = lookup(OvirtHost.self, path: "hosts", expected: "a JSON host list")
+        async let clusters = session.read(path: "clusters", expected: "a JSON cluster list", OvirtListingDecoder.clusters)
+        async let dataCenters = lookup(path: "datacenters", expected: "a JSON data center list",
+                                       OvirtListingDecoder.dataCenters)
+        async let hosts = lookup(path: "hosts", expected: "a JSON host list", OvirtListingDecoder.hosts)
         let (engineClusters, engineDataCenters, engineHosts) = try await (clusters, dataCenters, hosts)
-        let index = OvirtNameIndex(clusters: engineClusters.items, dataCenters: engineDataCenters ?? [])
-        return engineClusters.items.compactMap {
+        let index = OvirtNameIndex(clusters: engineClusters, dataCenters: engineDataCenters ?? [])
+        return engineClusters.compactMap {
             OvirtMapping.cluster($0, engine: name, names: index, hosts: engineHosts)
         }
     }

@@ -1,0 +1,142 @@
+import AggregatorCore
+import Foundation
+import OvirtSimulator
+import Testing
+
+@testable import OvirtBackend
+
+/// The change feed and single-object reads against the simulator, driven through its REST API.
+@Suite("oVirt change feed and single reads against a simulated engine")
+struct ChangeFeedSimulatorTests {
+    /// Polls the feed from `cursor` until `done` holds for everything reported so far (or a
+    /// resync), within a generous deadline.
+    private func poll(
+        _ backend: OvirtBackend, from cursor: inout ChangeCursor, seen: inout Set<InventoryObject>,
+        until done: (Set<InventoryObject>) async throws -> Bool
+    ) async throws -> String? {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            switch try await backend.changes(since: cursor) {
+            case .changes(let objects, let next):
+                seen.formUnion(objects)
+                cursor = next
+            case .resync(let reason):
+                return reason
+            }
+            if try await done(seen) { return nil }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("the feed did not report what was expected; saw \(seen)")
+        return nil
+    }
+
+    private func post(_ backend: OvirtBackend, _ path: String, _ body: OvirtBody = .object([])) async throws -> OvirtReference {
+        try await backend.session.write(OvirtReference.self, method: "POST", path: path, body: body,
+                                        expected: "a JSON answer", correlationID: nil)
+    }
+
+    @Test("a VM created, started, stopped and removed through the API is named by the feed and read alike",
+          .timeLimit(.minutes(2)))
+    func vmLifecycle() async throws {
+        try await withSimulatedEngine("feed-e1", configure: { $0.vmCount = 10; $0.hostCount = 2; $0.asyncDelay = .milliseconds(50) }) { engine in
+            try await withOvirtBackend(.simulated(engine, password: "admin"), logger: LogRecorder().logger()) { backend in
+                var cursor = try #require(try await backend.changeCursor())
+                _ = try await backend.readInventory()
+
+                let created = try await post(backend, "vms", .object([
+                    "name": .string("feed-vm"), "cluster": .object(["name": .string("Default")]),
+                    "template": .object(["name": .string("Blank")]),
+                ]))
+                let id = try #require(created.id)
+                var seen = Set<InventoryObject>()
+                _ = try await poll(backend, from: &cursor, seen: &seen) { seen in
+                    guard seen.contains(.vm(id: id)) else { return false }
+                    return try await backend.vm(id: id)?.status == "down"
+                }
+                let listed = try await backend.listVMs().first { $0.id == id }
+                #expect(try await backend.vm(id: id) == listed)
+                #expect(listed?.cluster == "Default")
+
+                _ = try await post(backend, "vms/\(id)/start")
+                seen = []
+                _ = try await poll(backend, from: &cursor, seen: &seen) { seen in
+                    guard seen.contains(.vm(id: id)) else { return false }
+                    return try await backend.vm(id: id)?.status == "up"
+                }
+                let running = try #require(try await backend.vm(id: id))
+                #expect(running == (try await backend.listVMs().first { $0.id == id }))
+                let host = try #require(try await backend.listHosts().first { $0.name == running.host })
+                let clusterID = try #require(try await backend.listClusters().first { $0.name == "Default" }?.id)
+                #expect(seen.contains(.host(id: host.id)))
+                #expect(seen.contains(.cluster(id: clusterID)))
+
+                _ = try await post(backend, "vms/\(id)/stop")
+                seen = []
+                _ = try await poll(backend, from: &cursor, seen: &seen) { seen in
+                    guard seen.contains(.vm(id: id)) else { return false }
+                    return try await backend.vm(id: id)?.status == "down"
+                }
+                // The host it ran on is re-read too: its running-VM count changed.
+                #expect(seen.contains(.host(id: host.id)))
+
+                _ = try await backend.session.write(OvirtAction.self, method: "DELETE", path: "vms/\(id)", body: nil,
+                                                    expected: "a JSON answer", correlationID: nil)
+                seen = []
+                let reason = try await poll(backend, from: &cursor, seen: &seen) { $0.contains(.vm(id: id)) }
+                // Named by the event, or (an engine whose removal event does not name the VM) a full read.
+                #expect(reason == nil ? seen.contains(.vm(id: id)) : reason!.contains("removed without naming it"))
+                #expect(try await backend.vm(id: id) == nil)
+                #expect(try await backend.listVMs().contains { $0.id == id } == false)
+            }
+        }
+    }
+
+    @Test("a host event names the host and its cluster; the host reads as listed", .timeLimit(.minutes(1)))
+    func hostEvent() async throws {
+        try await withSimulatedEngine("feed-e2", configure: { $0.vmCount = 4; $0.hostCount = 2 }) { engine in
+            try await withOvirtBackend(.simulated(engine, password: "admin"), logger: LogRecorder().logger()) { backend in
+                var cursor = try #require(try await backend.changeCursor())
+                let inventory = try await backend.readInventory()
+                let host = try #require(inventory.hosts.first)
+                let cluster = try #require(inventory.clusters.first { $0.name == host.cluster })
+                _ = try await backend.session.write(OvirtAction.self, method: "POST", path: "hosts/\(host.id)/commitnetconfig",
+                                                    body: .object([]), expected: "a JSON action", correlationID: nil)
+                var seen = Set<InventoryObject>()
+                let reason = try await poll(backend, from: &cursor, seen: &seen) { $0.contains(.host(id: host.id)) }
+                #expect(reason == nil)
+                #expect(seen.contains(.cluster(id: cluster.id)))
+                #expect(try await backend.host(id: host.id) == host)
+                #expect(try await backend.cluster(id: cluster.id) == cluster)
+            }
+        }
+    }
+
+    @Test("readInventory and single reads give exactly the listings' values, also with a cold name index",
+          .timeLimit(.minutes(2)))
+    func readsMatchListings() async throws {
+        try await withSimulatedEngine("feed-e3", configure: { $0.vmCount = 150; $0.hostCount = 3 }) { engine in
+            let configuration = BackendConfiguration.simulated(engine, password: "admin")
+            try await withOvirtBackend(configuration, logger: LogRecorder().logger()) { backend in
+                let vms = try await backend.listVMs()
+                let hosts = try await backend.listHosts()
+                let clusters = try await backend.listClusters()
+                let readout = try await backend.readInventory()
+                #expect(readout.vms == vms)
+                #expect(readout.hosts == hosts)
+                #expect(readout.clusters == clusters)
+                for host in hosts { #expect(try await backend.host(id: host.id) == host) }
+                for cluster in clusters { #expect(try await backend.cluster(id: cluster.id) == cluster) }
+                for vm in vms.prefix(20) { #expect(try await backend.vm(id: vm.id) == vm) }
+                #expect(try await backend.vm(id: "00000000-0000-0000-0000-00000000dead") == nil)
+                #expect(try await backend.host(id: "00000000-0000-0000-0000-00000000dead") == nil)
+                #expect(try await backend.cluster(id: "00000000-0000-0000-0000-00000000dead") == nil)
+
+                // A backend that has not read anything yet resolves names on its own.
+                try await withOvirtBackend(configuration, logger: LogRecorder().logger()) { cold in
+                    let running = try #require(vms.first { $0.status == "up" })
+                    #expect(try await cold.vm(id: running.id) == running)
+                }
+            }
+        }
+    }
+}
