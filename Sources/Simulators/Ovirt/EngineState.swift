@@ -35,8 +35,10 @@ final class EngineState: Sendable {
         var sequence = 0
         var faults: [FaultRule] = []
 
-        /// Applies every scheduled change that is due at `now`, oldest first.
+        /// Applies every scheduled change that is due at `now`, oldest first,
+        /// and stores the held events that are due.
         mutating func settle(now: Int64) {
+            inventory.eventLog.release(now: now)
             guard let first = scheduled.first, first.due <= now else { return }
             let due = scheduled.prefix { $0.due <= now }
             scheduled.removeFirst(due.count)
@@ -47,11 +49,14 @@ final class EngineState: Sendable {
     let options: SimulatedEngineOptions
     /// The id of the simulated `admin@internal` user (`authenticated_user`).
     let userID: String
+    /// VMs rendered once and reused until they change.
+    let renderCache: VMRenderCache
     private let state: Mutex<State>
 
     init(options: SimulatedEngineOptions) {
         self.options = options
         self.userID = StableID(engine: options.name).make("user", 0)
+        self.renderCache = VMRenderCache(budget: options.renderCacheBytes)
         let inventory = InventorySeeder(
             engineName: options.name,
             vmCount: options.vmCount,
@@ -81,12 +86,12 @@ final class EngineState: Sendable {
     /// failed command leaves no trace except what ``WriteTransaction/failed``
     /// records. Changes due immediately (a zero delay) are applied before the
     /// lock is released.
-    func write<Result>(
+    func write<Result, Failure: Error>(
         correlationID: String,
-        _ body: (inout WriteTransaction) throws(EngineFault) -> Result
-    ) throws(EngineFault) -> Result {
+        _ body: (inout WriteTransaction) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
         let now = Self.now()
-        return try state.withLock { (state: inout State) throws(EngineFault) -> Result in
+        return try state.withLock { (state: inout State) throws(Failure) -> Result in
             state.settle(now: now)
             var transaction = WriteTransaction(
                 inventory: state.inventory,
@@ -98,12 +103,12 @@ final class EngineState: Sendable {
                 userName: options.username.hasSuffix("@internal") ? options.username + "-authz" : options.username
             )
             let result: Result
-            do throws(EngineFault) {
+            do throws(Failure) {
                 result = try body(&transaction)
             } catch {
                 // Keep only the failed job and event, as the engine's audit log does.
                 var failed = state.inventory
-                transaction.recordFailure(error, into: &failed)
+                transaction.recordFailure(into: &failed)
                 state.inventory = failed
                 throw error
             }
@@ -115,6 +120,17 @@ final class EngineState: Sendable {
             state.scheduled.sort { ($0.due, $0.sequence) < ($1.due, $1.sequence) }
             state.settle(now: now)
             return result
+        }
+    }
+
+    // MARK: Event stream faults
+
+    /// Runs `body` on the audit log under the lock, after applying what is due.
+    func withEventLog<Result>(_ body: (inout EventLog) -> Result) -> Result {
+        let now = Self.now()
+        return state.withLock { state in
+            state.settle(now: now)
+            return body(&state.inventory.eventLog)
         }
     }
 

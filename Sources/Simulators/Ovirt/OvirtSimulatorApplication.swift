@@ -15,6 +15,19 @@ public enum OvirtSimulatorApplication {
         buildRouter(state: EngineState(options: options), certificatePEM: nil)
     }
 
+    /// The router serving the engine `admin` changes, for in-process tests
+    /// that also make changes "from elsewhere" (`HummingbirdTesting`'s
+    /// `.router` mode):
+    ///
+    /// ```swift
+    /// let admin = SimulatedEngineAdmin(options)
+    /// let app = Application(router: OvirtSimulatorApplication.buildRouter(admin))
+    /// try admin.addVM(name: "x", status: "up")
+    /// ```
+    public static func buildRouter(_ admin: SimulatedEngineAdmin) -> Router<BasicRequestContext> {
+        buildRouter(state: admin.state, certificatePEM: nil)
+    }
+
     static func buildRouter(state: EngineState, certificatePEM: String?) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: LatencyMiddleware(latency: state.options.latency))
@@ -39,7 +52,15 @@ public enum OvirtSimulatorApplication {
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
-        let state = EngineState(options: options)
+        try buildApplication(state: EngineState(options: options), logger: logger, onServerRunning: onServerRunning)
+    }
+
+    static func buildApplication(
+        state: EngineState,
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void
+    ) throws -> some ApplicationProtocol {
+        let options = state.options
         var certificatePEM: String?
         var server: HTTPServerBuilder = .http1()
         if let certificatePath = options.tlsCertificatePath, let keyPath = options.tlsKeyPath {

@@ -17,14 +17,24 @@ public final class SimulatedEngine: Sendable {
     public let port: Int
     /// `http(s)://127.0.0.1:PORT/ovirt-engine/api`.
     public let apiURL: String
+    /// Changes "made by someone else" and event stream faults (see ``SimulatedEngineAdmin``).
+    public let admin: SimulatedEngineAdmin
 
     private let serviceGroup: ServiceGroup
     private let task: Task<Void, Never>
 
-    private init(name: String, port: Int, apiURL: String, serviceGroup: ServiceGroup, task: Task<Void, Never>) {
+    private init(
+        name: String,
+        port: Int,
+        apiURL: String,
+        admin: SimulatedEngineAdmin,
+        serviceGroup: ServiceGroup,
+        task: Task<Void, Never>
+    ) {
         self.name = name
         self.port = port
         self.apiURL = apiURL
+        self.admin = admin
         self.serviceGroup = serviceGroup
         self.task = task
     }
@@ -34,7 +44,8 @@ public final class SimulatedEngine: Sendable {
     /// - Throws: When the address cannot be bound or the TLS files cannot be read.
     public static func start(_ options: SimulatedEngineOptions, logger: Logger) async throws -> SimulatedEngine {
         let started = StartSignal()
-        let application = try OvirtSimulatorApplication.buildApplication(options, logger: logger) { port in
+        let state = EngineState(options: options)
+        let application = try OvirtSimulatorApplication.buildApplication(state: state, logger: logger) { port in
             started.succeed(port)
         }
         let serviceGroup = ServiceGroup(
@@ -54,6 +65,7 @@ public final class SimulatedEngine: Sendable {
                 name: options.name,
                 port: port,
                 apiURL: options.apiURL(port: port),
+                admin: SimulatedEngineAdmin(state: state),
                 serviceGroup: serviceGroup,
                 task: task
             )

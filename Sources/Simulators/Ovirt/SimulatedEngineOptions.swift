@@ -34,6 +34,10 @@ public struct SimulatedEngineOptions: Sendable {
     /// Faults injected from the start (see ``FaultRule``); more can be added at
     /// run time through `POST /__sim/faults`. Defaults to none.
     public var faults: [FaultRule] = []
+    /// The most bytes of rendered VM text the engine keeps for reuse (each
+    /// VM's JSON or XML is rendered once and served again until the VM
+    /// changes); 0 renders every request afresh. Defaults to 128 MiB.
+    public var renderCacheBytes: Int = 128 << 20
 
     public init(name: String) {
         self.name = name

@@ -10,10 +10,13 @@ import Hummingbird
 ///   (see ``FaultRule``).
 /// - `GET /__sim/hosts/{id or name}/netconfig`: whether the host's network
 ///   configuration is committed, and its network attachments.
+/// - Changes "made by someone else" and event stream faults: see
+///   `SimulatorAdminController+Changes.swift` and ``SimulatedEngineAdmin``.
 struct SimulatorAdminController<Context: RequestContext>: Sendable {
     let state: EngineState
 
     func addRoutes(to router: Router<Context>) {
+        addChangeRoutes(to: router)
         router.post("__sim/expire-tokens") { _, _ in
             let count = state.expireAllTokens()
             return OvirtResponse.body("{\"expired\":\(count)}", contentType: "application/json")
@@ -65,7 +68,7 @@ struct SimulatorAdminController<Context: RequestContext>: Sendable {
         }
     }
 
-    private static func int(_ value: Any?) -> Int? {
+    static func int(_ value: Any?) -> Int? {
         switch value {
         case let number as Int: number
         case let text as String: Int(text)
@@ -84,7 +87,7 @@ struct SimulatorAdminController<Context: RequestContext>: Sendable {
         return result
     }
 
-    private func json(_ object: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
+    func json(_ object: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return OvirtResponse.body(String(decoding: data, as: UTF8.self), contentType: "application/json", status: status)
     }

@@ -16,10 +16,8 @@ struct OvirtInventory: Sendable {
     var vms: [SimVM] = []
     /// Engine jobs, oldest first (`GET /jobs`).
     var jobs: [SimJob] = []
-    /// The audit log, oldest first (`GET /events` lists newest first).
-    var events: [SimEvent] = []
-    /// The next event index; the engine's audit log ids are a sequence.
-    var nextEventIndex = 1000
+    /// The audit log (`GET /events` lists newest first), with injected stream faults.
+    var eventLog = EventLog()
     /// How many MAC addresses the pool has handed out to new NICs.
     var macCounter = 0
 
@@ -39,6 +37,9 @@ struct OvirtInventory: Sendable {
     func disk(_ id: String?) -> SimDisk? { id.flatMap { id in disks.first { $0.id == id } } }
     func vm(_ id: String?) -> SimVM? { id.flatMap { id in vms.first { $0.id == id } } }
     func vnicProfile(_ id: String?) -> SimVnicProfile? { id.flatMap { id in vnicProfiles.first { $0.id == id } } }
+
+    /// The stored audit log entries, in the order they were stored.
+    var events: [SimEvent] { eventLog.stored }
 }
 
 struct SimDataCenter: Sendable {
@@ -173,14 +174,14 @@ struct SimDisk: Sendable {
 }
 
 /// A disk as attached to a VM; the engine uses the disk's id as the attachment id.
-struct SimDiskAttachment: Sendable {
+struct SimDiskAttachment: Sendable, Equatable {
     var diskID: String
     var bootable: Bool
     var interface: String
     var active = true
 }
 
-struct SimVMNic: Sendable {
+struct SimVMNic: Sendable, Equatable {
     var id: String
     var name: String
     var mac: String
@@ -188,7 +189,7 @@ struct SimVMNic: Sendable {
     var interface: String = "virtio"
 }
 
-struct SimReportedDevice: Sendable {
+struct SimReportedDevice: Sendable, Equatable {
     var id: String
     var name: String
     var mac: String
@@ -196,7 +197,7 @@ struct SimReportedDevice: Sendable {
     var ipv6: String
 }
 
-struct SimVM: Sendable {
+struct SimVM: Sendable, Equatable {
     var id: String
     var name: String
     var description: String
@@ -226,12 +227,15 @@ struct SimVM: Sendable {
     var runOnceInitialization: SimInitialization?
     var runOnce = false
     var memoryGuaranteed: Int64?
+    /// The IPv4 address the guest agent reports on the first NIC when no
+    /// cloud-init configuration names one (set through the admin interface).
+    var guestIPv4: String? = nil
 
     var isUp: Bool { status == "up" || status == "powering_up" || status == "migrating" }
 }
 
 /// Cloud-init data as the engine persists it (`VmInit`).
-struct SimInitialization: Sendable {
+struct SimInitialization: Sendable, Equatable {
     var hostName: String?
     var userName: String?
     var authorizedSSHKeys: String?
@@ -242,7 +246,7 @@ struct SimInitialization: Sendable {
     var nicConfigurations: [SimNicConfiguration] = []
 }
 
-struct SimNicConfiguration: Sendable {
+struct SimNicConfiguration: Sendable, Equatable {
     var name: String
     var bootProtocol: String?
     var onBoot: Bool?

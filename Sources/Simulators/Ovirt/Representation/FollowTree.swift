@@ -1,7 +1,7 @@
 /// The parsed `follow` parameter: `disk_attachments.disk,nics` becomes a tree
 /// with `disk_attachments → disk` and `nics`, as the engine's `LinkFollower`
 /// arranges it.
-struct FollowTree: Sendable, Equatable {
+struct FollowTree: Sendable, Hashable {
     var children: [String: FollowTree] = [:]
 
     static let none = FollowTree()

@@ -26,6 +26,22 @@ struct JSONWriter {
         return writer.out
     }
 
+    /// One value as it appears at `depth`: 0 for a single object, 1 for a
+    /// collection item. ``collectionPrefix(item:)``, the items joined by
+    /// ``itemSeparator`` and ``collectionSuffix`` make the same document as
+    /// ``render(_:)``.
+    static func renderValue(_ node: OvirtNode, depth: Int) -> String {
+        var writer = JSONWriter()
+        writer.out.reserveCapacity(12_288)
+        writer.writeValue(node, depth: depth)
+        return writer.out
+    }
+
+    static func collectionPrefix(item: String) -> String { "{\n  \"\(item)\" : [ " }
+    static let itemSeparator = ", "
+    static let collectionSuffix = " ]\n}"
+    static let emptyCollection = "{ }"
+
     private mutating func indent(_ depth: Int) {
         for _ in 0..<depth { out += "  " }
     }

@@ -15,10 +15,12 @@ struct Representer {
     init(_ inventory: OvirtInventory) {
         self.inventory = inventory
         var counts: [String: (active: Int, total: Int)] = [:]
-        for vm in inventory.vms {
-            guard let hostID = vm.hostID else { continue }
+        // By position: copying each (large) VM value here cost more than rendering a page.
+        let vms = inventory.vms
+        for index in vms.indices {
+            guard let hostID = vms[index].hostID else { continue }
             counts[hostID, default: (0, 0)].total += 1
-            if vm.isUp { counts[hostID, default: (0, 0)].active += 1 }
+            if vms[index].isUp { counts[hostID, default: (0, 0)].active += 1 }
         }
         self.hostVMCounts = counts
     }

@@ -24,6 +24,17 @@ struct XMLWriter {
         return writer.out
     }
 
+    static let declaration = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+
+    /// One element as it appears at `depth` (0 for a single object after the
+    /// declaration, 1 for a collection item), ending with a newline.
+    static func renderElement(_ node: OvirtNode, depth: Int) -> String {
+        var writer = XMLWriter()
+        writer.out.reserveCapacity(12_288)
+        writer.write(node, depth: depth)
+        return writer.out
+    }
+
     private mutating func indent(_ depth: Int) {
         for _ in 0..<depth { out += "    " }
     }

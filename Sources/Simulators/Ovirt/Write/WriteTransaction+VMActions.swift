@@ -29,7 +29,7 @@ extension WriteTransaction {
         vm.startTime = now
         vm.stopTime = nil
         inventory.vms[index] = vm
-        event(150, "Starting VM \(vm.name) was initiated by \(userName).", vm: vmID, host: host.id)
+        vmEvent(150, "Starting VM \(vm.name) was initiated by \(userName).", vm: vm)
         let startTime = now
         let userName = self.userName
         let correlationID = self.correlationID
@@ -50,10 +50,10 @@ extension WriteTransaction {
             vm.fqdn = initialization?.hostName ?? "\(vm.name).\(engineName).lab.local"
             vm.reportedDevices = WriteTransaction.reportedDevices(for: vm, initialization: initialization)
             inventory.vms[index] = vm
-            WriteTransaction.appendEvent(
+            WriteTransaction.appendVMEvent(
                 to: &inventory, code: 153,
                 description: "VM \(vm.name) was started by \(userName) (Host: \(host.name)).",
-                correlationID: correlationID, vm: vmID, host: host.id
+                correlationID: correlationID, vm: vm
             )
         }
     }
@@ -66,7 +66,7 @@ extension WriteTransaction {
         return vm.nics.enumerated().map { offset, nic in
             let configuration = offset < configurations.count ? configurations[offset] : nil
             let hash = StableHash.fnv1a(vm.id + nic.mac)
-            let ipv4 = configuration?.address ?? "10.15.250.\(2 + Int(hash % 250))"
+            let ipv4 = configuration?.address ?? (offset == 0 ? vm.guestIPv4 : nil) ?? "10.15.250.\(2 + Int(hash % 250))"
             let macParts = nic.mac.split(separator: ":")
             let ipv6 = "fe80::546f:\(macParts.count > 3 ? macParts[3] : "00")ff:fe\(macParts.count > 4 ? macParts[4] : "00"):\(macParts.last ?? "00")"
             return SimReportedDevice(
@@ -89,7 +89,7 @@ extension WriteTransaction {
         }
         let hostName = inventory.host(vm.hostID)?.name ?? "N/A"
         Self.powerOff(&inventory.vms[index], at: now)
-        event(33, "VM \(vm.name) powered off by \(userName) (Host: \(hostName)).", vm: vmID, host: vm.hostID)
+        vmEvent(33, "VM \(vm.name) powered off by \(userName) (Host: \(hostName)).", vm: vm)
         return commitJob()
     }
 
@@ -103,17 +103,18 @@ extension WriteTransaction {
         }
         let hostName = inventory.host(vm.hostID)?.name ?? "N/A"
         inventory.vms[index].status = "powering_down"
-        event(73, "VM shutdown initiated by \(userName) on VM \(vm.name) (Host: \(hostName)).", vm: vmID, host: vm.hostID)
+        vmEvent(73, "VM shutdown initiated by \(userName) on VM \(vm.name) (Host: \(hostName)).", vm: vm)
         let correlationID = self.correlationID
         let name = vm.name
         return commitJob(finishAfter: 1) { inventory in
             guard let index = inventory.vms.firstIndex(where: { $0.id == vmID }), inventory.vms[index].status == "powering_down" else {
                 return
             }
+            let running = inventory.vms[index]
             WriteTransaction.powerOff(&inventory.vms[index], at: EngineState.now())
-            WriteTransaction.appendEvent(
+            WriteTransaction.appendVMEvent(
                 to: &inventory, code: 61, description: "VM \(name) is down. Exit message: User shut down from within the guest",
-                correlationID: correlationID, vm: vmID
+                correlationID: correlationID, vm: running
             )
         }
     }

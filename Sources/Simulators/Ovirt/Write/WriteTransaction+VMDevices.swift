@@ -19,6 +19,7 @@ extension WriteTransaction {
             inventory.vms[index].diskAttachments.append(
                 SimDiskAttachment(diskID: existingID, bootable: body.bool("bootable") ?? false, interface: body.string("interface") ?? "virtio_scsi", active: body.bool("active") ?? true)
             )
+            vmEvent(2016, "Disk \(disk.name) was successfully attached to VM \(vm.name) by \(userName).", vm: vm)
             commitJob()
             return existingID
         }
@@ -54,7 +55,7 @@ extension WriteTransaction {
                 active: body.bool("active") ?? true
             )
         )
-        event(78, "Add-Disk operation of \(alias) was initiated on VM \(vm.name) by \(userName).", vm: vmID)
+        vmEvent(78, "Add-Disk operation of \(alias) was initiated on VM \(vm.name) by \(userName).", vm: vm)
         let diskID = disk.id
         let vmName = vm.name
         let correlationID = self.correlationID
@@ -62,9 +63,10 @@ extension WriteTransaction {
             if let diskIndex = inventory.disks.firstIndex(where: { $0.id == diskID }) {
                 inventory.disks[diskIndex].status = "ok"
             }
-            WriteTransaction.appendEvent(
+            guard let vm = inventory.vm(vmID) else { return }
+            WriteTransaction.appendVMEvent(
                 to: &inventory, code: 97, description: "The disk \(alias) was successfully added to VM \(vmName).",
-                correlationID: correlationID, vm: vmID
+                correlationID: correlationID, vm: vm
             )
         }
         return diskID
@@ -103,14 +105,16 @@ extension WriteTransaction {
             let correlationID = self.correlationID
             commitJob(finishAfter: 1) { inventory in
                 if let index = inventory.disks.firstIndex(where: { $0.id == diskID }) { inventory.disks[index].status = "ok" }
-                WriteTransaction.appendEvent(
+                guard let vm = inventory.vm(vmID) else { return }
+                WriteTransaction.appendVMEvent(
                     to: &inventory, code: 371,
                     description: "Size of the disk '\(alias)' was successfully updated to \(extendTo >> 30) GB by \(userName).",
-                    correlationID: correlationID, vm: vmID
+                    correlationID: correlationID, vm: vm
                 )
             }
         } else {
             inventory.disks[diskIndex] = disk
+            vmEvent(88, "VM \(vm.name) \(disk.name) disk was updated by \(userName).", vm: vm)
             commitJob()
         }
         return diskID
@@ -126,7 +130,13 @@ extension WriteTransaction {
             throw .conflict(EngineMessages.vmStatusIllegal(action: "remove", type: "Virtual Disk", status: EngineMessages.localizedStatus(vm.status)))
         }
         inventory.vms[vmIndex].diskAttachments.removeAll { $0.diskID == diskID }
-        if !detachOnly { inventory.disks.removeAll { $0.id == diskID } }
+        if detachOnly {
+            vmEvent(2018, "Disk \(disk.name) was successfully detached from VM \(vm.name) by \(userName).", vm: vm)
+        } else {
+            inventory.disks.removeAll { $0.id == diskID }
+            let domain = inventory.storageDomain(disk.storageDomainID)?.name ?? ""
+            vmEvent(2014, "Disk \(disk.name) was successfully removed from domain \(domain) (User \(userName)).", vm: vm)
+        }
         commitJob()
     }
 
@@ -161,8 +171,7 @@ extension WriteTransaction {
         let mac = body.string("mac.address") ?? nextMAC()
         let nic = SimVMNic(id: Self.newID(), name: name, mac: mac, vnicProfileID: profileID, interface: interface)
         inventory.vms[index].nics.append(nic)
-        let shown = ["virtio": "VirtIO", "e1000": "e1000", "rtl8139": "rtl8139"][interface] ?? interface
-        event(932, "Interface \(name) (\(shown)) was added to VM \(vm.name). (User: \(userName))", vm: vmID)
+        vmEvent(932, "Interface \(name) (\(Self.shownInterface(interface))) was added to VM \(vm.name). (User: \(userName))", vm: vm)
         commitJob()
         return nic.id
     }
@@ -172,6 +181,16 @@ extension WriteTransaction {
         guard let nic = inventory.vms[index].nics.first(where: { $0.id == nicID }) else { throw .notFound }
         beginJob("Removing Network Interface \(nic.name) from VM \(inventory.vms[index].name)")
         inventory.vms[index].nics.removeAll { $0.id == nicID }
+        let vm = inventory.vms[index]
+        vmEvent(
+            930, "Interface \(nic.name) (\(Self.shownInterface(nic.interface))) was removed from VM \(vm.name). (User: \(userName))",
+            vm: vm
+        )
         commitJob()
+    }
+
+    /// How the engine's audit log names a NIC type (`VmInterfaceType` descriptions).
+    static func shownInterface(_ interface: String) -> String {
+        ["virtio": "VirtIO", "e1000": "e1000", "rtl8139": "rtl8139"][interface] ?? interface
     }
 }

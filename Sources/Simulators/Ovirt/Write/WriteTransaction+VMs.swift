@@ -148,6 +148,7 @@ extension WriteTransaction {
         if let osType = body.string("os.type") { vm.osType = osType }
         if let initialization = Self.initialization(from: body.child("initialization")) { vm.initialization = initialization }
         inventory.vms[index] = vm
+        vmEvent(35, "VM \(vm.name) configuration was updated by \(userName).", vm: vm)
         commitJob()
         return id
     }
@@ -163,7 +164,7 @@ extension WriteTransaction {
             inventory.disks.removeAll { diskIDs.contains($0.id) }
         }
         inventory.vms.remove(at: index)
-        event(113, "VM \(vm.name) was successfully removed by \(userName).", cluster: vm.clusterID)
+        vmEvent(113, "VM \(vm.name) was successfully removed by \(userName).", vm: vm)
         commitJob()
     }
 

@@ -39,7 +39,7 @@ struct WriteTransaction {
     // MARK: Jobs and events
 
     /// Starts the command's job; it is stored when the command succeeds (or
-    /// recorded as failed by ``recordFailure(_:into:)``).
+    /// recorded as failed by ``recordFailure(into:)``).
     mutating func beginJob(_ description: String) {
         job = SimJob(
             id: Self.newID(),
@@ -120,26 +120,69 @@ struct WriteTransaction {
         cluster: String? = nil,
         dataCenter: String? = nil
     ) {
-        inventory.events.append(
+        let time = time ?? EngineState.now()
+        inventory.eventLog.append(
             SimEvent(
-                index: inventory.nextEventIndex,
+                index: 0,
                 code: code,
                 severity: severity,
                 description: description,
-                time: time ?? EngineState.now(),
+                time: time,
                 correlationID: correlationID,
                 vmID: vm,
                 hostID: host,
                 clusterID: cluster,
                 dataCenterID: dataCenter
-            )
+            ),
+            now: time
         )
-        inventory.nextEventIndex += 1
+    }
+
+    /// An event about `vm`, linked as the engine links it: the VM, the host
+    /// it runs on (or `host` when given), its cluster and data center.
+    static func appendVMEvent(
+        to inventory: inout OvirtInventory,
+        code: Int,
+        description: String,
+        severity: String = "normal",
+        time: Int64? = nil,
+        correlationID: String,
+        vm: SimVM,
+        host: String? = nil
+    ) {
+        appendEvent(
+            to: &inventory,
+            code: code,
+            description: description,
+            severity: severity,
+            time: time,
+            correlationID: correlationID,
+            vm: vm.id,
+            host: host ?? vm.hostID,
+            cluster: vm.clusterID,
+            dataCenter: inventory.cluster(vm.clusterID)?.dataCenterID
+        )
+    }
+
+    /// ``appendVMEvent(to:code:description:severity:time:correlationID:vm:host:)`` at this write's time.
+    mutating func vmEvent(_ code: Int, _ description: String, vm: SimVM, host: String? = nil, severity: String = "normal") {
+        Self.appendVMEvent(
+            to: &inventory, code: code, description: description, severity: severity, time: now,
+            correlationID: correlationID, vm: vm, host: host
+        )
+    }
+
+    /// An event about `host`, linked to the host, its cluster and data center.
+    mutating func hostEvent(_ code: Int, _ description: String, host: SimHost, severity: String = "normal") {
+        event(
+            code, description, severity: severity, host: host.id, cluster: host.clusterID,
+            dataCenter: inventory.cluster(host.clusterID)?.dataCenterID
+        )
     }
 
     /// Records the command's job as failed in `inventory` (the state before
     /// the command), when the command got as far as starting one.
-    func recordFailure(_ fault: EngineFault, into inventory: inout OvirtInventory) {
+    func recordFailure(into inventory: inout OvirtInventory) {
         guard var job else { return }
         job.status = "failed"
         job.endTime = now

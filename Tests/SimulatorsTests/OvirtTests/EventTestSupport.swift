@@ -1,0 +1,91 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import OvirtSimulator
+import Testing
+
+/// Runs `body` against a fresh engine (5 VMs, 2 hosts) in-process, with its
+/// admin interface for changes "made elsewhere".
+func withAdminEngine<Value: Sendable>(
+    asyncDelay: Duration = .zero,
+    _ body: @Sendable (SimulatedEngineAdmin, any TestClientProtocol) async throws -> Value
+) async throws -> Value {
+    var options = SimulatedEngineOptions(name: "e15-test")
+    options.vmCount = 5
+    options.hostCount = 2
+    options.asyncDelay = asyncDelay
+    let admin = SimulatedEngineAdmin(options)
+    let app = Application(router: OvirtSimulatorApplication.buildRouter(admin))
+    return try await app.test(.router) { client in try await body(admin, client) }
+}
+
+/// One audit log entry as `GET /events` answers it (JSON).
+struct EventView: Sendable, Equatable {
+    var index: Int
+    var code: Int
+    var severity: String
+    var description: String
+    var vm: String?
+    var host: String?
+    var cluster: String?
+    var dataCenter: String?
+
+    init(_ object: [String: Any]) {
+        index = Int(object["index"] as? String ?? "") ?? -1
+        code = Int(object["code"] as? String ?? "") ?? -1
+        severity = object["severity"] as? String ?? ""
+        description = object["description"] as? String ?? ""
+        vm = (object["vm"] as? [String: Any])?["id"] as? String
+        host = (object["host"] as? [String: Any])?["id"] as? String
+        cluster = (object["cluster"] as? [String: Any])?["id"] as? String
+        dataCenter = (object["data_center"] as? [String: Any])?["id"] as? String
+    }
+}
+
+extension TestClientProtocol {
+    /// `GET /events[?from=N][&max=M]`, in the order the engine answers.
+    func events(from: Int? = nil, max: Int? = nil, token: String) async throws -> [EventView] {
+        var query: [String] = []
+        if let from { query.append("from=\(from)") }
+        if let max { query.append("max=\(max)") }
+        let uri = "/ovirt-engine/api/events" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+        let collection = try await getJSON(uri, token: token)
+        return (collection["event"] as? [[String: Any]] ?? []).map(EventView.init)
+    }
+
+    /// Polls `GET /events?from=` until `condition` holds for the events, oldest first.
+    func waitForEvents(
+        from: Int,
+        token: String,
+        timeout: Duration = .seconds(15),
+        until condition: ([EventView]) -> Bool
+    ) async throws -> [EventView] {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        var events: [EventView] = []
+        while clock.now < deadline {
+            events = try await self.events(from: from, token: token).sorted { $0.index < $1.index }
+            if condition(events) { return events }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("events never reached the expected state; last seen: \(events.map { "\($0.index):\($0.code)" })")
+        return events
+    }
+
+    /// A JSON request to the admin interface (no authentication).
+    func admin(_ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil) async throws -> TestResponse {
+        try await execute(
+            uri: uri,
+            method: method,
+            headers: [.contentType: "application/json"],
+            body: body.map { ByteBuffer(string: $0) }
+        )
+    }
+}
+
+extension SimulatedEngineAdmin {
+    /// The index events written from now on start above.
+    var cursor: Int { nextEventIndex - 1 }
+}
