@@ -13,7 +13,9 @@ public struct EngineRefreshService: Service {
         await cancelWhenGracefulShutdown {
             let settings = engine.settings
             let clock = ContinuousClock()
-            var lastFull: ContinuousClock.Instant?
+            // A listing may have read the engine already; then that read counts as the first.
+            await engine.ensureTried()
+            var lastFull = engine.snapshot.loaded ? engine.snapshot.lastFullReadStart : nil
             var failures = 0
             while !Task.isCancelled {
                 let now = clock.now
