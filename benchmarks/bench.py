@@ -66,10 +66,11 @@ def measure_concurrency(args, workdir, results):
             try:
                 ready = agg.wait_ready(900)
                 log(f"  {len(chosen)} engine(s): ready after {ready:.1f}s")
-                sim_cpu0 = sim.cpu_seconds()
+                sim_cpu0, cpu0 = sim.cpu_seconds(), agg.cpu_seconds()
                 times = cold_fan_out(agg, args.runs)
                 figures[label] = {"median": statistics.median(times), "times": times,
-                                  "sim_cpu": (sim.cpu_seconds() - sim_cpu0) / args.runs}
+                                  "sim_cpu": (sim.cpu_seconds() - sim_cpu0) / args.runs,
+                                  "cpu": (agg.cpu_seconds() - cpu0) / args.runs}
                 log(f"  {len(chosen)} engine(s): {', '.join(f'{t:.2f}' for t in times)} s")
             finally:
                 agg.stop()
@@ -97,6 +98,7 @@ def measure_ingest(args, agg, sim, results, first_engine):
             wall_total += seconds
     with open(body_file) as f:
         body = json.load(f)
+    os.unlink(body_file)
     count = body.get("count", len(body.get("items", [])))
     names = [item["name"] for item in body.get("items", [])]
     results["ingest_ours"] = {"us_per_vm": cpu_total / args.runs / max(count, 1) * 1e6, "vms": count,
@@ -146,9 +148,14 @@ WRK_LATENCY = re.compile(r"^\s+(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 UNIT = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 
 
-def run_wrk(url, seconds):
+def run_wrk(url, seconds, agg):
+    code, _, size = timed_get(url)
+    if code != 200:
+        raise RuntimeError(f"{url}: HTTP {code}")
     command = ["wrk", "-c", "32", "-t", "2", "-d", f"{seconds}s", "--latency", "--timeout", "10s", url]
+    cpu0, wall0 = agg.cpu_seconds(), time.monotonic()
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
+    cores = (agg.cpu_seconds() - cpu0) / (time.monotonic() - wall0)
     out = done.stdout
     rps = re.search(r"^Requests/sec:\s+([\d.]+)", out, re.M)
     latencies = {p: float(v) * UNIT[u] for p, v, u in WRK_LATENCY.findall(out)}
@@ -157,6 +164,7 @@ def run_wrk(url, seconds):
     if not rps or "50" not in latencies or "99" not in latencies:
         raise RuntimeError(f"wrk output not understood:\n{out}\n{done.stderr}")
     return {"rps": float(rps.group(1)), "p50_ms": latencies["50"], "p99_ms": latencies["99"],
+            "bytes": size, "aggregator_cores": cores,
             "non_2xx": int(errors.group(1)) if errors else 0,
             "socket_errors": socket_errors.group(1).strip() if socket_errors else ""}
 
@@ -174,17 +182,14 @@ def measure_from_memory(args, agg, results, first_engine):
     log(f"  {', '.join(f'{t * 1000:.0f}' for t in times)} ms, {size / 1e6:.1f} MB")
     name = results.get("sample_vm_name", "web")
     filtered = f"{agg.base}/api/v1/vms?engine={first_engine}&name={urllib.request.quote(name)}"
-    code, _, _ = timed_get(filtered)
-    if code != 200:
-        raise RuntimeError(f"{filtered}: HTTP {code}")
     log(f"from memory: wrk {args.wrk_seconds}s on {filtered}")
     with Profile(args.perf, "wrk-filtered", agg.pid):
-        results["wrk_filtered"] = run_wrk(filtered, args.wrk_seconds)
+        results["wrk_filtered"] = run_wrk(filtered, args.wrk_seconds, agg)
     results["wrk_filtered"]["path"] = filtered.replace(agg.base, "")
     log(f"  {results['wrk_filtered']}")
     log(f"from memory: wrk {args.wrk_seconds}s on /api/v1/hosts")
     with Profile(args.perf, "wrk-hosts", agg.pid):
-        results["wrk_hosts"] = run_wrk(agg.base + "/api/v1/hosts", args.wrk_seconds)
+        results["wrk_hosts"] = run_wrk(agg.base + "/api/v1/hosts", args.wrk_seconds, agg)
     log(f"  {results['wrk_hosts']}")
 
 
