@@ -11,6 +11,7 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -248,7 +249,9 @@ def measure_freshness(args, agg, sim, results, first_engine):
 
 def main():
     args = parse_args()
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with SIGINT ignored
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGHUP, lambda *_: sys.exit(129))
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                             cwd=ROOT).stdout.strip() or "unknown"
     results = {"errors": []}
@@ -289,14 +292,23 @@ def main():
     print(text, end="")
     if args.output:
         Path(args.output).write_text(text)
-    raw = Path(workdir) / "results.json"
-    raw.write_text(json.dumps(results, indent=1))
-    log(f"raw figures: {raw}")
-    return 1 if results["errors"] else 0
+    if args.output:
+        raw = Path(args.output).with_suffix(".json")
+        raw.write_text(json.dumps(results, indent=1) + "\n")
+        log(f"raw figures: {raw}")
+    if results["errors"]:
+        (Path(workdir) / "results.json").write_text(json.dumps(results, indent=1) + "\n")
+        log(f"logs and raw figures kept in {workdir}")
+        return 1
+    shutil.rmtree(workdir, ignore_errors=True)
+    return 0
 
 
 if __name__ == "__main__":
     try:
         sys.exit(main())
+    except KeyboardInterrupt:
+        log("interrupted; every process started here is stopped")
+        sys.exit(130)
     finally:
         stop_all()

@@ -33,17 +33,6 @@ if [ "$SKIP_BUILD" -eq 0 ]; then
 fi
 BIN="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)"
 
-DRIVER_PID=""
-cleanup() {
-    # The driver stops its own children; this only covers the driver being killed from outside.
-    if [ -n "$DRIVER_PID" ] && kill -0 "$DRIVER_PID" 2>/dev/null; then
-        kill -TERM "$DRIVER_PID" 2>/dev/null || true
-        wait "$DRIVER_PID" 2>/dev/null || true
-    fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-"$VENV/bin/python" benchmarks/bench.py --bin "$BIN" --python "$VENV/bin/python" "$@" &
-DRIVER_PID=$!
-wait "$DRIVER_PID"
+# The driver replaces this shell, so Ctrl-C and kill reach it directly; it stops every process it
+# started on exit, whatever the reason (its own trap: try/finally and signal handlers).
+exec "$VENV/bin/python" benchmarks/bench.py --bin "$BIN" --python "$VENV/bin/python" "$@"
