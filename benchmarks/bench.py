@@ -53,6 +53,7 @@ def parse_args():
     args.concurrency_vms = args.concurrency_vms or args.vms
     return args
 
+
 # ---------------------------------------------------------------- measurements
 
 def measure_concurrency(args, workdir, results):
@@ -244,7 +245,6 @@ def measure_freshness(args, agg, sim, results, first_engine):
         "sim_cpu": max(r["sim_cpu"] for r in runs), "cpu": max(r["cpu"] for r in runs)}
 
 
-# ---------------------------------------------------------------- table
 # ---------------------------------------------------------------- main
 
 def main():
