@@ -6,7 +6,7 @@ import time
 import pytest
 
 from integration_harness import (AGGREGATOR, SEED_ENGINES, Aggregator, Process, Simulator, free_port, get_json, wait_http,
-                      write_config)
+                                 wait_until, write_config)
 
 
 @pytest.fixture
@@ -53,17 +53,6 @@ def test_host_and_cluster_lists(estate):
         assert [c["name"] for c in clusters[name]] == ["Default"]
         assert clusters[name][0]["data_center"] == "Default"
         assert clusters[name][0]["host_count"] == 2
-
-
-def wait_until(probe, timeout=30, interval=0.1):
-    """Calls probe() until it returns something truthy; fails after timeout seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        assert time.monotonic() < deadline, "condition not met within %s s" % timeout
-        time.sleep(interval)
 
 
 def test_killing_one_engine_keeps_the_other_five_and_its_last_good_data_marked_stale(estate):
