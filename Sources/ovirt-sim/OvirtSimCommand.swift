@@ -48,6 +48,9 @@ struct OvirtSimCommand: AsyncParsableCommand {
     @Option(name: .customLong("fault"), help: "Inject a fault as METHOD:PATH:STATUS[:COUNT] (PATH exact, or a prefix ending in '*'; COUNT 0 for every request); repeatable.")
     var faults: [String] = []
 
+    @Option(name: .customLong("render-cache-mb"), help: "Rendered VM text kept for reuse per engine, in MiB; 0 renders every request afresh.")
+    var renderCacheMegabytes = 128
+
     @Flag(name: .customLong("print-config"), help: "Print a matching backends.yaml and exit.")
     var printConfig = false
 
@@ -57,8 +60,8 @@ struct OvirtSimCommand: AsyncParsableCommand {
         guard (tlsCertificate == nil) == (tlsKey == nil) else {
             throw ValidationError("--tls-cert and --tls-key go together.")
         }
-        guard vmCount >= 0, hostCount >= 0, latencyMilliseconds >= 0, asyncMilliseconds >= 0 else {
-            throw ValidationError("--vms, --hosts, --latency-ms and --async-ms must not be negative.")
+        guard vmCount >= 0, hostCount >= 0, latencyMilliseconds >= 0, asyncMilliseconds >= 0, renderCacheMegabytes >= 0 else {
+            throw ValidationError("--vms, --hosts, --latency-ms, --async-ms and --render-cache-mb must not be negative.")
         }
     }
 
@@ -89,6 +92,7 @@ struct OvirtSimCommand: AsyncParsableCommand {
             options.tlsKeyPath = tlsKey
             options.asyncDelay = .milliseconds(asyncMilliseconds)
             options.faults = rules
+            options.renderCacheBytes = renderCacheMegabytes << 20
             return options
         }
     }

@@ -176,6 +176,16 @@ struct ChangeFeedStubTests {
         }
     }
 
+    @Test("an index far ahead of the cursor is a resync", .timeLimit(.minutes(1)))
+    func farAhead() async throws {
+        try await withFeed { stub, backend in
+            stub.add(1...3)
+            let cursor = try #require(try await backend.changeCursor())
+            stub.add(Int64.max - 1, time: 1, vm: "vm-far")
+            #expect(reason(try await backend.changes(since: cursor))?.contains("event indexes are missing") == true)
+        }
+    }
+
     @Test("a VM removal that does not name the VM is a resync", .timeLimit(.minutes(1)))
     func unlinkedRemoval() async throws {
         try await withFeed { stub, backend in

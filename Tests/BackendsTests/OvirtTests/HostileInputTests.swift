@@ -58,8 +58,8 @@ struct HostileInputTests {
         #expect(try OvirtListingDecoder.vms(nested(OvirtJSONReader.maxDepth)).count == 1)
         let error = #expect(throws: OvirtJSONError.self) { try OvirtListingDecoder.vms(nested(OvirtJSONReader.maxDepth + 1)) }
         #expect(error?.message.contains("nesting") == true)
-        survive(Array(String(repeating: "[", count: 200_000).utf8), "200 000 ["
-        )
+        survive(Array(String(repeating: "[", count: 200_000).utf8), "200 000 [")
+        survive(Array(("{\"vm\":[{\"skipped\":" + String(repeating: "[", count: 200_000)).utf8), "200 000 [ in a skipped member")
         survive(Array(String(repeating: "{\"a\":", count: 100_000).utf8), "100 000 {\"a\":")
     }
 

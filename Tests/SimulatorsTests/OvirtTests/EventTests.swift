@@ -78,6 +78,8 @@ struct RESTEventTests {
             #expect(after.map(\.index) == [start + 3, start + 2], "from: strictly greater, newest first")
             let newest = try await client.events(from: start, max: 1, token: token)
             #expect(newest.map(\.index) == [start + 3])
+            let older = try await client.getJSON("/ovirt-engine/api/events?from=\(start)&max=2&search=page%202", token: token)
+            #expect((older["event"] as? [[String: Any]] ?? []).map(EventView.init).map(\.index) == [start + 1], "page 2 of 2 per page")
             #expect(try await client.events(from: start + 3, token: token).isEmpty)
             let empty = try await client.get("/ovirt-engine/api/events?from=\(start + 3)", token: token, json: true)
             #expect(empty.text == "{ }")

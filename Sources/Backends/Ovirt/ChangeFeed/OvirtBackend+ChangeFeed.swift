@@ -67,7 +67,7 @@ extension OvirtBackend {
         if newest > position.last {
             let arrived = fetched.keys.lazy.filter { $0 > position.last }.count
             let missing = newest - position.last - Int64(arrived)
-            guard Int64(next.holes.count) + missing <= Int64(tuning.maxEventHoles) else {
+            guard missing <= Int64(tuning.maxEventHoles - next.holes.count) else {
                 return resync("more than \(tuning.maxEventHoles) event indexes are missing")
             }
             if missing > 0 {
