@@ -63,9 +63,12 @@ struct LiveModelSimulatorTests {
                 try await follow(engine) { await vm(model, named: "made-elsewhere") == nil }
                 #expect(engine.snapshot.lastFullReadStart == firstRead, "every change so far came from events alone")
 
-                // An event that never appears: after the grace period, a full read.
-                simulator.admin.dropEvents(1)
+                // The events of a VM that never appear, behind an event that does: after the
+                // grace period, a full read finds the VM.
+                simulator.admin.dropEvents(8)
                 _ = try simulator.admin.addVM(name: "behind-a-hole")
+                simulator.admin.dropEvents(0)
+                try simulator.admin.setHostStatus(host.name, to: "up")
                 try await follow(engine) { await vm(model, named: "behind-a-hole") != nil }
                 let afterHole = engine.snapshot.lastFullReadStart
                 #expect(afterHole != firstRead, "a hole that does not fill ends in a full read")
