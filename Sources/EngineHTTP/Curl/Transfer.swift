@@ -41,11 +41,18 @@ final class TransferState {
         guard let colon = line.firstIndex(of: ":") else {
             return
         }
-        self.headers.append((
-            name: Transfer.trimmed(line[..<colon]),
-            value: Transfer.trimmed(line[line.index(after: colon)...])
-        ))
+        let name = Transfer.trimmed(line[..<colon])
+        let value = Transfer.trimmed(line[line.index(after: colon)...])
+        self.headers.append((name: name, value: value))
+        if name.lowercased() == "content-length", let length = Int(value), length > 0 {
+            // One allocation for the whole body instead of a copy at every doubling; bounded, so a
+            // header cannot make the client reserve more than a large listing page needs.
+            self.body.reserveCapacity(min(length, Self.largestReservation))
+        }
     }
+
+    /// The most a `Content-Length` header makes the client reserve up front (64 MiB).
+    static let largestReservation = 64 << 20
 }
 
 // The callbacks are C function pointers: they capture nothing, find their TransferState through the

@@ -69,6 +69,21 @@ struct ChangeFeedStubTests {
         }
     }
 
+    /// A fresh engine numbers its audit log from its sequence's start (1000 and up in the
+    /// simulator), not 1: the indexes below the first event seen are not holes to wait for.
+    @Test("from an empty log, numbering starts at the first event seen", .timeLimit(.minutes(1)))
+    func emptyLogNumberingStartsAnywhere() async throws {
+        try await withFeed(configure: { $0.eventGapGrace = .zero }) { stub, backend in
+            let cursor = try #require(try await backend.changeCursor())
+            stub.add(1000...1001)
+            let (objects, next) = try changes(try await backend.changes(since: cursor))
+            #expect(objects == [.vm(id: "vm-1000"), .vm(id: "vm-1001")])
+            #expect(OvirtEventCursor(next)?.holes.isEmpty == true)
+            stub.add(1002...1002)
+            #expect(try changes(try await backend.changes(since: next)).objects == [.vm(id: "vm-1002")])
+        }
+    }
+
     @Test("many events are read in pages, also from an engine that ignores from=", .timeLimit(.minutes(1)))
     func paging() async throws {
         for ignoresFrom in [false, true] {

@@ -36,7 +36,8 @@ struct RenderCacheTests {
     }
 
     @Test func asynchronousTransitionsInvalidateToo() async throws {
-        try await withAdminEngine(asyncDelay: .milliseconds(200)) { _, client in
+        // Long enough that the read right after the create still sees image_locked on a loaded machine.
+        try await withAdminEngine(asyncDelay: .seconds(3)) { _, client in
             let token = try await client.login()
             _ = try await client.send(
                 .post, "/ovirt-engine/api/vms", token: token,

@@ -65,13 +65,15 @@ extension OvirtBackend {
             }
         }
         if newest > position.last {
-            let arrived = fetched.keys.lazy.filter { $0 > position.last }.count
-            let missing = newest - position.last - Int64(arrived)
+            // From an empty log the numbering's start is unknown: the first event seen starts it.
+            let first = position.last == 0 ? (fetched.keys.filter { $0 > 0 }.min() ?? newest) : position.last + 1
+            let arrived = fetched.keys.lazy.filter { $0 >= first }.count
+            let missing = newest - first + 1 - Int64(arrived)
             guard missing <= Int64(tuning.maxEventHoles - next.holes.count) else {
                 return resync("more than \(tuning.maxEventHoles) event indexes are missing")
             }
             if missing > 0 {
-                for index in (position.last + 1)...newest where fetched[index] == nil { next.holes[index] = now }
+                for index in first...newest where fetched[index] == nil { next.holes[index] = now }
             }
             next.last = newest
         }
