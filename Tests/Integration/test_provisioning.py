@@ -11,7 +11,7 @@ import ovirtsdk4 as sdk
 import ovirtsdk4.types as types
 import pytest
 
-from integration_harness import AGGREGATOR, ROOT, Process, free_port, get_json, wait_http
+from integration_harness import AGGREGATOR, ROOT, Process, free_port, get_json, wait_http, wait_until
 
 EXAMPLES = ROOT / "examples"
 GIB = 2 ** 30
@@ -73,6 +73,10 @@ def test_seed_curl_command_creates_network_and_running_vm(demo, tmp_path):
     assert body["jobs"][0]["state"] in ("queued", "running")
     job = wait_job(demo.base, job_id)
     assert job["state"] == "succeeded", json.dumps(job, indent=1, ensure_ascii=False)
+
+    # Our own listing knows the new VM by the address the file gave it, on whichever engine.
+    listed = wait_until(lambda: get_json(f"{demo.base}/api/v1/vms?ip=10.105.249.51")[1]["items"], timeout=15)
+    assert [(vm["engine"], vm["name"], vm["status"]) for vm in listed] == [("e15-test", "test_vm_11", "up")]
 
     connection = demo.connection("e15-test")
     try:

@@ -178,6 +178,33 @@ import Testing
         }
     }
 
+    /// The engine has no change stream here, so only the create itself can put the VM in the model.
+    @Test(.timeLimit(.minutes(1)))
+    func createdVMIsListedAsSoonAsTheEngineReportsIt() async throws {
+        try await withHarness { harness in
+            try await harness.application().test(.router) { client in
+                let before = try await client.execute(uri: "/api/v1/vms?name_exact=test_vm_11", method: .get) {
+                    try json($0.body)["count"] as? Int
+                }
+                #expect(before == 0)
+                let (headers, body) = multipart(try Self.example("create_vm.json"))
+                try await client.execute(uri: "/ovirt/create_vm?wait=10", method: .post, headers: headers, body: body) {
+                    #expect($0.status == .ok)
+                }
+                let deadline = ContinuousClock.now + .seconds(20)
+                var items: [[String: Any]] = []
+                while items.isEmpty, ContinuousClock.now < deadline {
+                    items = try await client.execute(uri: "/api/v1/vms?name_exact=test_vm_11", method: .get) {
+                        try json($0.body)["items"] as? [[String: Any]] ?? []
+                    }
+                    if items.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+                }
+                #expect(items.map { $0["id"] as? String } == ["vm-1"])
+                #expect(items.first?["engine"] as? String == "e15-test")
+            }
+        }
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func engineFaultGivesAFailedJobWithTheEngineMessage() async throws {
         try await withHarness { harness in

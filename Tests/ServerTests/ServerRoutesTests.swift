@@ -55,6 +55,14 @@ struct FixedBackend: VirtualizationBackend {
 
     func shutdown() async {}
 
+    /// The VM an execute made (named after what it was asked to create), as the engine reads it back.
+    func vm(id: String) async throws -> VM? {
+        try check()
+        if let made = vms.first(where: { $0.id == id }) { return made }
+        guard id == "vm-1", let target = await executions.targets.last else { return nil }
+        return VM(engine: name, id: id, name: target, status: "up", cluster: "Default")
+    }
+
     func plan(_ item: ProvisioningItem) async throws -> PlanOutcome {
         try check()
         if item.vm?.name == "taken" {
