@@ -1,3 +1,4 @@
+import AggregatorCore
 import ArgumentParser
 
 /// `aggregator`: one API over every configured virtualization engine.
@@ -11,4 +12,10 @@ struct AggregatorCommand: AsyncParsableCommand {
         ],
         defaultSubcommand: ServeCommand.self
     )
+
+    static func main() async {
+        // Before the worker threads allocate: fewer malloc arenas hold less freed memory.
+        MemoryRelease.limitAllocatorArenas()
+        await main(nil)
+    }
 }
