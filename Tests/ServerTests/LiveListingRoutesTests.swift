@@ -41,6 +41,27 @@ import Testing
         }
     }
 
+    /// An answer over the single-buffer limit goes out in chunks, with the same bytes.
+    @Test func largeAnswersAreStreamedInChunksWithTheSameBytes() async throws {
+        var big = FixedBackend(name: "big")
+        big.vms = (0..<6000).map {
+            VM(engine: "big", id: "big-\($0)", name: "vm-\(100_000 + $0)", status: $0 % 3 == 0 ? "down" : "up",
+               cluster: "Default", host: "host-\($0 % 40)", cpus: 4, cores: 2, memoryBytes: 8 << 30,
+               ipAddresses: ["10.\($0 / 250).\($0 % 250).1"], description: "a VM with a long enough description \($0)")
+        }
+        let inventory = inventory([big])
+        let expected = try InventoryDocument.seedShape(await inventory.listVMs())
+        #expect(expected.count > JSONBody.singleBufferLimit)
+        let app = Application(router: AggregatorServer.buildRouter(inventory: inventory))
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/ovirt/vm_list", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.body.readableBytes == expected.count)
+                #expect(Data(response.body.readableBytesView) == expected)
+            }
+        }
+    }
+
     @Test func ipFindsAVMAcrossEnginesAndFiltersCombine() async throws {
         let app = Application(router: AggregatorServer.buildRouter(inventory: inventory([
             FixedBackend(name: "a"), FixedBackend(name: "b"),

@@ -10,12 +10,20 @@ enum JSONBody {
 
     /// Bytes written per chunk of a streamed answer.
     static let chunkSize = 64 * 1024
+    /// Answers up to this size are written in one buffer rather than streamed.
+    static let singleBufferLimit = 1 << 20
 
     /// A listing written as it goes, in chunks of ``chunkSize``, from its pieces (no copy of the
     /// whole document is made).
     static func stream(status: HTTPResponse.Status = .ok, _ document: JSONPieces) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
+        if document.byteCount <= singleBufferLimit {
+            // One buffer and one write: cheaper than chunking for the answers most requests get.
+            var buffer = ByteBufferAllocator().buffer(capacity: document.byteCount)
+            for piece in document.pieces { buffer.writeBytes(piece) }
+            return Response(status: status, headers: headers, body: .init(byteBuffer: buffer))
+        }
         let body = ResponseBody(contentLength: document.byteCount) { writer in
             var buffer = ByteBufferAllocator().buffer(capacity: min(chunkSize, document.byteCount))
             for piece in document.pieces {
