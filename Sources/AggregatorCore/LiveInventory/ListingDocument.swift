@@ -105,7 +105,21 @@ public struct JSONPieces: Sendable {
         byteCount += bytes.count
     }
 
-    mutating func literal(_ text: String) { raw(Array(text.utf8)) }
+    mutating func literal(_ text: String) {
+        switch text {
+        case ",": raw(Self.comma)
+        case "[": raw(Self.openBracket)
+        case "]": raw(Self.closeBracket)
+        case ":": raw(Self.colon)
+        default: raw(Array(text.utf8))
+        }
+    }
+
+    // Shared punctuation: a listing of thousands of items joins them without an allocation each.
+    private static let comma: [UInt8] = [UInt8(ascii: ",")]
+    private static let openBracket: [UInt8] = [UInt8(ascii: "[")]
+    private static let closeBracket: [UInt8] = [UInt8(ascii: "]")]
+    private static let colon: [UInt8] = [UInt8(ascii: ":")]
 
     mutating func string(_ text: String) {
         var bytes: [UInt8] = []
