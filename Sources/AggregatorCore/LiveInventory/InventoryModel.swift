@@ -57,6 +57,7 @@ public final class InventoryModel: Sendable {
         var total = 0
         var remaining = query.limit ?? Int.max
         var nextCursor: PageCursor?
+        var lastListed: PageCursor?
         var reachedCursorEngine = query.after == nil
         for engine in selected {
             let snapshot = engine.snapshot
@@ -75,8 +76,12 @@ public final class InventoryModel: Sendable {
             total += matches.count
             let page = matches.prefix(max(0, remaining))
             remaining -= page.count
-            if nextCursor == nil, page.count < matches.count, let last = page.last ?? parts.last?.records.last {
-                nextCursor = PageCursor(engine: last.item.engine, name: last.item.name, id: last.item.id)
+            if let last = page.last {
+                lastListed = PageCursor(engine: last.item.engine, name: last.item.name, id: last.item.id)
+            }
+            if nextCursor == nil, page.count < matches.count {
+                // The page ends here: continue after the last item listed, or at this engine's start.
+                nextCursor = lastListed ?? PageCursor(engine: engine.name, name: "", id: "")
             }
             parts.append(.init(status: Self.status(engine, snapshot, count: records.count, now: now), records: page))
         }

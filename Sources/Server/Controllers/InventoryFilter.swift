@@ -63,7 +63,7 @@ struct InventoryFilter: Sendable {
                 throw APIError(.badRequest, code: "bad_cursor", message: "cursor is not one this server gave out",
                                fix: "pass the next_cursor of the previous page unchanged, or drop cursor to start over")
             }
-            if let engines = query.engines, !engines.contains(cursor.engine) {
+            if !knownEngines.contains(cursor.engine) || !(query.engines?.contains(cursor.engine) ?? true) {
                 throw APIError(.badRequest, code: "bad_cursor", message: "cursor belongs to engine '\(cursor.engine)', which this query does not select",
                                fix: "keep the other parameters of the first page when passing its cursor")
             }

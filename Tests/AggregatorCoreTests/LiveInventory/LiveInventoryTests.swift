@@ -183,6 +183,21 @@ import Testing
         #expect(PageCursor(token: "not a cursor") == nil)
     }
 
+    /// A page that fills up on one engine, with an engine of no matches after it, still points
+    /// at the matches of the engine after that.
+    @Test func pageEndingBeforeAnEngineWithoutMatchesStillLeadsOn() async throws {
+        let a = FeedBackend(name: "a", vms: (0..<2).map { VM.sample("a", $0, cluster: "Prod") })
+        let b = FeedBackend(name: "b", vms: (0..<2).map { VM.sample("b", $0) })
+        let c = FeedBackend(name: "c", vms: (0..<2).map { VM.sample("c", $0, cluster: "Prod") })
+        let model = model([a, b, c])
+        let first = await model.vms(InventoryQuery(exact: [.cluster: "prod"], limit: 2))
+        #expect(first.items.map(\.id) == ["a-vm-0", "a-vm-1"])
+        let next = try #require(first.nextCursor)
+        let second = await model.vms(InventoryQuery(exact: [.cluster: "prod"], limit: 2, after: next))
+        #expect(second.items.map(\.id) == ["c-vm-0", "c-vm-1"])
+        #expect(second.nextCursor == nil)
+    }
+
     @Test func refreshServiceFollowsTheEngineInTheBackground() async throws {
         let a = engineA()
         let entry = RegisteredBackend(backend: a, timeout: .seconds(5),
