@@ -47,3 +47,22 @@ public struct EngineStatus: Sendable, Codable, Hashable {
         case stale
     }
 }
+
+extension EngineStatus {
+    /// Writes the status as the API's `JSONEncoder` does (a listing writes one per engine per request).
+    public func writeJSON(into writer: inout JSONByteWriter) {
+        writer.beginObject()
+        writer.field("age_ms", ageMs)
+        writer.field("cached_age_ms", cachedAgeMs)
+        writer.field("count", count)
+        writer.field("duration_ms", durationMs)
+        writer.field("engine", engine)
+        writer.field("error", error)
+        writer.field("http_status", httpStatus)
+        writer.field("kind", kind)
+        writer.field("message", message)
+        writer.field("ok", ok)
+        writer.field("stale", stale)
+        writer.endObject()
+    }
+}

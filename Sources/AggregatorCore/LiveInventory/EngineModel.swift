@@ -14,6 +14,8 @@ public final class EngineModel: Sendable {
     private let state = Mutex(EngineSnapshot())
     private let cursor = Mutex<ChangeCursor?>(nil)
     private let writer = ConcurrencyLimiter(limit: 1)
+    /// The full read asked for and not finished yet, which later requests join.
+    private let pendingRead = Mutex<Task<BackendError?, Never>?>(nil)
 
     init(entry: RegisteredBackend, settings: RefreshSettings, logger: Logger) {
         self.entry = entry
@@ -38,16 +40,30 @@ public final class EngineModel: Sendable {
 
     // MARK: Writes
 
-    /// Reads the engine in full unless a full read that started at or after `notBefore` already ended.
+    /// Reads the engine in full unless a full read that started at or after `notBefore` already
+    /// ended. A full read asked for while another is pending or under way joins it instead of
+    /// queueing one more (concurrent `?refresh=true` listings share one read per engine).
     /// - Returns: The error of the read, nil when the model is current.
     @discardableResult
     public func fullRead(notBefore: ContinuousClock.Instant? = nil) async -> BackendError? {
-        await serialized {
-            if let notBefore, let started = self.snapshot.lastFullReadStart, started >= notBefore, self.snapshot.tried {
-                return self.snapshot.lastError
+        let task = pendingRead.withLock { pending -> Task<BackendError?, Never> in
+            if let pending { return pending }
+            let task = Task {
+                let result = await self.serialized {
+                    if let notBefore, let started = self.snapshot.lastFullReadStart, started >= notBefore,
+                       self.snapshot.tried
+                    {
+                        return self.snapshot.lastError
+                    }
+                    return await self.fullReadHoldingWriter()
+                }
+                self.pendingRead.withLock { $0 = nil }
+                return result
             }
-            return await self.fullReadHoldingWriter()
+            pending = task
+            return task
         }
+        return await task.value
     }
 
     /// Reads the engine in full if it was never tried (a listing before the refresh service got to it).
@@ -114,6 +130,7 @@ public final class EngineModel: Sendable {
 
     private func fullReadHoldingWriter() async -> BackendError? {
         let start = ContinuousClock.now
+        defer { MemoryRelease.returnFreedMemory() }
         let followsChanges = self.followsChanges
         let outcome = await Inventory.withTimeout(entry.timeout, engine: name) { [backend] in
             let cursor = followsChanges ? try await backend.changeCursor() : nil

@@ -86,6 +86,11 @@ extension RecordTable {
             }
             return slice
         }
+        if let needle {
+            // The name index narrows the scan to the names that hold the substring.
+            return nameSearch.positions(containing: needle, in: ordered).lazy
+                .filter { $0 >= start }.map { ordered[$0] }.filter(keep)[...]
+        }
         return ordered[start...].filter(keep)[...]
     }
 }

@@ -50,6 +50,29 @@ public struct JSONByteWriter: Sendable {
         appendInteger(value)
     }
 
+    public mutating func field(_ name: StaticString, _ value: Bool?) {
+        guard let value else { return }
+        key(name)
+        bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+    }
+
+    /// Appends an item's own JSON (written with this writer) as the next array element.
+    public mutating func element(_ write: (inout JSONByteWriter) -> Void) {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        write(&self)
+        needsComma = true
+    }
+
+    public mutating func beginArray() {
+        bytes.append(UInt8(ascii: "["))
+        needsComma = false
+    }
+
+    public mutating func endArray() {
+        bytes.append(UInt8(ascii: "]"))
+        needsComma = true
+    }
+
     public mutating func field(_ name: StaticString, _ values: [String]) {
         key(name)
         bytes.append(UInt8(ascii: "["))

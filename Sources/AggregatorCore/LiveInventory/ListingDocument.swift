@@ -50,7 +50,11 @@ public enum ListingDocument {
     public static func flat<Item>(_ listing: Listing<Item>) -> JSONPieces {
         var pieces = JSONPieces()
         pieces.literal("{\"complete\":\(listing.isComplete),\"count\":\(listing.count),\"engines\":")
-        pieces.encoded(listing.statuses)
+        var statuses = JSONByteWriter(capacity: 256 * listing.parts.count)
+        statuses.beginArray()
+        for part in listing.parts { statuses.element(part.status.writeJSON) }
+        statuses.endArray()
+        pieces.raw(statuses.bytes)
         pieces.literal(",\"items\":[")
         var first = true
         for part in listing.parts {

@@ -7,6 +7,8 @@ public struct RecordTable<Item: InventoryRecord>: Sendable {
     public private(set) var ordered: [Record] = []
     private var byID: [String: Record] = [:]
     private var indexes: [IndexedField: [String: Set<String>]] = [:]
+    /// Substring search over the names; replaced (emptied) whenever the table changes.
+    private(set) var nameSearch = NameSearch()
 
     public init() {}
 
@@ -48,6 +50,7 @@ public struct RecordTable<Item: InventoryRecord>: Sendable {
         byID[item.id] = record
         addToIndexes(record)
         ordered.insert(record, at: position(name: item.name, id: item.id))
+        nameSearch = NameSearch()
         return true
     }
 
@@ -61,6 +64,7 @@ public struct RecordTable<Item: InventoryRecord>: Sendable {
         }
         let index = position(name: old.item.name, id: id)
         if index < ordered.count, ordered[index].item.id == id { ordered.remove(at: index) }
+        nameSearch = NameSearch()
         return true
     }
 

@@ -36,6 +36,21 @@ import Testing
         #expect(StoredRecord(vm).json == Array(try ListingDocument.makeEncoder().encode(vm)))
     }
 
+    @Test(arguments: hostileStrings)
+    func engineStatusJSONMatchesTheEncoder(_ text: String) throws {
+        var full = EngineStatus(engine: text, kind: "ovirt", ok: false, count: 12, durationMs: 345, error: "timeout",
+                                message: text, httpStatus: 502, cachedAgeMs: 9)
+        full.ageMs = 0
+        full.stale = true
+        let minimal = EngineStatus(engine: text, kind: "k", ok: true, count: 0, durationMs: 0)
+        for status in [full, minimal] {
+            var writer = JSONByteWriter()
+            status.writeJSON(into: &writer)
+            #expect(String(decoding: writer.bytes, as: UTF8.self)
+                == String(decoding: try ListingDocument.makeEncoder().encode(status), as: UTF8.self))
+        }
+    }
+
     @Test func minimalItemsOmitAbsentFieldsAsTheEncoderDoes() throws {
         let vm = VM(engine: "e", id: "i", name: "n", status: "down")
         #expect(StoredRecord(vm).json == Array(try ListingDocument.makeEncoder().encode(vm)))

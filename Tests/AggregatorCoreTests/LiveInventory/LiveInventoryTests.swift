@@ -198,6 +198,48 @@ import Testing
         #expect(second.nextCursor == nil)
     }
 
+    @Test(.timeLimit(.minutes(1)))
+    func concurrentRefreshesShareOneFullRead() async throws {
+        let a = engineA()
+        let model = model([a])
+        _ = await model.vms()
+        a.state.withLock { $0.readDelay = .milliseconds(300) }
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<5 { group.addTask { await model.refresh(engines: nil) } }
+        }
+        #expect(a.state.withLock { $0.fullReads } == 2, "one read at the first listing, one shared by the five refreshes")
+        await model.refresh(engines: ["a"])
+        #expect(a.state.withLock { $0.fullReads } == 3, "a later refresh reads again")
+    }
+
+    @Test func nameSubstringSearchMatchesAScanAfterChanges() async throws {
+        var names = ["alpha", "Альфа-01", "beta", "gamma-alpha", "ALPHA2", "al", "pha", "x", "alphalpha", "тест"]
+        names += (0..<300).map { "vm-\($0 * 7919 % 1000)-node" }
+        let a = FeedBackend(name: "a", vms: names.enumerated().map {
+            VM(engine: "a", id: "id\($0.offset)", name: $0.element, status: "up")
+        })
+        let model = model([a])
+        func check(_ needles: [String]) async {
+            let all = await model.vms().items
+            for needle in needles {
+                let expected = all.filter { $0.name.lowercased().contains(needle.lowercased()) }.map(\.id)
+                let found = await model.vms(InventoryQuery(nameContains: needle)).items.map(\.id)
+                #expect(found == expected, "needle \(needle)")
+            }
+        }
+        let needles = ["alpha", "ALP", "альфа", "a", "pha", "-node", "vm-99", "9-n", "zzz", "ex", "alphal", "тест"]
+        await check(needles)
+        let engine = try #require(model.engine(named: "a"))
+        a.change([.vm(id: "id0"), .vm(id: "new")]) {
+            $0.vms["id0"] = nil
+            $0.vms["new"] = VM(engine: "a", id: "new", name: "alpha-new", status: "down")
+        }
+        #expect(await engine.pollChanges() == nil)
+        await check(needles)
+        // Names are searched one by one: the end of one and the start of the next never match together.
+        #expect(await model.vms(InventoryQuery(nameContains: "alphaalpha")).total == 0)
+    }
+
     @Test func refreshServiceFollowsTheEngineInTheBackground() async throws {
         let a = engineA()
         let entry = RegisteredBackend(backend: a, timeout: .seconds(5),
