@@ -21,11 +21,15 @@ public enum AggregatorServer {
 
     /// The router with every route; tests drive it without sockets.
     /// - Parameter jobs: The job runner for create endpoints; without it they are not served.
-    public static func buildRouter(inventory: Inventory, jobs: JobRunner? = nil, maxUploadBytes: Int = 1 << 20)
-        -> Router<BasicRequestContext>
+    /// - Parameter access: Who may call what, and where the audit trail goes; by default no
+    ///   authentication, auditing to the job store.
+    public static func buildRouter(inventory: Inventory, jobs: JobRunner? = nil, maxUploadBytes: Int = 1 << 20,
+                                   access: AccessControl = .open())
+        -> Router<APIRequestContext>
     {
-        let router = Router()
+        let router = Router(context: APIRequestContext.self)
         router.add(middleware: LogRequestsMiddleware(.info))
+        addAccessControl(access, jobs: jobs, to: router)
         IndexController(inventory: inventory).addRoutes(to: router)
         InventoryController(inventory: inventory).addRoutes(to: router.group("api/v1"))
         SeedController(inventory: inventory).addRoutes(to: router)
@@ -39,11 +43,12 @@ public enum AggregatorServer {
     /// The application: router plus listener.
     /// - Parameter onServerRunning: Called with the bound port once listening.
     public static func buildApplication(
-        inventory: Inventory, jobs: JobRunner? = nil, settings: Settings, logger: Logger,
-        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        inventory: Inventory, jobs: JobRunner? = nil, settings: Settings, access: AccessControl = .open(),
+        logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
-            router: buildRouter(inventory: inventory, jobs: jobs, maxUploadBytes: settings.maxUploadBytes),
+            router: buildRouter(inventory: inventory, jobs: jobs, maxUploadBytes: settings.maxUploadBytes,
+                                access: access),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "vmaggregator"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
             logger: logger)

@@ -39,6 +39,8 @@ public struct AggregatorConfiguration: Sendable {
     public var dataDirectory: String
     /// The engines, in file order.
     public var backends: [BackendConfiguration]
+    /// Who may call the API (`auth:`). Defaults to none: loopback listeners only.
+    public var auth: AuthConfiguration = .none
 
     public init(file: String? = nil, server: ServerSettings = .init(), dataDirectory: String = "data",
                 backends: [BackendConfiguration]) {
@@ -51,7 +53,8 @@ public struct AggregatorConfiguration: Sendable {
     /// Names of the configured engines, in file order.
     public var engineNames: [String] { backends.map(\.name) }
 
-    /// Resolves every backend's password from its source.
+    /// Resolves every backend's password, and API token digests given by `sha256_env` or
+    /// `sha256_file`, from their sources.
     ///
     /// - Parameter environment: The process environment (injected for tests).
     /// - Throws: ``ConfigurationErrors`` listing every engine whose secret is missing.
@@ -96,6 +99,9 @@ public struct AggregatorConfiguration: Sendable {
                 }
             }
         }
+        let (auth, authErrors) = copy.auth.resolvingDigests(environment: environment, file: file)
+        copy.auth = auth
+        errors += authErrors
         if !errors.isEmpty { throw ConfigurationErrors(errors) }
         return copy
     }

@@ -70,6 +70,11 @@ public struct ConfigurationLoader: Sendable {
             }
         }
 
+        let (auth, authErrors) = AuthConfigurationParser.parse(raw.auth, root: root, baseDirectory: baseDirectory) {
+            resolve($0, against: baseDirectory)
+        }
+        errors += authErrors
+
         let defaults = raw.defaults ?? RawDefaults()
         if defaults.passwordEnv != nil, defaults.passwordFile != nil {
             errors.append(error(root, ["defaults"], "sets both password_env and password_file",
@@ -169,7 +174,10 @@ public struct ConfigurationLoader: Sendable {
         if !errors.isEmpty { throw ConfigurationErrors(errors) }
 
         let dataDirectory = resolve(raw.dataDir ?? "data", against: baseDirectory)
-        return AggregatorConfiguration(file: file, server: server, dataDirectory: dataDirectory, backends: backends)
+        var configuration = AggregatorConfiguration(file: file, server: server, dataDirectory: dataDirectory,
+                                                    backends: backends)
+        configuration.auth = auth
+        return configuration
     }
 
     /// Engine names go into URLs and file names: keep them simple.
@@ -221,9 +229,10 @@ private struct RawFile: Decodable {
     var defaults: RawDefaults?
     var dataDir: String?
     var backends: [RawBackend]?
+    var auth: RawAuth?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case server, defaults, backends
+        case server, defaults, backends, auth
         case dataDir = "data_dir"
     }
 }

@@ -8,7 +8,7 @@ import GRDB
 /// GRDB runs every access on its own serial queue, so callers never block Swift's cooperative
 /// thread pool.
 public final class SQLiteJobStore: JobStore {
-    private let database: DatabaseQueue
+    let database: DatabaseQueue
 
     /// Opens (creating when needed) the database at `path`; its directory is created too.
     public init(path: String) throws {
@@ -35,6 +35,7 @@ public final class SQLiteJobStore: JobStore {
                 table.column("body", .text).notNull()
             }
         }
+        migrator.registerMigration("v2 audit") { db in try createAuditTable(db) }
         return migrator
     }
 

@@ -53,6 +53,7 @@ struct ProvisioningController: Sendable {
         } catch {
             throw Self.invalid(error.issues)
         }
+        RequestAudit.current?.note(items: items)
 
         // Items already accepted (same document, engine and target) answer their existing job.
         var existing: [Int: Job] = [:]
@@ -105,6 +106,7 @@ struct ProvisioningController: Sendable {
             if stored.inserted { runner.submit(stored.job, item: item, plan: plan) }
             views.append(JobView(stored.job, reused: !stored.inserted))
         }
+        RequestAudit.current?.note(jobs: views.map(\.job))
         context.logger.info("Jobs accepted", metadata: [
             "job.count": "\(views.count)", "job.reused": "\(views.filter(\.reused).count)",
             "job.action": "\(action)",
