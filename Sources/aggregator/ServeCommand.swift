@@ -35,9 +35,11 @@ struct ServeCommand: AsyncParsableCommand {
                 configuration.auth, host: host ?? configuration.server.host, insecureNoAuth: insecureNoAuth,
                 logger: logger)
             let inventory = try InventoryFactory.make(configuration, logger: logger)
+            let server = configuration.server
             let settings = AggregatorServer.Settings(
-                host: host ?? configuration.server.host, port: port ?? configuration.server.port,
-                maxUploadBytes: configuration.server.maxUploadBytes)
+                host: host ?? server.host, port: port ?? server.port, maxUploadBytes: server.maxUploadBytes,
+                limits: ConnectionLimits(maxConnections: server.maxConnections, idleTimeout: server.idleTimeout,
+                                         headerTimeout: server.headerTimeout, requestTimeout: server.requestTimeout))
             try await Self.serve(inventory: inventory, settings: settings,
                                  dataDirectory: dataDir ?? configuration.dataDirectory,
                                  jobsPerEngine: configuration.server.jobsPerEngine, access: access, logger: logger)

@@ -29,6 +29,16 @@ public struct AggregatorConfiguration: Sendable {
         /// How long a successful engine listing is reused for later requests. Defaults to zero:
         /// every listing asks the engines (concurrent identical requests still share one call).
         public var cacheTTL: Duration = .zero
+        /// Most client connections open at once; at the limit a new connection closes the longest
+        /// idle one. Lowered at start to fit the open-file limit. Defaults to 4096.
+        public var maxConnections: Int = 4096
+        /// A connection with no request in progress is closed after this long. Defaults to 30 seconds.
+        public var idleTimeout: Duration = .seconds(30)
+        /// A request's line and headers must arrive within this long of its first byte. Defaults to 10 seconds.
+        public var headerTimeout: Duration = .seconds(10)
+        /// A whole request, headers and body, must arrive within this long of its first byte.
+        /// Defaults to 60 seconds. (How long the server takes to answer is not limited by it.)
+        public var requestTimeout: Duration = .seconds(60)
         public init() {}
     }
 

@@ -11,11 +11,9 @@ public final class SQLiteJobStore: JobStore {
     let database: DatabaseQueue
 
     /// Opens (creating when needed) the database at `path`; its directory is created too.
+    /// The file is readable by this user alone (0600, a new directory 0700).
     public init(path: String) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        }
+        try PrivateDatabaseFile.prepare(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         database = try DatabaseQueue(path: path, configuration: configuration)
