@@ -86,7 +86,7 @@ import Testing
             #expect(text.count == 2)
             #expect(text[0].contains("auth.tokens[1]") && text[0].contains("does not hold a SHA-256 digest"))
             #expect(!text[0].contains("vma_not_a_digest"), "the file's content is never echoed")
-            #expect(text[1].contains("NOT_SET is not set"))
+            #expect(text[1].contains("auth.tokens[2]") && text[1].contains("NOT_SET for token 'gone' is not set"))
         }
         let (resolved, problems) = config.auth.resolvingDigests(environment: [:], file: nil)
         #expect(problems.count == 2)
