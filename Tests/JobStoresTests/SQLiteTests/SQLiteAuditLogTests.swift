@@ -35,6 +35,18 @@ import Testing
         #expect(newest.map(\.who) == ["reader"])
     }
 
+    @Test func onlyTheNewestDenialsAreKeptAndOtherEntriesNeverPruned() async throws {
+        let store = try SQLiteJobStore(path: temporaryPath())
+        for second in 0..<10 {
+            try await store.record(entry(second % 5 == 0 ? .accepted : .denied, who: "w\(second)", at: Double(second)))
+        }
+        try await store.pruneDeniedAudit(keeping: 3)
+        let left = try await store.auditEntries(matching: AuditFilter())
+        #expect(left.map(\.who) == ["w9", "w8", "w7", "w5", "w0"])
+        try await store.pruneDeniedAudit(keeping: 5)
+        #expect(try await store.auditEntries(matching: AuditFilter()).count == 5)
+    }
+
     @Test func aJobDatabaseFromBeforeTheAuditTrailGainsItAndKeepsItsJobs() async throws {
         let path = temporaryPath()
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
