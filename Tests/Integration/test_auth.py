@@ -45,6 +45,10 @@ def test_tokens_from_the_token_command_grant_their_roles_and_denials_are_audited
     reader, reader_entry = new_token("ci-reader", "reader")
     operator, operator_entry = new_token("ci-operator", "operator")
     admin, admin_entry = new_token("auditor", "admin")
+    hashed = subprocess.run([AGGREGATOR, "token", "hash"], input=admin + "\n", capture_output=True, text=True, timeout=30)
+    assert hashed.stdout.strip() == admin_entry.rsplit("sha256: ", 1)[1]
+    refused = subprocess.run([AGGREGATOR, "token", "new", "ci", "--role", "root"], capture_output=True, text=True, timeout=30)
+    assert refused.returncode != 0 and "unknown role 'root'" in refused.stderr
     write_config(tmp_config, sim.urls, extra="auth:\n  tokens:\n" + "\n".join([reader_entry, operator_entry, admin_entry]) + "\n")
     aggregator = Aggregator(tmp_config)
     try:
