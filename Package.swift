@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
     ],
     targets: [
         // System libraries.
@@ -116,11 +117,12 @@ let package = Package(
             dependencies: [
                 "AggregatorCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdCore", package: "hummingbird"),
-                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -157,6 +159,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+
+        // Fuzzing: what each target checks (shared with the test suite's bounded run), and one
+        // libFuzzer executable per target (scripts/fuzz.sh builds them with -sanitize=fuzzer).
+        .target(
+            name: "FuzzTargets",
+            dependencies: ["AggregatorCore", "Server"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "FuzzJSON", dependencies: ["FuzzTargets"], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzUploadDecoder", dependencies: ["FuzzTargets"], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzMultipart", dependencies: ["FuzzTargets"], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzYAML", dependencies: ["FuzzTargets"], swiftSettings: swiftSettings),
 
         // Tests.
         .testTarget(
@@ -201,6 +215,7 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "Server",
+                "FuzzTargets",
                 "AggregatorCore",
                 "SQLiteJobStore",
                 .product(name: "Hummingbird", package: "hummingbird"),

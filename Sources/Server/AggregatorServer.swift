@@ -33,6 +33,7 @@ public enum AggregatorServer {
         -> Router<APIRequestContext>
     {
         let router = Router(context: APIRequestContext.self)
+        router.add(middleware: ErrorBodyMiddleware())
         router.add(middleware: LogRequestsMiddleware(.info))
         addAccessControl(access, jobs: jobs, to: router)
         IndexController(inventory: inventory).addRoutes(to: router)
@@ -57,7 +58,8 @@ public enum AggregatorServer {
             router: buildRouter(inventory: inventory, jobs: jobs, maxUploadBytes: settings.maxUploadBytes,
                                 access: access),
             server: .http1(configuration: .init(
-                additionalChannelHandlers: [ConnectionGuardHandler(limits: limits, registry: registry, logger: logger)])),
+                additionalChannelHandlers: [ConnectionGuardHandler(limits: limits, registry: registry, logger: logger),
+                                            ErrorAnswerChannelHandler()])),
             configuration: .init(
                 address: .hostname(settings.host, port: settings.port), serverName: "vmaggregator",
                 // A ceiling for connections still closing after eviction: beyond it the listener stops
