@@ -106,6 +106,11 @@ import Testing
                     #expect(response.status == .forbidden)
                     #expect(AuthHarness.text(response.body).contains("subject 'alice' has operator"))
                 }
+                let noRole = try await keys.token(subject: "mallory", roles: ["vm-nobody"])
+                try await client.execute(uri: "/api/v1/vms", method: .get,
+                                         headers: [.authorization: "Bearer \(noRole)"]) { response in
+                    #expect(response.status == .forbidden)
+                }
                 try await client.execute(uri: "/api/v1/vms", method: .get,
                                          headers: AuthHarness.bearer(AuthHarness.tokens[.reader])) { response in
                     #expect(response.status == .ok, "API tokens still work beside the issuer's")
@@ -113,9 +118,9 @@ import Testing
                 try await client.execute(uri: "/api/v1/audit", method: .get,
                                          headers: AuthHarness.bearer(AuthHarness.tokens[.admin])) { response in
                     let entries = try #require(try AuthHarness.json(response.body)["entries"] as? [[String: Any]])
-                    #expect(entries.map { $0["who"] as? String } == ["alice", "alice"])
-                    #expect(entries.map { $0["outcome"] as? String } == ["denied", "dry_run"])
-                    #expect(entries.allSatisfy { $0["auth_method"] as? String == "jwt" })
+                    #expect(entries.map { $0["who"] as? String } == ["mallory", "alice", "alice"])
+                    #expect(entries.map { $0["outcome"] as? String } == ["denied", "denied", "dry_run"])
+                    #expect(entries.dropFirst().allSatisfy { $0["auth_method"] as? String == "jwt" })
                 }
             }
         }

@@ -10,6 +10,8 @@ struct AccessDenied: HTTPResponseError, Sendable {
     var fix: String?
     /// The `WWW-Authenticate` value of a 401.
     var challenge: String?
+    /// Who was refused, when known but not authenticated (a JWT subject without a role).
+    var caller: String?
 
     /// No bearer token on a route that needs one.
     static let missingToken = AccessDenied(
@@ -35,7 +37,7 @@ struct AccessDenied: HTTPResponseError, Sendable {
     static func noRole(subject: String, claim: String) -> AccessDenied {
         AccessDenied(status: .forbidden, code: "forbidden",
                      message: "subject '\(subject)' has no role: its '\(claim)' claim maps to none of reader, operator, admin",
-                     fix: "grant the subject one of the groups listed under auth.jwt.roles")
+                     fix: "grant the subject one of the groups listed under auth.jwt.roles", caller: subject)
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {

@@ -61,7 +61,8 @@ struct AuditMiddleware: RouterMiddleware {
         }
         let components = request.uri.path.split(separator: "/")
         let entry = AuditEntry(
-            who: gathered.identity?.name ?? "-", authMethod: gathered.identity?.method.rawValue,
+            who: gathered.identity?.name ?? (error as? AccessDenied)?.caller ?? "-",
+            authMethod: gathered.identity?.method.rawValue,
             role: gathered.identity?.role.name, peer: context.peerDescription, method: request.method.rawValue,
             path: String(request.uri.path.prefix(512)), action: components.last.map { String($0.prefix(64)) } ?? "/",
             dryRun: dryRun, items: gathered.items, outcome: outcome, status: status.code, code: code,
