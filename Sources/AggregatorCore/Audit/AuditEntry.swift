@@ -48,7 +48,9 @@ public struct AuditItem: Sendable, Codable, Hashable {
 ///
 /// Every create, dry run and denied request is recorded. Tokens and secrets never are.
 public struct AuditEntry: Sendable, Codable, Hashable, Identifiable {
+    /// A random id of the entry.
     public var id: String
+    /// When the request ended.
     public var time: Date
     /// The token's name or the JWT's subject; `anonymous` without authentication, or `-`
     /// when the caller could not be identified.
@@ -59,7 +61,9 @@ public struct AuditEntry: Sendable, Codable, Hashable, Identifiable {
     public var role: String?
     /// The peer's address (`127.0.0.1:53422`), when known.
     public var peer: String?
+    /// The HTTP method (`POST`).
     public var method: String
+    /// The request's path, without its query (at most 512 characters).
     public var path: String
     /// `create_vm`, `create_vlan`, or the last path component of another request.
     public var action: String
@@ -71,6 +75,7 @@ public struct AuditEntry: Sendable, Codable, Hashable, Identifiable {
     public var status: Int
     /// The error code answered (`unauthorized`, `forbidden`, `invalid_request`, ...).
     public var code: String?
+    /// The error message answered; never a token or secret.
     public var message: String?
 
     public init(id: String = UUID().uuidString.lowercased(), time: Date = Date(), who: String,
