@@ -108,3 +108,18 @@ struct ResponseLimitTests {
         #expect(HTTPClientConfiguration().maxResponseBytes == 256 << 20)
     }
 }
+
+@Suite("The body buffer never grows past the cap")
+struct ResponseBufferTests {
+    @Test func capacityStaysWithinTheCap() {
+        let state = TransferState(cancelled: AbortFlag(), clientClosing: AbortFlag(), maxBodyBytes: 1000)
+        let chunk = [UInt8](repeating: 1, count: 300)
+        for _ in 0..<3 {
+            #expect(chunk.withUnsafeBytes { state.receiveBody($0) })
+        }
+        #expect(state.body.count == 900)
+        #expect(state.body.capacity <= 1000)
+        #expect(!chunk.withUnsafeBytes { state.receiveBody($0) })
+        #expect(state.exceededLimit && state.body.count == 900)
+    }
+}

@@ -189,7 +189,8 @@ def create_item():
     return json.loads((ROOT / "examples" / "create_vm.json").read_text())
 
 
-def test_kill_during_create_vm_keeps_the_vm_id_and_the_repost_names_the_job(tmp_config):
+@pytest.mark.parametrize("stop", ["kill -9", "SIGTERM"])
+def test_a_stop_during_create_vm_keeps_the_vm_id_and_the_repost_names_the_job(tmp_config, stop):
     sim = Simulator(["e15-test"], vms=3, hosts=2, extra=["--async-ms", "4000"])
     aggregator = None
     try:
@@ -205,7 +206,9 @@ def test_kill_during_create_vm_keeps_the_vm_id_and_the_repost_names_the_job(tmp_
             return step and step["state"] == "running" and step["engine_ids"].get("vm_id")
 
         vm_id = wait_until(vm_id_on_record, timeout=60, interval=0.05)
-        aggregator.kill()  # kill -9 while the VM's disks are still locked
+        # While the VM's disks are still locked.
+        if stop == "kill -9":
+            aggregator.kill()
         aggregator.stop()
         aggregator = Aggregator(tmp_config)
 

@@ -27,6 +27,12 @@ final class TransferState {
             self.exceededLimit = true
             return false
         }
+        let needed = self.body.count + bytes.count
+        if needed > self.body.capacity {
+            // Grow by doubling as usual, but never past the cap: a body just under it must not
+            // cost twice the cap in memory.
+            self.body.reserveCapacity(min(max(self.body.capacity * 2, needed), self.maxBodyBytes))
+        }
         self.body.append(contentsOf: bytes)
         return true
     }
