@@ -20,8 +20,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.34.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
     ],
     targets: [
         // System libraries.
@@ -43,6 +48,7 @@ let package = Package(
             name: "AggregatorCore",
             dependencies: [
                 "CYAML",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -111,6 +117,12 @@ let package = Package(
             dependencies: [
                 "AggregatorCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -147,6 +159,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+
+        // Fuzzing: what each target checks (shared with the test suite's bounded run), and one
+        // libFuzzer executable per target (scripts/fuzz.sh builds them with -sanitize=fuzzer).
+        .target(
+            name: "FuzzTargets",
+            dependencies: ["AggregatorCore", "Server"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "FuzzJSON", dependencies: ["FuzzTargets"], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzUploadDecoder", dependencies: ["FuzzTargets"], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzMultipart", dependencies: ["FuzzTargets"], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzYAML", dependencies: ["FuzzTargets"], swiftSettings: swiftSettings),
 
         // Tests.
         .testTarget(
@@ -191,16 +215,23 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "Server",
+                "FuzzTargets",
                 "AggregatorCore",
                 "SQLiteJobStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SQLiteJobStoreTests",
-            dependencies: ["SQLiteJobStore", "AggregatorCore"],
+            dependencies: [
+                "SQLiteJobStore", "AggregatorCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/JobStoresTests/SQLiteTests",
             swiftSettings: swiftSettings
         ),

@@ -32,6 +32,27 @@ public enum CertificateTools {
         return blocks
     }
 
+    /// One certificate as a PEM `CERTIFICATE` block (base64 in 64-character lines, ending in a newline).
+    ///
+    /// Writing the block made from the DER bytes whose fingerprint was shown, rather than the text
+    /// as served, guarantees that exactly that certificate is stored: nothing the server put before,
+    /// between or after its blocks comes along.
+    ///
+    /// - Parameter der: The certificate's DER bytes.
+    /// - Returns: `-----BEGIN CERTIFICATE-----\n…\n-----END CERTIFICATE-----\n`.
+    public static func pem(der: [UInt8]) -> String {
+        let encoded = Base64.encode(der)
+        var lines = ["-----BEGIN CERTIFICATE-----"]
+        var index = encoded.startIndex
+        while index < encoded.endIndex {
+            let end = encoded.index(index, offsetBy: 64, limitedBy: encoded.endIndex) ?? encoded.endIndex
+            lines.append(String(encoded[index..<end]))
+            index = end
+        }
+        lines.append("-----END CERTIFICATE-----")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     /// The SHA-256 fingerprint of a DER certificate, as uppercase hex pairs joined by colons.
     ///
     /// - Parameter der: The certificate's DER bytes (for example from ``pemBlocks(_:)``).
@@ -44,8 +65,31 @@ public enum CertificateTools {
     }
 }
 
-/// Base64 decoding (RFC 4648, standard alphabet) tolerant of whitespace.
+/// Base64 (RFC 4648, standard alphabet); decoding tolerates whitespace.
 enum Base64 {
+    static func encode(_ bytes: [UInt8]) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var index = 0
+        while index < bytes.count {
+            let count = min(3, bytes.count - index)
+            var chunk = UInt32(bytes[index]) << 16
+            if count > 1 { chunk |= UInt32(bytes[index + 1]) << 8 }
+            if count > 2 { chunk |= UInt32(bytes[index + 2]) }
+            for position in 0..<4 {
+                if position <= count {
+                    output.append(alphabet[Int((chunk >> UInt32(18 - 6 * position)) & 0x3F)])
+                } else {
+                    output.append(UInt8(ascii: "="))
+                }
+            }
+            index += 3
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+
     static func decode(_ text: [UInt8]) -> [UInt8]? {
         var output: [UInt8] = []
         output.reserveCapacity(text.count * 3 / 4)

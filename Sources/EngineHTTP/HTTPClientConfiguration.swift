@@ -32,6 +32,14 @@ public struct HTTPClientConfiguration: Sendable {
     /// Accept gzip/deflate compressed responses and decode them transparently. Defaults to `true`.
     public var acceptCompressed: Bool = true
 
+    /// Largest response body accepted, in bytes, after decompression. Defaults to 256 MiB.
+    ///
+    /// A larger answer is aborted as soon as it passes the cap (or before its body when its
+    /// `Content-Length` is already larger) and fails with
+    /// ``HTTPClientError/Code-swift.struct/responseTooLarge``, so an engine that sends an endless
+    /// body cannot exhaust memory. The default is well above a 5,000-VM listing page (about 50 MB).
+    public var maxResponseBytes: Int = 256 << 20
+
     /// Maximum number of concurrent transfers of this client. Defaults to 8.
     ///
     /// This is the number of dedicated threads and pooled connections handles the client owns;

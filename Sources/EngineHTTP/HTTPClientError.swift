@@ -15,6 +15,7 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
             case invalidURL
             case invalidRequest
             case shutdown
+            case responseTooLarge
             case transport
         }
 
@@ -45,6 +46,9 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
         public static let invalidRequest = Code(.invalidRequest)
         /// The client has been shut down.
         public static let shutdown = Code(.shutdown)
+        /// The response body was larger than ``HTTPClientConfiguration/maxResponseBytes``; the
+        /// transfer was aborted there.
+        public static let responseTooLarge = Code(.responseTooLarge)
         /// Any other transport failure (connection reset, bad response, ...).
         public static let transport = Code(.transport)
 
@@ -59,6 +63,7 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
             case .invalidURL: "invalidURL"
             case .invalidRequest: "invalidRequest"
             case .shutdown: "shutdown"
+            case .responseTooLarge: "responseTooLarge"
             case .transport: "transport"
             }
         }

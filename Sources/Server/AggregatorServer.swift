@@ -1,5 +1,6 @@
 import AggregatorCore
 import Hummingbird
+import HummingbirdCore
 import Logging
 
 /// Builds the HTTP API over an ``Inventory``, exactly as `aggregator serve` runs it.
@@ -12,20 +13,29 @@ public enum AggregatorServer {
         public var port: Int = 6299
         /// Largest accepted upload in bytes. Defaults to 1 MiB.
         public var maxUploadBytes: Int = 1 << 20
-        public init(host: String = "127.0.0.1", port: Int = 6299, maxUploadBytes: Int = 1 << 20) {
+        /// Connection count and timeouts of the listener (see ``ConnectionLimits``).
+        public var limits = ConnectionLimits()
+        public init(host: String = "127.0.0.1", port: Int = 6299, maxUploadBytes: Int = 1 << 20,
+                    limits: ConnectionLimits = ConnectionLimits()) {
             self.host = host
             self.port = port
             self.maxUploadBytes = maxUploadBytes
+            self.limits = limits
         }
     }
 
     /// The router with every route; tests drive it without sockets.
     /// - Parameter jobs: The job runner for create endpoints; without it they are not served.
-    public static func buildRouter(inventory: Inventory, jobs: JobRunner? = nil, maxUploadBytes: Int = 1 << 20)
-        -> Router<BasicRequestContext>
+    /// - Parameter access: Who may call what, and where the audit trail goes; by default no
+    ///   authentication, auditing to the job store.
+    public static func buildRouter(inventory: Inventory, jobs: JobRunner? = nil, maxUploadBytes: Int = 1 << 20,
+                                   access: AccessControl = .open())
+        -> Router<APIRequestContext>
     {
-        let router = Router()
+        let router = Router(context: APIRequestContext.self)
+        router.add(middleware: ErrorBodyMiddleware())
         router.add(middleware: LogRequestsMiddleware(.info))
+        addAccessControl(access, jobs: jobs, to: router)
         IndexController(inventory: inventory).addRoutes(to: router)
         InventoryController(inventory: inventory).addRoutes(to: router.group("api/v1"))
         SeedController(inventory: inventory).addRoutes(to: router)
@@ -39,13 +49,36 @@ public enum AggregatorServer {
     /// The application: router plus listener.
     /// - Parameter onServerRunning: Called with the bound port once listening.
     public static func buildApplication(
-        inventory: Inventory, jobs: JobRunner? = nil, settings: Settings, logger: Logger,
-        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        inventory: Inventory, jobs: JobRunner? = nil, settings: Settings, access: AccessControl = .open(),
+        logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        Application(
-            router: buildRouter(inventory: inventory, jobs: jobs, maxUploadBytes: settings.maxUploadBytes),
-            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "vmaggregator"),
+        let limits = settings.limits
+        let registry = connectionRegistry(limits, logger: logger)
+        return Application(
+            router: buildRouter(inventory: inventory, jobs: jobs, maxUploadBytes: settings.maxUploadBytes,
+                                access: access),
+            server: .http1(configuration: .init(
+                additionalChannelHandlers: [ConnectionGuardHandler(limits: limits, registry: registry, logger: logger),
+                                            ErrorAnswerChannelHandler()])),
+            configuration: .init(
+                address: .hostname(settings.host, port: settings.port), serverName: "vmaggregator",
+                // A ceiling for connections still closing after eviction: beyond it the listener stops
+                // accepting (clients wait in the backlog) rather than run out of file descriptors.
+                availableConnectionsDelegate: MaximumAvailableConnections(registry.limit + 64, logger: logger)),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
             logger: logger)
+    }
+
+    /// Raises the open-file limit where allowed and sizes the connection registry below it.
+    static func connectionRegistry(_ limits: ConnectionLimits, logger: Logger) -> ConnectionRegistry {
+        let openFiles = OpenFileLimit.raise()
+        let maxConnections = limits.effectiveMaxConnections(openFiles: openFiles)
+        if maxConnections < limits.maxConnections {
+            logger.warning("max_connections lowered to fit the open-file limit", metadata: [
+                "http.max_connections": "\(maxConnections)", "process.open_files": "\(openFiles)",
+                "fix": "raise the service's open-file limit (LimitNOFILE=) or lower server.max_connections",
+            ])
+        }
+        return ConnectionRegistry(limit: maxConnections)
     }
 }

@@ -37,12 +37,17 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Directory for the job database (default: data_dir of the configuration, else ./data).")
     var dataDir: String?
 
+    @Flag(help: "Allow a non-loopback --host: the demo serves without authentication.")
+    var insecureNoAuth = false
+
     /// The estate of the tool this replaces, used when there is no configuration file.
     static let defaultEngines = ["e15-test", "e15", "e15-2", "n32", "n32-2", "k45"]
 
     func run() async throws {
         try await reportingConfigurationErrors {
             let logger = options.makeLogger()
+            // The demo's setting is auth: none, so it listens on loopback unless told otherwise.
+            let access = try await ListenerAccess.make(.none, host: host, insecureNoAuth: insecureNoAuth, logger: logger)
             let names: [String]
             var dataDirectory = dataDir ?? "data"
             if FileManager.default.fileExists(atPath: options.config) {
@@ -84,7 +89,7 @@ struct DemoCommand: AsyncParsableCommand {
             do {
                 try await ServeCommand.serve(
                     inventory: inventory, settings: .init(host: host, port: port), dataDirectory: dataDirectory,
-                    jobsPerEngine: 2, logger: logger)
+                    jobsPerEngine: 2, access: access, logger: logger)
             } catch {
                 for engine in engines { await engine.stop() }
                 throw error

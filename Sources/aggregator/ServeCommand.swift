@@ -24,24 +24,32 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Directory for the job database (overrides data_dir).")
     var dataDir: String?
 
+    @Flag(help: "Serve without authentication on a non-loopback address (anyone who reaches the port can create VMs).")
+    var insecureNoAuth = false
+
     func run() async throws {
         try await reportingConfigurationErrors {
             let logger = options.makeLogger()
             let configuration = try options.loadConfiguration(resolveSecrets: true)
+            let access = try await ListenerAccess.make(
+                configuration.auth, host: host ?? configuration.server.host, insecureNoAuth: insecureNoAuth,
+                logger: logger)
             let inventory = try InventoryFactory.make(configuration, logger: logger)
+            let server = configuration.server
             let settings = AggregatorServer.Settings(
-                host: host ?? configuration.server.host, port: port ?? configuration.server.port,
-                maxUploadBytes: configuration.server.maxUploadBytes)
+                host: host ?? server.host, port: port ?? server.port, maxUploadBytes: server.maxUploadBytes,
+                limits: ConnectionLimits(maxConnections: server.maxConnections, idleTimeout: server.idleTimeout,
+                                         headerTimeout: server.headerTimeout, requestTimeout: server.requestTimeout))
             try await Self.serve(inventory: inventory, settings: settings,
                                  dataDirectory: dataDir ?? configuration.dataDirectory,
-                                 jobsPerEngine: configuration.server.jobsPerEngine, logger: logger)
+                                 jobsPerEngine: configuration.server.jobsPerEngine, access: access, logger: logger)
         }
     }
 
     /// Runs the API and the job runner until SIGINT/SIGTERM, then logs out of every engine.
     /// Jobs left queued or running by an earlier process are marked interrupted first.
     static func serve(inventory: Inventory, settings: AggregatorServer.Settings, dataDirectory: String,
-                      jobsPerEngine: Int, logger: Logger) async throws {
+                      jobsPerEngine: Int, access: AccessControl = .open(), logger: Logger) async throws {
         let databasePath = "\(dataDirectory)/jobs.sqlite"
         let store: SQLiteJobStore
         do {
@@ -60,7 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let runner = JobRunner(store: store, inventory: inventory, perEngineLimit: jobsPerEngine, logger: logger)
         let app = AggregatorServer.buildApplication(
-            inventory: inventory, jobs: runner, settings: settings, logger: logger,
+            inventory: inventory, jobs: runner, settings: settings, access: access, logger: logger,
             onServerRunning: { port in
                 logger.notice("Serving", metadata: [
                     "http.address": "http://\(settings.host):\(port)",

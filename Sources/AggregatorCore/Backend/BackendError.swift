@@ -14,6 +14,7 @@ public struct BackendError: Error, Sendable, Hashable, CustomStringConvertible {
             case timeout
             case httpStatus = "http_status"
             case invalidResponse = "invalid_response"
+            case responseTooLarge = "response_too_large"
             case notFound = "not_found"
             case unsupported
             case transport
@@ -37,6 +38,8 @@ public struct BackendError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let httpStatus = Code(.httpStatus)
         /// The engine's answer could not be understood.
         public static let invalidResponse = Code(.invalidResponse)
+        /// The engine's answer was larger than the engine's `max_response_bytes`; it was cut off there.
+        public static let responseTooLarge = Code(.responseTooLarge)
         /// The requested object does not exist on the engine.
         public static let notFound = Code(.notFound)
         /// The backend does not support the operation.

@@ -29,6 +29,16 @@ public struct AggregatorConfiguration: Sendable {
         /// How long a successful engine listing is reused for later requests. Defaults to zero:
         /// every listing asks the engines (concurrent identical requests still share one call).
         public var cacheTTL: Duration = .zero
+        /// Most client connections open at once; at the limit a new connection closes the longest
+        /// idle one. Lowered at start to fit the open-file limit. Defaults to 4096.
+        public var maxConnections: Int = 4096
+        /// A connection with no request in progress is closed after this long. Defaults to 30 seconds.
+        public var idleTimeout: Duration = .seconds(30)
+        /// A request's line and headers must arrive within this long of its first byte. Defaults to 10 seconds.
+        public var headerTimeout: Duration = .seconds(10)
+        /// A whole request, headers and body, must arrive within this long of its first byte.
+        /// Defaults to 60 seconds. (How long the server takes to answer is not limited by it.)
+        public var requestTimeout: Duration = .seconds(60)
         public init() {}
     }
 
@@ -39,6 +49,8 @@ public struct AggregatorConfiguration: Sendable {
     public var dataDirectory: String
     /// The engines, in file order.
     public var backends: [BackendConfiguration]
+    /// Who may call the API (`auth:`). Defaults to none: loopback listeners only.
+    public var auth: AuthConfiguration = .none
 
     public init(file: String? = nil, server: ServerSettings = .init(), dataDirectory: String = "data",
                 backends: [BackendConfiguration]) {
@@ -51,7 +63,8 @@ public struct AggregatorConfiguration: Sendable {
     /// Names of the configured engines, in file order.
     public var engineNames: [String] { backends.map(\.name) }
 
-    /// Resolves every backend's password from its source.
+    /// Resolves every backend's password, and API token digests given by `sha256_env` or
+    /// `sha256_file`, from their sources.
     ///
     /// - Parameter environment: The process environment (injected for tests).
     /// - Throws: ``ConfigurationErrors`` listing every engine whose secret is missing.
@@ -96,6 +109,9 @@ public struct AggregatorConfiguration: Sendable {
                 }
             }
         }
+        let (auth, authErrors) = copy.auth.resolvingDigests(environment: environment, file: file)
+        copy.auth = auth
+        errors += authErrors
         if !errors.isEmpty { throw ConfigurationErrors(errors) }
         return copy
     }

@@ -20,6 +20,9 @@ public struct BackendConfiguration: Sendable, Hashable {
     public var connectTimeout: Duration
     /// Timeout for one whole list or call, including login and paging. Defaults to 60 seconds.
     public var requestTimeout: Duration
+    /// Largest answer accepted from the engine for one request, in bytes (`max_response_bytes`).
+    /// Defaults to 256 MiB, well above a 5,000-VM listing page (about 50 MB of JSON).
+    public var maxResponseBytes: Int = BackendConfiguration.defaultMaxResponseBytes
     /// Free-form labels (`e15`, `test`), shown in `/api/v1/backends`.
     public var tags: [String]
     /// Kind-specific settings from the `options:` mapping, decoded by the backend.
@@ -28,6 +31,9 @@ public struct BackendConfiguration: Sendable, Hashable {
     public var location: SourceLocation?
     /// How the live model keeps the engine current (`full_refresh`, `events_poll`).
     public var refresh: RefreshSettings
+
+    /// The default of ``maxResponseBytes``: 256 MiB.
+    public static let defaultMaxResponseBytes = 256 << 20
 
     public init(
         name: String, kind: BackendKind, url: String, username: String = "admin@internal",

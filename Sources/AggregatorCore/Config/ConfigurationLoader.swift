@@ -68,7 +68,13 @@ public struct ConfigurationLoader: Sendable {
                     errors.append(error(root, ["server", "max_upload_bytes"], "must be a positive number of bytes"))
                 }
             }
+            errors += parseListenerLimits(rawServer, into: &server, root: root)
         }
+
+        let (auth, authErrors) = AuthConfigurationParser.parse(raw.auth, root: root, baseDirectory: baseDirectory) {
+            resolve($0, against: baseDirectory)
+        }
+        errors += authErrors
 
         let defaults = raw.defaults ?? RawDefaults()
         if defaults.passwordEnv != nil, defaults.passwordFile != nil {
@@ -157,19 +163,63 @@ public struct ConfigurationLoader: Sendable {
                                     fix: "use 1s (the default)"))
             }
 
-            backends.append(BackendConfiguration(
+            let maxResponseBytes = entry.maxResponseBytes ?? defaults.maxResponseBytes
+                ?? BackendConfiguration.defaultMaxResponseBytes
+            if maxResponseBytes < 1 << 16 {
+                let key = entry.maxResponseBytes != nil ? path + ["max_response_bytes"] : ["defaults", "max_response_bytes"]
+                errors.append(error(root, key, "must be at least 65536 bytes, found \(maxResponseBytes)",
+                                    fix: "use 268435456 (256 MiB, the default): a 5,000-VM listing page is about 50 MB"))
+            }
+
+            var backend = BackendConfiguration(
                 name: entry.name, kind: kind, url: entry.url,
                 username: entry.username ?? defaults.username ?? "admin@internal",
                 passwordSource: source, caFile: caFile, insecure: insecure,
                 connectTimeout: connectTimeout, requestTimeout: requestTimeout,
                 tags: entry.tags ?? [], options: entryNode["options"], location: entryNode.location,
-                refresh: refresh))
+                refresh: refresh)
+            backend.maxResponseBytes = maxResponseBytes
+            backends.append(backend)
         }
 
         if !errors.isEmpty { throw ConfigurationErrors(errors) }
 
         let dataDirectory = resolve(raw.dataDir ?? "data", against: baseDirectory)
-        return AggregatorConfiguration(file: file, server: server, dataDirectory: dataDirectory, backends: backends)
+        var configuration = AggregatorConfiguration(file: file, server: server, dataDirectory: dataDirectory,
+                                                    backends: backends)
+        configuration.auth = auth
+        return configuration
+    }
+
+    /// `max_connections`, `idle_timeout`, `header_timeout` and `request_timeout` under `server:`.
+    private func parseListenerLimits(_ raw: RawServer, into server: inout AggregatorConfiguration.ServerSettings,
+                                     root: YAMLNode) -> [ConfigurationError] {
+        var errors: [ConfigurationError] = []
+        if let count = raw.maxConnections {
+            if (16...1_000_000).contains(count) {
+                server.maxConnections = count
+            } else {
+                errors.append(error(root, ["server", "max_connections"], "must be between 16 and 1000000, found \(count)",
+                                    fix: "use 4096 (the default); it is lowered at start to fit the open-file limit"))
+            }
+        }
+        func timeout(_ value: ConfigDuration?, _ key: String, _ apply: (Duration) -> Void) {
+            guard let duration = value?.duration else { return }
+            if duration >= .seconds(1) && duration <= .seconds(3600) {
+                apply(duration)
+            } else {
+                errors.append(error(root, ["server", key], "must be between 1s and 1h, found \(duration)"))
+            }
+        }
+        timeout(raw.idleTimeout, "idle_timeout") { server.idleTimeout = $0 }
+        timeout(raw.headerTimeout, "header_timeout") { server.headerTimeout = $0 }
+        timeout(raw.requestTimeout, "request_timeout") { server.requestTimeout = $0 }
+        if server.headerTimeout > server.requestTimeout {
+            errors.append(error(root, ["server", "header_timeout"],
+                                "must not be longer than server.request_timeout (\(server.requestTimeout))",
+                                fix: "the headers are part of the request; shorten header_timeout"))
+        }
+        return errors
     }
 
     /// Engine names go into URLs and file names: keep them simple.
@@ -221,9 +271,10 @@ private struct RawFile: Decodable {
     var defaults: RawDefaults?
     var dataDir: String?
     var backends: [RawBackend]?
+    var auth: RawAuth?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case server, defaults, backends
+        case server, defaults, backends, auth
         case dataDir = "data_dir"
     }
 }
@@ -234,12 +285,20 @@ private struct RawServer: Decodable {
     var maxUploadBytes: Int?
     var jobsPerEngine: Int?
     var cacheTTL: String?
+    var maxConnections: Int?
+    var idleTimeout: ConfigDuration?
+    var headerTimeout: ConfigDuration?
+    var requestTimeout: ConfigDuration?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case host, port
         case maxUploadBytes = "max_upload_bytes"
         case jobsPerEngine = "jobs_per_engine"
         case cacheTTL = "cache_ttl"
+        case maxConnections = "max_connections"
+        case idleTimeout = "idle_timeout"
+        case headerTimeout = "header_timeout"
+        case requestTimeout = "request_timeout"
     }
 }
 
@@ -252,6 +311,7 @@ private struct RawDefaults: Decodable {
     var requestTimeout: ConfigDuration?
     var fullRefresh: ConfigDuration?
     var eventsPoll: ConfigDuration?
+    var maxResponseBytes: Int?
 
     init() {}
 
@@ -263,6 +323,7 @@ private struct RawDefaults: Decodable {
         case requestTimeout = "request_timeout"
         case fullRefresh = "full_refresh"
         case eventsPoll = "events_poll"
+        case maxResponseBytes = "max_response_bytes"
     }
 }
 
@@ -279,6 +340,7 @@ private struct RawBackend: Decodable {
     var requestTimeout: ConfigDuration?
     var fullRefresh: ConfigDuration?
     var eventsPoll: ConfigDuration?
+    var maxResponseBytes: Int?
     var tags: [String]?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -290,6 +352,7 @@ private struct RawBackend: Decodable {
         case requestTimeout = "request_timeout"
         case fullRefresh = "full_refresh"
         case eventsPoll = "events_poll"
+        case maxResponseBytes = "max_response_bytes"
     }
 
     init(from decoder: any Decoder) throws {
@@ -312,6 +375,7 @@ private struct RawBackend: Decodable {
         requestTimeout = try container.decodeIfPresent(ConfigDuration.self, forKey: .requestTimeout)
         fullRefresh = try container.decodeIfPresent(ConfigDuration.self, forKey: .fullRefresh)
         eventsPoll = try container.decodeIfPresent(ConfigDuration.self, forKey: .eventsPoll)
+        maxResponseBytes = try container.decodeIfPresent(Int.self, forKey: .maxResponseBytes)
         tags = try container.decodeIfPresent([String].self, forKey: .tags)
         // `options` is kept as a raw node and decoded by the backend kind.
     }

@@ -2,11 +2,18 @@ import Foundation
 
 /// A strict JSON (RFC 8259) parser that records the line and column of every value, so that
 /// problems in an operator's file can be pointed at precisely.
+///
+/// Parsing takes time linear in the input: duplicate member names are found with a set, and
+/// columns are counted as the parser goes. Text must be UTF-8; a malformed sequence is an error
+/// at its line and column, never replaced. Columns count characters (Unicode scalars), not bytes,
+/// so they match what an editor shows after non-ASCII text such as `Тест`.
 public enum JSONParser {
     /// Why a text is not JSON, and where.
     public struct SyntaxError: Error, Sendable, Hashable, CustomStringConvertible {
         public var message: String
+        /// 1-based line.
         public var line: Int
+        /// 1-based column, in characters (Unicode scalars) from the start of the line.
         public var column: Int
         /// How to fix it, when the mistake is a common one (comments, trailing commas, quotes).
         public var fix: String?
@@ -18,18 +25,48 @@ public enum JSONParser {
         }
     }
 
+    /// Bounds that keep parsing cheap whatever the input.
+    public struct Limits: Sendable, Hashable {
+        /// Deepest nesting of arrays and objects. Defaults to 64.
+        public var maxDepth: Int = 64
+        /// Largest accepted input in bytes. Defaults to 16 MiB.
+        public var maxBytes: Int = 16 << 20
+
+        public init(maxDepth: Int = 64, maxBytes: Int = 16 << 20) {
+            self.maxDepth = maxDepth
+            self.maxBytes = maxBytes
+        }
+    }
+
     /// Parses `bytes` as one JSON document. Nesting deeper than `maxDepth` is refused.
     public static func parse(_ bytes: [UInt8], maxDepth: Int = 64) throws(SyntaxError) -> JSONValue {
-        var parser = Parser(bytes: bytes, maxDepth: maxDepth)
+        try parse(bytes, limits: Limits(maxDepth: maxDepth))
+    }
+
+    /// Parses `bytes` as one JSON document within `limits`.
+    ///
+    /// ```swift
+    /// let value = try JSONParser.parse(Array(#"[{"a": 1}]"#.utf8), limits: .init(maxDepth: 8))
+    /// ```
+    /// - Throws: ``SyntaxError`` with the line and column of the first problem.
+    public static func parse(_ bytes: [UInt8], limits: Limits) throws(SyntaxError) -> JSONValue {
+        guard bytes.count <= limits.maxBytes else {
+            throw SyntaxError(message: "the document is \(bytes.count) bytes; at most \(limits.maxBytes) are accepted",
+                              line: 1, column: 1, fix: "split the file")
+        }
+        var parser = Parser(bytes: bytes, maxDepth: limits.maxDepth)
         return try parser.document()
     }
 
-    private struct Parser {
+    struct Parser {
         let bytes: [UInt8]
         let maxDepth: Int
         var index = 0
         var line = 1
         var lineStart = 0
+        /// UTF-8 continuation bytes passed on the current line: the column is
+        /// `index - lineStart - continuations + 1`.
+        var continuations = 0
         var depth = 0
 
         init(bytes: [UInt8], maxDepth: Int) {
@@ -41,7 +78,7 @@ public enum JSONParser {
             }
         }
 
-        var column: Int { index - lineStart + 1 }
+        var column: Int { index - lineStart - continuations + 1 }
 
         func fail(_ message: String, fix: String? = nil) -> SyntaxError {
             SyntaxError(message: message, line: line, column: column, fix: fix)
@@ -68,6 +105,7 @@ public enum JSONParser {
                     index += 1
                     line += 1
                     lineStart = index
+                    continuations = 0
                 default:
                     return
                 }
@@ -77,6 +115,18 @@ public enum JSONParser {
         func describe(_ byte: UInt8) -> String {
             if byte >= 0x21 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
             return String(format: "byte 0x%02X", byte)
+        }
+
+        /// The error for an unexpected byte; a non-ASCII one is described as the character it
+        /// starts, or as invalid UTF-8.
+        func unexpected(_ what: String) -> SyntaxError {
+            if bytes[index] >= 0x80 {
+                if case .invalid(let message) = UTF8Check.sequence(in: bytes, at: index) {
+                    return fail(message, fix: UTF8Check.fix)
+                }
+                return fail("unexpected character \(UTF8Check.describeCharacter(in: bytes, at: index)) \(what)")
+            }
+            return fail("unexpected \(describe(bytes[index])) \(what)")
         }
 
         mutating func parseValue() throws(SyntaxError) -> JSONValue {
@@ -99,16 +149,18 @@ public enum JSONParser {
             case UInt8(ascii: "'"):
                 throw fail("strings must use double quotes", fix: "write \"text\" instead of 'text'")
             default:
-                throw fail("unexpected \(describe(bytes[index])) where a value was expected")
+                throw unexpected("where a value was expected")
             }
         }
 
-        mutating func literal(_ word: String) throws(SyntaxError) {
-            let expected = Array(word.utf8)
-            guard bytes.count - index >= expected.count, Array(bytes[index..<index + expected.count]) == expected else {
+        mutating func literal(_ word: StaticString) throws(SyntaxError) {
+            let count = word.utf8CodeUnitCount
+            let available = bytes[index..<min(bytes.count, index + count)]
+            let matches = word.withUTF8Buffer { expected in expected.elementsEqual(available) }
+            guard matches else {
                 throw fail("invalid literal", fix: "use true, false or null (lowercase), or quote the text")
             }
-            index += expected.count
+            index += count
         }
 
         mutating func enter() throws(SyntaxError) {
@@ -121,6 +173,7 @@ public enum JSONParser {
             defer { depth -= 1 }
             index += 1
             var members: [JSONValue.Member] = []
+            var keys: Set<String> = []
             skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
                 index += 1
@@ -136,18 +189,19 @@ public enum JSONParser {
                     throw fail("comments are not allowed in JSON", fix: "remove the comment (JSON has no '#' or '//' comments)")
                 }
                 guard bytes[index] == UInt8(ascii: "\"") else {
-                    throw fail("expected a member name in double quotes, found \(describe(bytes[index]))")
+                    throw unexpected("where a member name in double quotes was expected")
                 }
                 let key = try parseString()
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
-                    throw fail("expected ':' after \"\(key)\"")
+                    throw fail("expected ':' after \"\(Self.shortened(key))\"")
                 }
                 index += 1
                 let value = try parseValue()
-                if members.contains(where: { $0.key == key }) {
-                    throw SyntaxError(message: "duplicate member \"\(key)\"", line: value.line, column: value.column,
-                                      fix: "keep one \"\(key)\"")
+                guard keys.insert(key).inserted else {
+                    let name = Self.shortened(key)
+                    throw SyntaxError(message: "duplicate member \"\(name)\"", line: value.line, column: value.column,
+                                      fix: "keep one \"\(name)\"")
                 }
                 members.append(.init(key: key, value: value))
                 skipWhitespace()
@@ -157,9 +211,14 @@ public enum JSONParser {
                 case UInt8(ascii: "}"): index += 1; return .object(members)
                 case UInt8(ascii: "#"), UInt8(ascii: "/"):
                     throw fail("comments are not allowed in JSON", fix: "remove the comment (JSON has no '#' or '//' comments)")
-                default: throw fail("expected ',' or '}' after a member, found \(describe(bytes[index]))")
+                default: throw unexpected("where ',' or '}' was expected after a member")
                 }
             }
+        }
+
+        /// A member name as an error message quotes it: at most 60 characters.
+        static func shortened(_ key: String) -> String {
+            key.unicodeScalars.count <= 60 ? key : String(String.UnicodeScalarView(key.unicodeScalars.prefix(57))) + "..."
         }
 
         mutating func parseArray() throws(SyntaxError) -> JSONValue.Content {
@@ -185,7 +244,7 @@ public enum JSONParser {
                 case UInt8(ascii: "]"): index += 1; return .array(items)
                 case UInt8(ascii: "#"), UInt8(ascii: "/"):
                     throw fail("comments are not allowed in JSON", fix: "remove the comment (JSON has no '#' or '//' comments)")
-                default: throw fail("expected ',' or ']' after an item, found \(describe(bytes[index]))")
+                default: throw unexpected("where ',' or ']' was expected after an item")
                 }
             }
         }
@@ -204,7 +263,9 @@ public enum JSONParser {
             let intDigits = digits(&self)
             guard intDigits > 0 else { throw fail("invalid number") }
             if intDigits > 1, bytes[intStart] == UInt8(ascii: "0") {
-                throw fail("numbers must not have leading zeros", fix: "write \(Int(String(decoding: bytes[intStart..<index], as: UTF8.self)) ?? 0)")
+                let trimmed = bytes[intStart..<index].drop { $0 == UInt8(ascii: "0") }
+                let written = trimmed.isEmpty ? "0" : String(decoding: trimmed.prefix(40), as: UTF8.self)
+                throw fail("numbers must not have leading zeros", fix: "write \(written)")
             }
             if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
                 index += 1
@@ -216,73 +277,6 @@ public enum JSONParser {
                 guard digits(&self) > 0 else { throw fail("invalid number: digits expected in the exponent") }
             }
             return String(decoding: bytes[start..<index], as: UTF8.self)
-        }
-
-        mutating func parseString() throws(SyntaxError) -> String {
-            index += 1
-            var scalars = String.UnicodeScalarView()
-            var runStart = index
-            func flush(_ parser: Parser, into scalars: inout String.UnicodeScalarView, upTo end: Int) {
-                if end > runStart {
-                    scalars.append(contentsOf: String(decoding: parser.bytes[runStart..<end], as: UTF8.self).unicodeScalars)
-                }
-            }
-            while index < bytes.count {
-                let byte = bytes[index]
-                switch byte {
-                case UInt8(ascii: "\""):
-                    flush(self, into: &scalars, upTo: index)
-                    index += 1
-                    return String(scalars)
-                case UInt8(ascii: "\\"):
-                    flush(self, into: &scalars, upTo: index)
-                    index += 1
-                    guard index < bytes.count else { break }
-                    let escape = bytes[index]
-                    index += 1
-                    switch escape {
-                    case UInt8(ascii: "\""): scalars.append("\"")
-                    case UInt8(ascii: "\\"): scalars.append("\\")
-                    case UInt8(ascii: "/"): scalars.append("/")
-                    case UInt8(ascii: "b"): scalars.append("\u{08}")
-                    case UInt8(ascii: "f"): scalars.append("\u{0C}")
-                    case UInt8(ascii: "n"): scalars.append("\n")
-                    case UInt8(ascii: "r"): scalars.append("\r")
-                    case UInt8(ascii: "t"): scalars.append("\t")
-                    case UInt8(ascii: "u"):
-                        var code = try hex4()
-                        if (0xD800...0xDBFF).contains(code), index + 1 < bytes.count,
-                           bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
-                        {
-                            index += 2
-                            let low = try hex4()
-                            guard (0xDC00...0xDFFF).contains(low) else { throw fail("invalid surrogate pair") }
-                            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                        }
-                        guard let scalar = Unicode.Scalar(code) else { throw fail("invalid \\u escape") }
-                        scalars.append(scalar)
-                    default:
-                        index -= 1
-                        throw fail("invalid escape \\\(describe(escape))", fix: "escape a backslash as \\\\")
-                    }
-                    runStart = index
-                case 0x0A:
-                    throw fail("unterminated string (line break inside quotes)", fix: "close the string with \" on the same line")
-                case 0x00..<0x20:
-                    throw fail("control character inside a string", fix: "escape it, e.g. \\t for a tab")
-                default:
-                    index += 1
-                }
-            }
-            throw fail("unterminated string", fix: "close the string with \"")
-        }
-
-        mutating func hex4() throws(SyntaxError) -> UInt32 {
-            guard bytes.count - index >= 4,
-                  let value = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
-            else { throw fail("invalid \\u escape: four hex digits expected") }
-            index += 4
-            return value
         }
     }
 }

@@ -168,8 +168,20 @@ actor StoreRecorder: JobRecorder {
         await close(name) {
             $0.state = "succeeded"
             $0.detail = detail
-            $0.engineIDs = engineIDs
+            $0.engineIDs.merge(engineIDs) { $1 }
         }
+        if let vmID = engineIDs["vm_id"] { onEngineObjects([.vm(id: vmID)]) }
+    }
+
+    func stepReportedIDs(_ name: String, engineIDs: [String: String]) async {
+        guard !engineIDs.isEmpty else { return }
+        if let index = job.steps.lastIndex(where: { $0.name == name && $0.state == "running" }) {
+            job.steps[index].engineIDs.merge(engineIDs) { $1 }
+        } else {
+            job.steps.append(JobStep(name: name, description: name, state: "running", startedAt: Date(),
+                                     engineIDs: engineIDs))
+        }
+        await save()
         if let vmID = engineIDs["vm_id"] { onEngineObjects([.vm(id: vmID)]) }
     }
 

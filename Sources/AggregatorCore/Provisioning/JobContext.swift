@@ -13,6 +13,17 @@ public protocol JobRecorder: Sendable {
     func stepFailed(_ name: String, error: BackendError) async
     /// A step was not needed (already done on the engine).
     func stepSkipped(_ name: String, reason: String) async
+    /// A running step learnt the engine ids of objects it made, before it finishes: a VM exists
+    /// as soon as `POST /vms` answers, long before its disks are unlocked. Called before the
+    /// step's next engine call and persisted before it returns, so a crash or a stop during the
+    /// rest of the step never hides what exists on the engine.
+    func stepReportedIDs(_ name: String, engineIDs: [String: String]) async
+}
+
+extension JobRecorder {
+    /// Does nothing: the ids reach the record with ``stepSucceeded(_:detail:engineIDs:)``.
+    /// Recorders that persist should implement it.
+    public func stepReportedIDs(_ name: String, engineIDs: [String: String]) async {}
 }
 
 /// Everything a backend needs to run one job.

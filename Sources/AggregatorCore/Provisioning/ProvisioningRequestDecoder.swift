@@ -19,6 +19,10 @@ public struct ProvisioningRequestDecoder: Sendable {
     public var maxMemoryGB = 4096
     public var maxDiskGB = 65536
     public var maxDisks = 16
+    /// Most problems one answer lists (the rest are counted in a last issue). Defaults to 100.
+    public var maxIssues = 100
+    /// Bounds on the JSON text: nesting depth 64, size 16 MiB by default.
+    public var jsonLimits = JSONParser.Limits()
 
     public init(engines: [String], kind: BackendKind) {
         self.engines = engines
@@ -31,7 +35,7 @@ public struct ProvisioningRequestDecoder: Sendable {
     public func decode(_ bytes: [UInt8], action: ProvisioningAction) throws(RequestValidationError) -> [ProvisioningItem] {
         let root: JSONValue
         do {
-            root = try JSONParser.parse(bytes)
+            root = try JSONParser.parse(bytes, limits: jsonLimits)
         } catch {
             throw RequestValidationError([ValidationIssue(
                 path: "", message: "not valid JSON: \(error.message)", fix: error.fix,
@@ -81,8 +85,17 @@ public struct ProvisioningRequestDecoder: Sendable {
             }
             issues += context.issues
         }
-        if !issues.isEmpty { throw RequestValidationError(issues) }
+        if !issues.isEmpty { throw RequestValidationError(capped(issues)) }
         return decoded
+    }
+
+    /// At most ``maxIssues`` issues, then one that counts the rest, so a file with a
+    /// hundred thousand unknown keys gets a short answer.
+    private func capped(_ issues: [ValidationIssue]) -> [ValidationIssue] {
+        guard issues.count > maxIssues else { return issues }
+        return Array(issues.prefix(maxIssues)) + [ValidationIssue(
+            path: "", message: "and \(issues.count - maxIssues) more problems not listed",
+            fix: "fix the listed ones and post the file again to see the rest")]
     }
 
     // MARK: - Items

@@ -49,14 +49,34 @@ public enum YAMLParser {
 
     /// Builds nodes from the event stream with an explicit stack.
     private struct Builder {
-        enum Frame {
-            case sequence([YAMLNode], SourceLocation, anchor: String?)
-            case mapping([YAMLNode.Pair], pendingKey: YAMLNode?, SourceLocation, anchor: String?)
+        /// An open sequence or mapping. A class, so adding to it appends in place (an enum
+        /// payload taken out and put back is copied each time: quadratic for large mappings).
+        final class Frame {
+            let isMapping: Bool
+            let start: SourceLocation
+            let anchor: String?
+            var items: [YAMLNode] = []
+            var pairs: [YAMLNode.Pair] = []
+            var pendingKey: YAMLNode?
+            var keys: Set<String> = []
+            /// Values inside so far, aliases counted as what they expand to.
+            var size = 0
+
+            init(isMapping: Bool, start: SourceLocation, anchor: String?) {
+                self.isMapping = isMapping
+                self.start = start
+                self.anchor = anchor
+            }
         }
+
+        /// Most values a document may expand to through aliases (a "billion laughs" document
+        /// would otherwise cost whoever walks the tree exponential time).
+        static let maxExpandedValues = 1_000_000
 
         let file: String
         var stack: [Frame] = []
         var anchors: [String: YAMLNode] = [:]
+        var anchorSizes: [String: Int] = [:]
         var root: YAMLNode?
         var sawDocument = false
 
@@ -86,8 +106,11 @@ public enum YAMLParser {
                     || scalar.style == YAML_LITERAL_SCALAR_STYLE
                     || scalar.style == YAML_FOLDED_SCALAR_STYLE
                 let node = YAMLNode(.scalar(text, quoted: quoted), location: here)
-                if let anchor = scalar.anchor { anchors[String(cString: anchor)] = node }
-                try add(node)
+                if let anchor = scalar.anchor {
+                    anchors[String(cString: anchor)] = node
+                    anchorSizes[String(cString: anchor)] = 1
+                }
+                try add(node, size: 1)
             case YAML_ALIAS_EVENT:
                 let name = String(cString: event.data.alias.anchor)
                 guard var node = anchors[name] else {
@@ -95,55 +118,56 @@ public enum YAMLParser {
                                              fix: "define the anchor '&\(name)' before using it")
                 }
                 node.location = here
-                try add(node)
+                try add(node, size: anchorSizes[name] ?? 1)
             case YAML_SEQUENCE_START_EVENT:
                 let anchor = event.data.sequence_start.anchor.map { String(cString: $0) }
-                stack.append(.sequence([], here, anchor: anchor))
+                stack.append(Frame(isMapping: false, start: here, anchor: anchor))
             case YAML_MAPPING_START_EVENT:
                 let anchor = event.data.mapping_start.anchor.map { String(cString: $0) }
-                stack.append(.mapping([], pendingKey: nil, here, anchor: anchor))
+                stack.append(Frame(isMapping: true, start: here, anchor: anchor))
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 guard let frame = stack.popLast() else { return false }
-                let node: YAMLNode
-                let anchor: String?
-                switch frame {
-                case .sequence(let items, let start, let name):
-                    node = YAMLNode(.sequence(items), location: start)
-                    anchor = name
-                case .mapping(let pairs, _, let start, let name):
-                    node = YAMLNode(.mapping(pairs), location: start)
-                    anchor = name
+                let node = YAMLNode(frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items), location: frame.start)
+                let size = frame.size + 1
+                if let anchor = frame.anchor {
+                    anchors[anchor] = node
+                    anchorSizes[anchor] = size
                 }
-                if let anchor { anchors[anchor] = node }
-                try add(node)
+                try add(node, size: size)
             default:
                 break
             }
             return false
         }
 
-        mutating func add(_ node: YAMLNode) throws {
-            guard let top = stack.popLast() else {
+        /// Adds `node`, which expands to `size` values, to the open sequence or mapping.
+        mutating func add(_ node: YAMLNode, size: Int) throws {
+            guard let top = stack.last else {
                 root = node
                 return
             }
-            switch top {
-            case .sequence(var items, let start, let anchor):
-                items.append(node)
-                stack.append(.sequence(items, start, anchor: anchor))
-            case .mapping(var pairs, let pendingKey, let start, let anchor):
-                if let key = pendingKey {
-                    if let keyText = key.scalar, pairs.contains(where: { $0.key.scalar == keyText }) {
-                        throw ConfigurationError(
-                            location: key.location, message: "duplicate key '\(keyText)'",
-                            fix: "remove one of the two '\(keyText)' entries")
-                    }
-                    pairs.append(YAMLNode.Pair(key: key, value: node))
-                    stack.append(.mapping(pairs, pendingKey: nil, start, anchor: anchor))
-                } else {
-                    stack.append(.mapping(pairs, pendingKey: node, start, anchor: anchor))
-                }
+            top.size += size
+            guard top.size <= Self.maxExpandedValues else {
+                throw ConfigurationError(
+                    location: node.location,
+                    message: "the document expands to more than \(Self.maxExpandedValues) values through aliases",
+                    fix: "use fewer aliases of aliases")
             }
+            guard top.isMapping else {
+                top.items.append(node)
+                return
+            }
+            guard let key = top.pendingKey else {
+                top.pendingKey = node
+                return
+            }
+            if let keyText = key.scalar, !top.keys.insert(keyText).inserted {
+                throw ConfigurationError(
+                    location: key.location, message: "duplicate key '\(keyText)'",
+                    fix: "remove one of the two '\(keyText)' entries")
+            }
+            top.pairs.append(YAMLNode.Pair(key: key, value: node))
+            top.pendingKey = nil
         }
     }
 }

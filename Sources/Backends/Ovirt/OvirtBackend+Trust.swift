@@ -21,9 +21,13 @@ extension OvirtBackend {
         guard let endpoints = OvirtEndpoints(apiURL: apiURL) else {
             throw BackendError(.transport, engine: apiURL, message: "not an http(s) URL: \(apiURL)")
         }
+        // A CA certificate is a few kilobytes; a bundle a few dozen.
+        let limit = 1 << 20
         let errors = OvirtErrorMapping(engine: endpoints.hostPort, endpoints: endpoints,
-                                       connectTimeout: connectTimeout, requestTimeout: requestTimeout)
+                                       connectTimeout: connectTimeout, requestTimeout: requestTimeout,
+                                       maxResponseBytes: limit)
         var configuration = HTTPClientConfiguration()
+        configuration.maxResponseBytes = limit
         configuration.insecure = true
         configuration.connectTimeout = connectTimeout
         configuration.requestTimeout = requestTimeout

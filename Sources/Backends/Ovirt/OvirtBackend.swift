@@ -85,6 +85,7 @@ public final class OvirtBackend: VirtualizationBackend {
         http.requestTimeout = configuration.requestTimeout
         http.caFile = configuration.caFile
         http.insecure = configuration.insecure
+        http.maxResponseBytes = configuration.maxResponseBytes
         http.maxConcurrentRequests = 8
         if configuration.insecure {
             logger.warning("TLS verification is disabled for this engine", metadata: [
@@ -94,7 +95,8 @@ public final class OvirtBackend: VirtualizationBackend {
         }
         let errors = OvirtErrorMapping(engine: configuration.name, endpoints: endpoints,
                                        connectTimeout: configuration.connectTimeout,
-                                       requestTimeout: configuration.requestTimeout)
+                                       requestTimeout: configuration.requestTimeout,
+                                       maxResponseBytes: configuration.maxResponseBytes)
         self.provisioning = try tuning.provisioning
             ?? OvirtProvisioningOptions(options: configuration.options, engine: configuration.name)
         self.name = configuration.name

@@ -8,19 +8,41 @@ import CCurl
 final class TransferState {
     let cancelled: AbortFlag
     let clientClosing: AbortFlag
+    /// The most body bytes kept; past it the transfer is aborted.
+    let maxBodyBytes: Int
     var body: [UInt8] = []
     var headers: [(name: String, value: String)] = []
+    /// Set when the body (or its announced `Content-Length`) passed ``maxBodyBytes``.
+    var exceededLimit = false
 
-    init(cancelled: AbortFlag, clientClosing: AbortFlag) {
+    init(cancelled: AbortFlag, clientClosing: AbortFlag, maxBodyBytes: Int = .max) {
         self.cancelled = cancelled
         self.clientClosing = clientClosing
+        self.maxBodyBytes = max(0, maxBodyBytes)
+    }
+
+    /// Keeps `bytes` unless the body would pass the cap. Returns false to abort the transfer.
+    func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard bytes.count <= self.maxBodyBytes - self.body.count else {
+            self.exceededLimit = true
+            return false
+        }
+        let needed = self.body.count + bytes.count
+        if needed > self.body.capacity {
+            // Grow by doubling as usual, but never past the cap: a body just under it must not
+            // cost twice the cap in memory.
+            self.body.reserveCapacity(min(max(self.body.capacity * 2, needed), self.maxBodyBytes))
+        }
+        self.body.append(contentsOf: bytes)
+        return true
     }
 
     var shouldAbort: Bool {
         self.cancelled.isSet || self.clientClosing.isSet
     }
 
-    func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
+    /// Records one header line. Returns false to abort the transfer (a `Content-Length` over the cap).
+    func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var line = Substring(String(decoding: bytes, as: UTF8.self))
         while let last = line.last, last.isNewline {
             line.removeLast()
@@ -28,27 +50,34 @@ final class TransferState {
         if line.hasPrefix("HTTP/") {
             // A new status line: an interim (1xx) response ended, only the final one counts.
             self.headers.removeAll()
-            return
+            return true
         }
         if line.isEmpty {
-            return
+            return true
         }
         if let first = line.first, first == " " || first == "\t", !self.headers.isEmpty {
             // Obsolete line folding: continues the previous header's value.
             self.headers[self.headers.count - 1].value += " " + Transfer.trimmed(line)
-            return
+            return true
         }
         guard let colon = line.firstIndex(of: ":") else {
-            return
+            return true
         }
         let name = Transfer.trimmed(line[..<colon])
         let value = Transfer.trimmed(line[line.index(after: colon)...])
         self.headers.append((name: name, value: value))
         if name.lowercased() == "content-length", let length = Int(value), length > 0 {
+            if length > self.maxBodyBytes {
+                // Refused before a byte of the body is read. (With compression this is the encoded
+                // size, which a decoded body does not undercut.)
+                self.exceededLimit = true
+                return false
+            }
             // One allocation for the whole body instead of a copy at every doubling; bounded, so a
             // header cannot make the client reserve more than a large listing page needs.
             self.body.reserveCapacity(min(length, Self.largestReservation))
         }
+        return true
     }
 
     /// The most a `Content-Length` header makes the client reserve up front (64 MiB).
@@ -63,7 +92,8 @@ private let writeCallback: curl_write_callback = { data, size, count, userdata i
     guard let userdata else { return 0 }
     let state = Unmanaged<TransferState>.fromOpaque(userdata).takeUnretainedValue()
     if length > 0, let data {
-        state.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
+        // Any value other than `length` makes libcurl abort with CURLE_WRITE_ERROR.
+        guard state.receiveBody(UnsafeRawBufferPointer(start: data, count: length)) else { return 0 }
     }
     return length
 }
@@ -73,7 +103,7 @@ private let headerCallback: curl_write_callback = { data, size, count, userdata 
     guard let userdata else { return 0 }
     let state = Unmanaged<TransferState>.fromOpaque(userdata).takeUnretainedValue()
     if length > 0, let data {
-        state.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: length))
+        guard state.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: length)) else { return 0 }
     }
     return length
 }
@@ -107,7 +137,9 @@ enum Transfer {
                 connectionsOpened: 0
             )
         }
-        let state = TransferState(cancelled: cancelled, clientClosing: clientClosing)
+        // A HEAD answer announces the length of a body it does not send.
+        let state = TransferState(cancelled: cancelled, clientClosing: clientClosing,
+                                  maxBodyBytes: request.method == "HEAD" ? .max : configuration.maxResponseBytes)
         var headerList: UnsafeMutablePointer<curl_slist>? = nil
         defer { curl_slist_free_all(headerList) }
 
@@ -141,6 +173,16 @@ enum Transfer {
         }
 
         let connectionsOpened = handle.info(long: CURLINFO_NUM_CONNECTS)
+        if state.exceededLimit {
+            let error = HTTPClientError(
+                code: .responseTooLarge,
+                url: request.url,
+                message: "the response is larger than the limit of \(configuration.maxResponseBytes) bytes; "
+                    + "the transfer was stopped there",
+                curlCode: Int32(bitPattern: code.rawValue)
+            )
+            return Outcome(result: .failure(error), connectionsOpened: connectionsOpened)
+        }
         guard code == CURLE_OK else {
             let connected = handle.info(offset: CURLINFO_CONNECT_TIME_T) > 0
                 || handle.info(long: CURLINFO_REQUEST_SIZE) > 0

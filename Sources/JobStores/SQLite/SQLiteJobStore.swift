@@ -8,14 +8,12 @@ import GRDB
 /// GRDB runs every access on its own serial queue, so callers never block Swift's cooperative
 /// thread pool.
 public final class SQLiteJobStore: JobStore {
-    private let database: DatabaseQueue
+    let database: DatabaseQueue
 
     /// Opens (creating when needed) the database at `path`; its directory is created too.
+    /// The file is readable by this user alone (0600, a new directory 0700).
     public init(path: String) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        }
+        try PrivateDatabaseFile.prepare(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         database = try DatabaseQueue(path: path, configuration: configuration)
@@ -35,6 +33,7 @@ public final class SQLiteJobStore: JobStore {
                 table.column("body", .text).notNull()
             }
         }
+        migrator.registerMigration("v2 audit") { db in try createAuditTable(db) }
         return migrator
     }
 

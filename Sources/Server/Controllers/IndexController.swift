@@ -13,7 +13,7 @@ struct IndexController: Sendable {
                 endpoints += ["/\(kind)/vm_list", "/\(kind)/host_list", "/\(kind)/cluster_list",
                               "POST /\(kind)/create_vm", "POST /\(kind)/create_vlan"]
             }
-            endpoints += ["/api/v1/vms", "/api/v1/hosts", "/api/v1/clusters", "/api/v1/backends", "/api/v1/jobs", "/health"]
+            endpoints += ["/api/v1/vms", "/api/v1/hosts", "/api/v1/clusters", "/api/v1/backends", "/api/v1/jobs", "/api/v1/audit", "/health", "/ready"]
             let body = IndexBody(
                 name: "vmaggregator",
                 description: "One API over every configured virtualization engine.",
@@ -23,6 +23,10 @@ struct IndexController: Sendable {
         }
         router.get("health") { _, _ in
             try JSONBody.response(encoding: ["status": "ok"])
+        }
+        // Answered once the listener is up; like /health it needs no token.
+        router.get("ready") { _, _ in
+            try JSONBody.response(encoding: ["status": "ready"])
         }
     }
 

@@ -53,6 +53,7 @@ struct ProvisioningController: Sendable {
         } catch {
             throw Self.invalid(error.issues)
         }
+        RequestAudit.current?.note(items: items)
 
         // Items already accepted (same document, engine and target) answer their existing job.
         var existing: [Int: Job] = [:]
@@ -105,6 +106,7 @@ struct ProvisioningController: Sendable {
             if stored.inserted { runner.submit(stored.job, item: item, plan: plan) }
             views.append(JobView(stored.job, reused: !stored.inserted))
         }
+        RequestAudit.current?.note(jobs: views.map(\.job))
         context.logger.info("Jobs accepted", metadata: [
             "job.count": "\(views.count)", "job.reused": "\(views.filter(\.reused).count)",
             "job.action": "\(action)",
@@ -134,43 +136,10 @@ struct ProvisioningController: Sendable {
     }
 
     private func readUpload(_ request: Request) async throws -> [UInt8] {
-        var request = request
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.collectBody(upTo: maxUploadBytes)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw APIError(.contentTooLarge, code: "upload_too_large",
-                           message: "the upload is larger than \(maxUploadBytes) bytes",
-                           fix: "split the file, or raise server.max_upload_bytes in the configuration")
-        }
-        let body = Array(buffer.readableBytesView)
-        let contentType = request.headers[.contentType] ?? ""
-        if let boundary = MultipartFormData.boundary(contentType: contentType) {
-            let form: MultipartFormData
-            do {
-                form = try MultipartFormData(body: body, boundary: boundary)
-            } catch {
-                throw APIError(.badRequest, code: "bad_multipart", message: "the form upload is malformed: \(error)",
-                               fix: "send the file with curl -F \"jsonfile=@file.json\"")
-            }
-            guard let part = form.parts.first(where: { $0.name == "jsonfile" }) else {
-                let names = form.parts.map { "'\($0.name)'" }.joined(separator: ", ")
-                throw APIError(.badRequest, code: "missing_field",
-                               message: "the form has no 'jsonfile' field" + (names.isEmpty ? "" : " (it has \(names))"),
-                               fix: "send the file with curl -F \"jsonfile=@file.json\"")
-            }
-            return part.body
-        }
-        if contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") {
-            throw APIError(.badRequest, code: "missing_field",
-                           message: "a url-encoded form cannot carry the 'jsonfile' file field",
-                           fix: "send the file with curl -F \"jsonfile=@file.json\", or the JSON itself as the body")
-        }
-        if body.isEmpty {
-            throw APIError(.badRequest, code: "missing_field", message: "the request has no body and no 'jsonfile' field",
-                           fix: "send the file with curl -F \"jsonfile=@file.json\"")
-        }
-        return body
+        let contentType = try UploadReader.contentType(of: request)
+        let body = try await UploadReader.collect(request.body, limit: maxUploadBytes,
+                                                  declaredLength: request.headers[.contentLength].flatMap { Int($0) })
+        return try UploadReader.jsonFile(body: body, contentType: contentType)
     }
 
     static func invalid(_ issues: [ValidationIssue]) -> APIError {

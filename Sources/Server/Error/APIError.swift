@@ -17,6 +17,8 @@ public struct APIError: HTTPResponseError, Sendable {
     public var engines: [EngineStatusBody]?
     /// Every problem of an invalid upload, with field paths.
     public var issues: [ValidationIssue]?
+    /// Extra response headers (`Allow`, `WWW-Authenticate`, `Connection: close`).
+    public var headers: HTTPFields = [:]
 
     public init(_ status: HTTPResponse.Status, code: String, message: String, fix: String? = nil,
                 engines: [EngineStatusBody]? = nil) {
@@ -29,7 +31,9 @@ public struct APIError: HTTPResponseError, Sendable {
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let body = APIErrorBody(error: .init(code: code, message: message, fix: fix), engines: engines, issues: issues)
-        return try JSONBody.response(status: status, encoding: body)
+        var response = try JSONBody.response(status: status, encoding: body)
+        response.headers.append(contentsOf: headers)
+        return response
     }
 }
 

@@ -84,7 +84,7 @@ struct PlannerTests {
             return
         }
         let messages = Dictionary(grouping: issues, by: \.path).mapValues { $0.map(\.message) }
-        #expect(messages["[0].vm.name"] == ["a VM named test_vm_11 already exists on engine e15-test"])
+        #expect(messages["[0].vm.name"] == ["a VM named test_vm_11 already exists on engine e15-test (id v1)"])
         #expect(messages["[0].vm.template"]?.first?.contains("not found on engine e15-test; available templates: "
             + "template-packer-redos8-03092024") == true)
         #expect(messages["[0].ovirt.storage_domain"]?.first?.contains("is a iso domain, not a data domain") == true)

@@ -141,7 +141,7 @@ struct ProvisioningStubTests {
                 Issue.record("a second plan must refuse the existing name")
                 return
             }
-            #expect(issues.map(\.message).contains("a VM named test_vm_11 already exists on engine e15-test"))
+            #expect(issues.map(\.message).contains("a VM named test_vm_11 already exists on engine e15-test (id \(vm.id))"))
         }
     }
 

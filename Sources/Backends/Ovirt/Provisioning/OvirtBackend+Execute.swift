@@ -261,9 +261,9 @@ final class OvirtRun {
                                               query: [("search", "name=\(OvirtRules.searchValue(vm.name))")],
                                               expected: "a JSON vm list").items.first { $0.name == vm.name }
             if let existing {
+                let found = OvirtRules.existingVM(vm.name, engine: self.engine, id: existing.id, comment: existing.comment)
                 throw BackendError(.httpStatus, engine: self.engine,
-                                   message: "a VM named \(vm.name) already exists on engine \(self.engine) "
-                                       + "(id \(existing.id ?? "?")); it is left alone", httpStatus: 409)
+                                   message: "\(found.message); it is left alone", httpStatus: 409)
             }
             let memory = Int64(vm.memoryGB) * OvirtRules.gibibyte
             let boot = vm.disks.first { $0.isBootDisk }
@@ -292,6 +292,8 @@ final class OvirtRun {
                                                expected: "a JSON vm")
             guard let id = created.id else { throw self.missingID("POST /vms") }
             self.engineIDs["vm_id"] = id
+            // The VM exists from now on: on record before the (long) wait for its disks.
+            await self.recorder.stepReportedIDs(OvirtStep.createVM, engineIDs: ["vm_id": id])
             try await self.waitForStatus("VM \(vm.name)", path: "vms/\(id)", expected: "a JSON vm", target: "down",
                                          timeout: self.options.createTimeout, option: "create_timeout") { status, _ in
                 status == "illegal" ? "the VM became illegal" : nil
@@ -345,6 +347,7 @@ final class OvirtRun {
                 let attachment = try await self.write(OvirtDiskAttachment.self, "POST", "vms/\(vmID)/diskattachments",
                                                       body: body, expected: "a JSON disk attachment")
                 guard let diskID = attachment.diskID else { throw self.missingID("POST /vms/\(vmID)/diskattachments") }
+                await self.recorder.stepReportedIDs(OvirtStep.addDisk(index), engineIDs: ["disk_id[\(index)]": diskID])
                 try await self.waitForDisk(diskID)
                 return (diskID, "\(disk.sizeGB) GiB disk" + (disk.mountPoint.map { " for \($0)" } ?? ""),
                         ["disk_id[\(index)]": diskID])

@@ -300,9 +300,9 @@ struct OvirtPlanner {
             if let problem = OvirtRules.vmNameProblem(vm.name) {
                 issue("\(item.path).vm.name", "VM name '\(vm.name)' \(problem)")
             }
-            if survey.vms.contains(where: { $0.name == vm.name }) {
-                issue("\(item.path).vm.name", "a VM named \(vm.name) already exists on engine \(engine)",
-                      fix: "choose another name; existing VMs are never replaced or duplicated")
+            if let existing = survey.vms.first(where: { $0.name == vm.name }) {
+                let found = OvirtRules.existingVM(vm.name, engine: engine, id: existing.id, comment: existing.comment)
+                issue("\(item.path).vm.name", found.message, fix: found.fix)
             }
         }
     }

@@ -5,6 +5,34 @@ import Foundation
 enum OvirtRules {
     static let gibibyte: Int64 = 1 << 30
 
+    /// The id of the job that made a VM, from the `job=ID` entry our creates write into its
+    /// comment (`document_num=6666; …; job=ID`), or nil for a VM made some other way.
+    static func creatingJob(comment: String?) -> String? {
+        guard let comment else { return nil }
+        for entry in comment.split(separator: ";") {
+            let trimmed = entry.trimmingCharacters(in: .whitespaces)
+            guard trimmed.hasPrefix("job=") else { continue }
+            let id = trimmed.dropFirst(4)
+            let allowed = id.unicodeScalars.allSatisfy { isASCIILetter($0) || isASCIIDigit($0) || $0 == "-" || $0 == "_" }
+            if !id.isEmpty, id.count <= 64, allowed { return String(id) }
+        }
+        return nil
+    }
+
+    /// `a VM named web01 already exists on engine e15 (id …), made by job …` and the fix that goes with it.
+    static func existingVM(_ name: String, engine: String, id: String?, comment: String?)
+        -> (message: String, fix: String)
+    {
+        var message = "a VM named \(name) already exists on engine \(engine)"
+        if let id { message += " (id \(id))" }
+        guard let job = creatingJob(comment: comment) else {
+            return (message, "choose another name; existing VMs are never replaced or duplicated")
+        }
+        message += ", made by job \(job)"
+        return (message, "see GET /api/v1/jobs/\(job) for how far that job got; remove the VM on the engine "
+                    + "to create it again, or choose another name")
+    }
+
     /// `VmStatic.name`: 1–255 characters (`VM_NAME_SIZE`), letters of any script, digits, `.`, `_`, `-`
     /// (`ValidationUtils.NO_SPECIAL_CHARACTERS_I18N`). Returns the reason a name is refused.
     static func vmNameProblem(_ name: String) -> String? {

@@ -10,6 +10,8 @@ struct OvirtErrorMapping: Sendable {
     let endpoints: OvirtEndpoints
     let connectTimeout: Duration
     let requestTimeout: Duration
+    /// The engine's `max_response_bytes`, named in the error for a larger answer.
+    var maxResponseBytes: Int = 256 << 20
 
     /// A transport failure (no HTTP answer).
     func transport(_ error: HTTPClientError) -> BackendError {
@@ -30,6 +32,11 @@ struct OvirtErrorMapping: Sendable {
         case .tls:
             return BackendError(.tls, engine: engine,
                                 message: "TLS: \(error.message) (set ca_file, or run `aggregator trust \(engine)`)")
+        case .responseTooLarge:
+            return BackendError(.responseTooLarge, engine: engine,
+                                message: "the answer from \(target) is larger than \(Self.byteCount(maxResponseBytes)) "
+                                    + "(max_response_bytes); it was cut off there. Raise max_response_bytes for "
+                                    + "engine '\(engine)' if its answers really are that large")
         case .shutdown:
             return BackendError(.transport, engine: engine, message: "the backend has been shut down")
         case .invalidURL:
@@ -78,6 +85,14 @@ struct OvirtErrorMapping: Sendable {
             message += " (\(error))"
         }
         return BackendError(.invalidResponse, engine: engine, message: message)
+    }
+
+    /// `268435456 bytes (256 MiB)`, or just the bytes below 1 MiB.
+    static func byteCount(_ bytes: Int) -> String {
+        guard bytes >= 1 << 20 else { return "\(bytes) bytes" }
+        let mebibytes = Double(bytes) / Double(1 << 20)
+        let text = mebibytes.rounded() == mebibytes ? "\(Int(mebibytes))" : String(format: "%.1f", mebibytes)
+        return "\(bytes) bytes (\(text) MiB)"
     }
 
     // MARK: - Body helpers

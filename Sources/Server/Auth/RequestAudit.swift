@@ -1,0 +1,43 @@
+import AggregatorCore
+import Synchronization
+
+/// What one request did, gathered while it runs and written to the audit trail by
+/// ``AuditMiddleware`` when it ends: the caller, and the items a create named.
+///
+/// Route handlers reach the current request's note through ``RequestAudit/current`` (a task
+/// local), so they need no audit parameter.
+final class RequestAuditNote: Sendable {
+    struct State: Sendable {
+        var identity: APIIdentity?
+        var items: [AuditItem] = []
+    }
+
+    private let state = Mutex(State())
+
+    var snapshot: State { state.withLock { $0 } }
+
+    func note(identity: APIIdentity) {
+        state.withLock { $0.identity = identity }
+    }
+
+    /// The items of a decoded upload: document, engine and target.
+    func note(items: [ProvisioningItem]) {
+        let noted = items.map {
+            AuditItem(documentNum: $0.meta.documentNum, engine: $0.engine, target: Job.target(for: $0))
+        }
+        state.withLock { $0.items = noted }
+    }
+
+    /// The jobs a create stored or answered again; they replace the items with their ids.
+    func note(jobs: [Job]) {
+        let noted = jobs.map {
+            AuditItem(documentNum: $0.documentNum, engine: $0.engine, target: $0.target, jobID: $0.id)
+        }
+        state.withLock { $0.items = noted }
+    }
+}
+
+/// The audit note of the request being handled, if it is audited.
+enum RequestAudit {
+    @TaskLocal static var current: RequestAuditNote?
+}

@@ -1,0 +1,36 @@
+import AggregatorCore
+import Hummingbird
+
+/// Which role each request needs, from its method and path alone.
+///
+/// Paths are split into components the way the router splits them (empty components
+/// dropped, case kept), so a request cannot reach a route under a spelling the policy reads
+/// differently.
+///
+/// | request | needs |
+/// |---|---|
+/// | `GET /health`, `GET /ready` | nothing |
+/// | anything under `/api/v1/audit` or `/api/v1/admin` | `admin` |
+/// | other `GET`/`HEAD` (listings, jobs, backends, `/`) | `reader` |
+/// | any other method (creates, dry runs, future changes) | `operator` |
+public enum RoutePolicy {
+    /// The role `method` on `path` needs, or nil for the public probes.
+    public static func requiredRole(method: HTTPRequest.Method, path: String) -> Role? {
+        let components = path.split(separator: "/", omittingEmptySubsequences: true)
+        let safe = !isStateChanging(method)
+        if safe, components.count == 1, components[0] == "health" || components[0] == "ready" {
+            return nil
+        }
+        if components.count >= 3, components[0] == "api", components[1] == "v1",
+           components[2] == "audit" || components[2] == "admin"
+        {
+            return .admin
+        }
+        return safe ? .reader : .operator
+    }
+
+    /// Everything but `GET`, `HEAD` and `OPTIONS` may change something.
+    public static func isStateChanging(_ method: HTTPRequest.Method) -> Bool {
+        !(method == .get || method == .head || method == .options)
+    }
+}

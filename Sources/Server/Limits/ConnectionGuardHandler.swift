@@ -1,0 +1,271 @@
+import Logging
+import NIOCore
+import NIOHTTPTypes
+
+/// Enforces ``ConnectionLimits`` on one HTTP/1 connection: registers it with the listener's
+/// ``ConnectionRegistry`` and closes it when it idles, sends its headers too slowly (slowloris)
+/// or takes too long to send a whole request.
+///
+/// It sits after the HTTP decoder, where it sees where requests start and end, and puts a
+/// ``RequestBytesObserver`` in front of the decoder to learn when the first byte of a request
+/// arrives (the decoder says nothing until the headers are complete).
+final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private enum Phase {
+        /// Waiting for the next request: `idle_timeout` runs.
+        case idle
+        /// A request's first bytes arrived, its headers are incomplete: `header_timeout` runs.
+        case readingHead
+        /// The headers arrived, the body has not ended: `request_timeout` runs.
+        case readingBody
+        /// The whole request arrived and is being answered: nothing runs.
+        case answering
+    }
+
+    private let limits: ConnectionLimits
+    private let registry: ConnectionRegistry
+    private let logger: Logger
+    private var phase = Phase.idle
+    private var requestStart = NIODeadline.now()
+    private var requestsInProgress = 0
+    /// The answer went out before the request's body ended (a 404 or 413 that does not read it):
+    /// `request_timeout` keeps running until the body ends.
+    private var answeredBeforeEnd = false
+    private var timer: Scheduled<Void>?
+    private var context: ChannelHandlerContext?
+    private var observer: RequestBytesObserver?
+    private var registered = false
+
+    init(limits: ConnectionLimits, registry: ConnectionRegistry, logger: Logger) {
+        self.limits = limits
+        self.registry = registry
+        self.logger = logger
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        let observer = RequestBytesObserver(owner: self)
+        self.observer = observer
+        try? context.pipeline.syncOperations.addHandler(observer, position: .first)
+        if context.channel.isActive { self.register(context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        self.register(context)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.unregister(context)
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.unregister(context)
+        self.context = nil
+        self.observer = nil
+    }
+
+    private func register(_ context: ChannelHandlerContext) {
+        guard !self.registered else { return }
+        self.registered = true
+        switch self.registry.open(context.channel) {
+        case .admitted:
+            break
+        case .admittedEvicting(let victim):
+            self.logger.debug("Connection limit reached: closing the longest idle connection",
+                              metadata: ["http.max_connections": "\(self.registry.limit)"])
+            victim.close(promise: nil)
+        case .refused:
+            self.logger.warning("Connection limit reached and every connection is busy: new connection closed",
+                                metadata: ["http.max_connections": "\(self.registry.limit)"])
+            context.close(promise: nil)
+            return
+        }
+        self.enterIdle(context)
+    }
+
+    private func unregister(_ context: ChannelHandlerContext) {
+        self.cancelTimer()
+        if self.registered {
+            self.registered = false
+            self.registry.close(context.channel)
+        }
+    }
+
+    // MARK: - Request boundaries
+
+    /// Bytes reached the connection (called by the observer in front of the decoder).
+    fileprivate func bytesArrived() {
+        guard let context = self.context, self.phase == .idle else { return }
+        self.phase = .readingHead
+        self.requestStart = .now()
+        self.schedule(context, after: self.limits.headerTimeout)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch self.unwrapInboundIn(data) {
+        case .head:
+            self.requestsInProgress += 1
+            if self.phase == .idle || self.phase == .readingHead {
+                if self.phase == .idle { self.requestStart = .now() }
+                self.phase = .readingBody
+                self.registry.setBusy(context.channel, true)
+                self.cancelTimer()
+                let elapsed = NIODeadline.now() - self.requestStart
+                self.schedule(context, after: self.limits.requestTimeout, minus: elapsed)
+            }
+        case .end:
+            if self.phase == .readingBody {
+                if self.answeredBeforeEnd {
+                    self.answeredBeforeEnd = false
+                    self.enterIdle(context)
+                } else {
+                    self.phase = .answering
+                    self.cancelTimer()
+                }
+            }
+        case .body:
+            break
+        }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = self.unwrapOutboundIn(data) {
+            self.requestsInProgress = max(0, self.requestsInProgress - 1)
+            if self.requestsInProgress == 0 {
+                if self.phase == .readingBody {
+                    self.answeredBeforeEnd = true
+                } else {
+                    self.enterIdle(context)
+                }
+            }
+        }
+        context.write(data, promise: promise)
+    }
+
+    private func enterIdle(_ context: ChannelHandlerContext) {
+        self.phase = .idle
+        self.registry.setBusy(context.channel, false)
+        self.cancelTimer()
+        self.schedule(context, after: self.limits.idleTimeout)
+    }
+
+    // MARK: - Timers
+
+    private func schedule(_ context: ChannelHandlerContext, after duration: Duration, minus elapsed: TimeAmount = .zero) {
+        self.cancelTimer()
+        let delay = max(.zero, Self.timeAmount(duration) - elapsed)
+        self.timer = context.eventLoop.assumeIsolated().scheduleTask(in: delay) {
+            self.timer = nil
+            self.expired(context)
+        }
+    }
+
+    private func cancelTimer() {
+        self.timer?.cancel()
+        self.timer = nil
+    }
+
+    private func expired(_ context: ChannelHandlerContext) {
+        switch self.phase {
+        case .idle:
+            self.logger.trace("Idle connection closed", metadata: ["http.idle_timeout": "\(self.limits.idleTimeout)"])
+            context.close(promise: nil)
+        case .readingHead:
+            self.logger.debug("Request headers too slow: connection closed",
+                              metadata: ["http.header_timeout": "\(self.limits.headerTimeout)"])
+            self.observer?.answerTimeout(
+                message: "the request's headers did not arrive within \(Self.seconds(self.limits.headerTimeout)) "
+                    + "(server.header_timeout)")
+        case .readingBody:
+            self.logger.debug("Request too slow: connection closed",
+                              metadata: ["http.request_timeout": "\(self.limits.requestTimeout)"])
+            context.close(promise: nil)
+        case .answering:
+            break
+        }
+    }
+
+    static func timeAmount(_ duration: Duration) -> TimeAmount {
+        let (seconds, attoseconds) = duration.components
+        let nanoseconds = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        guard !nanoseconds.overflow else { return .hours(24 * 365) }
+        return .nanoseconds(nanoseconds.partialValue + attoseconds / 1_000_000_000)
+    }
+
+    static func seconds(_ duration: Duration) -> String {
+        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        return milliseconds % 1000 == 0 ? "\(milliseconds / 1000) s" : "\(milliseconds) ms"
+    }
+}
+
+@available(*, unavailable)
+extension ConnectionGuardHandler: Sendable {}
+
+/// Sits in front of the HTTP decoder and tells its ``ConnectionGuardHandler`` when bytes arrive;
+/// it can also answer a request whose headers never completed with a 408 and close.
+final class RequestBytesObserver: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private weak var owner: ConnectionGuardHandler?
+    private var context: ChannelHandlerContext?
+
+    init(owner: ConnectionGuardHandler) {
+        self.owner = owner
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if self.unwrapInboundIn(data).readableBytes > 0 {
+            self.owner?.bytesArrived()
+        }
+        context.fireChannelRead(data)
+    }
+
+    /// Writes a `408 Request Timeout` with the API's JSON error body straight to the socket (no
+    /// answer has started: the headers never completed) and closes the connection.
+    func answerTimeout(message: String) {
+        guard let context = self.context else { return }
+        let body = #"{"error":{"code":"request_timeout","message":"# + Self.quoted(message)
+            + #","fix":"send the whole request at once, or raise the server's timeouts in the configuration"}}"#
+        let head = "HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json; charset=utf-8\r\n"
+            + "content-length: \(body.utf8.count)\r\nconnection: close\r\n\r\n"
+        let buffer = context.channel.allocator.buffer(string: head + body)
+        context.writeAndFlush(self.wrapOutboundOut(buffer)).assumeIsolated().whenComplete { _ in
+            context.close(promise: nil)
+        }
+    }
+
+    private static func quoted(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+}
+
+@available(*, unavailable)
+extension RequestBytesObserver: Sendable {}

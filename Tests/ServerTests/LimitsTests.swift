@@ -1,0 +1,218 @@
+import AggregatorCore
+import Hummingbird
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+import Testing
+
+@testable import Server
+
+/// Bytes a raw test connection received, and whether the server closed it.
+final class RawReceived: Sendable {
+    private let bytes = Mutex<[UInt8]>([])
+    var text: String { String(decoding: bytes.withLock { $0 }, as: UTF8.self) }
+    func append(_ buffer: ByteBuffer) { bytes.withLock { $0 += buffer.readableBytesView } }
+}
+
+private final class RawCollector: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    let received: RawReceived
+    init(_ received: RawReceived) { self.received = received }
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        received.append(unwrapInboundIn(data))
+    }
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}
+
+/// A plain TCP connection to the server under test, speaking raw bytes.
+struct RawConnection: Sendable {
+    let channel: any Channel
+    let received: RawReceived
+
+    static func open(port: Int) async throws -> RawConnection {
+        let received = RawReceived()
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(RawCollector(received))
+                }
+            }
+            .connect(host: "127.0.0.1", port: port).get()
+        return RawConnection(channel: channel, received: received)
+    }
+
+    func send(_ text: String) async throws {
+        try await channel.writeAndFlush(channel.allocator.buffer(string: text)).get()
+    }
+
+    var isOpen: Bool { channel.isActive }
+
+    func close() async {
+        try? await channel.close().get()
+    }
+}
+
+/// Polls `condition` until it holds or `timeout` passes; returns whether it held.
+func eventually(within timeout: Duration, _ condition: () async -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(50))
+    }
+    return await condition()
+}
+
+@Suite("Listener limits: connection count, idle, header and request timeouts", .timeLimit(.minutes(2)))
+struct LimitsTests {
+    /// Runs the server as `aggregator serve` builds it, on an ephemeral loopback port.
+    private func withServer(_ limits: ConnectionLimits, _ body: @Sendable (Int) async throws -> Void) async throws {
+        let inventory = Inventory(backends: [RegisteredBackend(backend: FixedBackend(name: "e15"), timeout: .seconds(5))],
+                                  logger: Logger(label: "test"))
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = AggregatorServer.buildApplication(
+            inventory: inventory, settings: .init(host: "127.0.0.1", port: 0, limits: limits),
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+            onServerRunning: { port in
+                continuation.yield(port)
+                continuation.finish()
+            })
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService() }
+            defer { group.cancelAll() }
+            let port = try #require(await ports.first(where: { _ in true }))
+            try await body(port)
+        }
+    }
+
+    /// `GET /health` on a new connection; the raw answer.
+    private func health(_ port: Int) async throws -> String {
+        let connection = try await RawConnection.open(port: port)
+        defer { Task { await connection.close() } }
+        try await connection.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        _ = await eventually(within: .seconds(10)) {
+            connection.received.text.contains("\r\n\r\n") || !connection.isOpen
+        }
+        return connection.received.text
+    }
+
+    @Test("more idle connections than max_connections: /health still answers, the longest idle make room")
+    func idleConnectionsDoNotLockOut() async throws {
+        var limits = ConnectionLimits()
+        limits.maxConnections = 50
+        try await withServer(limits) { port in
+            var idle: [RawConnection] = []
+            for _ in 0..<80 { idle.append(try await RawConnection.open(port: port)) }
+            let answer = try await health(port)
+            #expect(answer.hasPrefix("HTTP/1.1 200"))
+            // The oldest idle connections were closed to make room; at most the limit stay open.
+            let room = idle
+            #expect(await eventually(within: .seconds(10)) { room.filter(\.isOpen).count <= 50 })
+            #expect(await eventually(within: .seconds(10)) { !room[0].isOpen })
+            #expect(idle[79].isOpen)
+            for connection in idle { await connection.close() }
+        }
+    }
+
+    @Test("a connection that sends nothing is closed after idle_timeout, one that is used stays")
+    func idleTimeout() async throws {
+        var limits = ConnectionLimits()
+        limits.idleTimeout = .seconds(1)
+        try await withServer(limits) { port in
+            let silent = try await RawConnection.open(port: port)
+            let started = ContinuousClock.now
+            #expect(await eventually(within: .seconds(10)) { !silent.isOpen })
+            #expect(ContinuousClock.now - started >= .milliseconds(900))
+
+            // Keep-alive: after an answer the timer starts again.
+            let used = try await RawConnection.open(port: port)
+            try await used.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            #expect(await eventually(within: .seconds(5)) { used.received.text.contains("200 OK") })
+            #expect(await eventually(within: .seconds(10)) { !used.isOpen })
+        }
+    }
+
+    @Test("a client sending its headers a byte at a time is answered 408 and closed after header_timeout")
+    func slowHeaders() async throws {
+        var limits = ConnectionLimits()
+        limits.headerTimeout = .seconds(1)
+        limits.idleTimeout = .seconds(30)
+        try await withServer(limits) { port in
+            let slow = try await RawConnection.open(port: port)
+            let request = Array("GET /health HTTP/1.1\r\nHost: localhost\r\nX-Padding: " + String(repeating: "a", count: 200))
+            let started = ContinuousClock.now
+            for byte in request where slow.isOpen {
+                try? await slow.send(String(byte))
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(!slow.isOpen)
+            #expect(ContinuousClock.now - started < .seconds(15))
+            #expect(slow.received.text.hasPrefix("HTTP/1.1 408"))
+            #expect(slow.received.text.contains("server.header_timeout"))
+            // Others are served meanwhile.
+            #expect(try await health(port).hasPrefix("HTTP/1.1 200"))
+        }
+    }
+
+    @Test("a body that trickles in is cut off after request_timeout")
+    func slowBody() async throws {
+        var limits = ConnectionLimits()
+        limits.headerTimeout = .seconds(1)
+        limits.requestTimeout = .seconds(2)
+        try await withServer(limits) { port in
+            let slow = try await RawConnection.open(port: port)
+            try await slow.send("POST /ovirt/create_vm HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                                + "Content-Length: 100000\r\n\r\n")
+            let started = ContinuousClock.now
+            while slow.isOpen, ContinuousClock.now - started < .seconds(20) {
+                try? await slow.send("          ")
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(!slow.isOpen)
+            #expect(ContinuousClock.now - started < .seconds(15))
+        }
+    }
+
+    @Test("max_connections stays below the open-file limit")
+    func effectiveLimit() {
+        let limits = ConnectionLimits(maxConnections: 4096)
+        #expect(limits.effectiveMaxConnections(openFiles: 1024) == 768)
+        #expect(limits.effectiveMaxConnections(openFiles: 1 << 20) == 4096)
+        #expect(limits.effectiveMaxConnections(openFiles: 10) == 16)
+        #expect(OpenFileLimit.raise() >= OpenFileLimit.current - 1)
+    }
+
+    @Test("connections answering a request are never evicted; at the limit with all busy a new one is turned away")
+    func busyConnectionsAreKept() async throws {
+        var limits = ConnectionLimits()
+        limits.maxConnections = 16
+        try await withServer(limits) { port in
+            var opened: [RawConnection] = []
+            for _ in 0..<16 {
+                let connection = try await RawConnection.open(port: port)
+                // Headers sent, body still coming: the request is in progress.
+                try await connection.send("POST /ovirt/create_vm HTTP/1.1\r\nHost: localhost\r\n"
+                                          + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n[")
+                opened.append(connection)
+            }
+            let busy = opened
+            try await Task.sleep(for: .milliseconds(300))
+            let turnedAway = try await RawConnection.open(port: port)
+            let closed = await eventually(within: .seconds(10)) { !turnedAway.isOpen }
+            #expect(closed)
+            let kept = busy.allSatisfy { $0.isOpen }
+            #expect(kept)
+            await busy[0].close()
+            var served = false
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !served, ContinuousClock.now < deadline {
+                served = (try await health(port)).hasPrefix("HTTP/1.1 200")
+                if !served { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(served)
+            for connection in busy { await connection.close() }
+        }
+    }
+}
