@@ -18,9 +18,13 @@ scratch=.build/fuzz
 targets=("FuzzJSON:json" "FuzzUploadDecoder:upload" "FuzzMultipart:multipart" "FuzzYAML:yaml")
 
 flags=(-c debug --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING)
+mkdir -p "$scratch"
 for entry in "${targets[@]}"; do
     echo "== building ${entry%%:*}"
-    swift build "${flags[@]}" --product "${entry%%:*}"
+    if ! swift build "${flags[@]}" --product "${entry%%:*}" >"$scratch/build.log" 2>&1; then
+        grep -E "error|warning: unre" "$scratch/build.log" | tail -n 30
+        exit 1
+    fi
 done
 bin=$(swift build "${flags[@]}" --show-bin-path)
 

@@ -6,7 +6,7 @@ public struct FuzzMutator {
     public var tokens: [[UInt8]] = [
         "{", "}", "[", "]", ",", ":", "\"", "\\", "\\u", "\\uD800", "null", "-0e+", "\r\n", "\r\n--", "--", ";",
         "name=", "filename=\"a; name=jsonfile\"", "boundary=", "Content-Disposition: form-data; name=\"jsonfile\"",
-        "&a ", "*a", "- ", ": ", "\t", "\u{00}", "Тест", "😀",
+        "&a ", "*a", "- ", ": ", "\t", "\u{00}", "Тест", "😀", "-", "+", "-1", "99999999999999999999999", "1e999",
     ].map { Array($0.utf8) } + [[0xFF], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xE2, 0x82], [0xEF, 0xBB, 0xBF]]
 
     public init(seed: UInt64) { state = seed }

@@ -134,6 +134,25 @@ import Testing
         }
     }
 
+    @Test func theDecoderAnswersAnItemOfAHundredThousandFieldsInLinearTime() {
+        let decoder = ProvisioningRequestDecoder(engines: ["e15-test"], kind: "ovirt")
+        func item(keys: Int) -> [UInt8] { Array("[".utf8) + Self.object(keys: keys) + Array("]".utf8) }
+        func fastest(_ bytes: [UInt8]) -> Duration {
+            var best = Duration.seconds(3600)
+            for _ in 0..<2 {
+                let clock = ContinuousClock()
+                let start = clock.now
+                let issues = (try? decoder.decode(bytes, action: .createVM)).map { _ in 0 }
+                #expect(issues == nil)
+                best = min(best, clock.now - start)
+            }
+            return best
+        }
+        let small = fastest(item(keys: 25_000))
+        let large = fastest(item(keys: 100_000))
+        #expect(large / max(small, .microseconds(100)) < 10, "25k fields: \(small), 100k fields: \(large)")
+    }
+
     @Test func aFileWithThousandsOfUnknownFieldsGetsAShortAnswer() throws {
         var meta = "{\"document_num\": \"1\""
         for index in 0..<5_000 { meta += ", \"x\(index)\": 1" }

@@ -31,6 +31,16 @@ import Testing
         }
     }
 
+    /// Found by the fuzz run: a duration past Int64 milliseconds stopped the process.
+    @Test(arguments: ["601111111111111111111111111s", "1e300h", "9223372036854775807", "366d", "8761h"])
+    func aDurationTooLongToRepresentIsRefused(text: String) {
+        #expect(ConfigDuration.parse(text) == nil)
+    }
+
+    @Test func aYearIsTheLongestDuration() {
+        #expect(ConfigDuration.parse("8760h") == .seconds(365 * 24 * 3600))
+    }
+
     @Test func anAliasBombIsRefused() {
         var text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
         for level in 1...9 {

@@ -17,17 +17,24 @@ public struct ConfigDuration: Decodable, Sendable, Hashable {
         duration = parsed
     }
 
-    /// Parses `10s`, `500ms`, `2m`, `1h` or a bare number of seconds; nil when invalid or not positive.
+    /// Longest duration accepted: 365 days (a larger number once overflowed the conversion and
+    /// stopped the process).
+    public static let maximum = Duration.seconds(365 * 24 * 3600)
+
+    /// Parses `10s`, `500ms`, `2m`, `1h` or a bare number of seconds; nil when invalid, not
+    /// positive or longer than ``maximum``.
     public static func parse(_ text: String) -> Duration? {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        var milliseconds: Double?
         for (suffix, scale) in units where trimmed.hasSuffix(suffix) {
-            let number = trimmed.dropLast(suffix.count)
-            guard let value = Double(number), value > 0, value.isFinite else { return nil }
-            return .milliseconds(Int64((value * scale * 1000).rounded()))
+            milliseconds = Double(trimmed.dropLast(suffix.count)).map { $0 * scale * 1000 }
+            break
         }
-        guard let seconds = Double(trimmed), seconds > 0, seconds.isFinite else { return nil }
-        return .milliseconds(Int64((seconds * 1000).rounded()))
+        guard let value = milliseconds ?? Double(trimmed).map({ $0 * 1000 }), value > 0, value.isFinite,
+              value <= Double(maximum.milliseconds)
+        else { return nil }
+        return .milliseconds(Int64(value.rounded()))
     }
 }
 

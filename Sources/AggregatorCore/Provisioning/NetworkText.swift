@@ -5,14 +5,17 @@ public enum NetworkText {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 4 else { return false }
         return parts.allSatisfy { part in
-            guard !part.isEmpty, part.count <= 3, part.allSatisfy(\.isASCII), let value = Int(part) else { return false }
+            // Digits only: Int("-55") and Int("+55") parse, but neither is part of an address.
+            guard !part.isEmpty, part.count <= 3, part.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
+                  let value = Int(part)
+            else { return false }
             return value <= 255 && (part.count == 1 || part.first != "0")
         }
     }
 
-    /// The address as a 32-bit number.
+    /// The address as a 32-bit number; `address` is one ``isIPv4(_:)`` accepted.
     public static func value(_ address: String) -> UInt32 {
-        address.split(separator: ".").reduce(UInt32(0)) { ($0 << 8) | UInt32($1)! }
+        address.split(separator: ".").reduce(UInt32(0)) { ($0 << 8) | (UInt32($1) ?? 0) }
     }
 
     /// The prefix length of a contiguous netmask (`255.255.255.192` → 26), nil when not contiguous.

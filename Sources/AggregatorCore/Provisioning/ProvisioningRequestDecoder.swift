@@ -139,7 +139,14 @@ public struct ProvisioningRequestDecoder: Sendable {
     private func checkUnknownKeys(_ value: JSONValue, known: Set<String>, optionalIgnored: Set<String> = [],
                                   path: String, context: inout ItemContext) {
         for member in value.members ?? [] where !known.contains(member.key) && !optionalIgnored.contains(member.key) {
-            let suggestion = known.min { editDistance($0, member.key) < editDistance($1, member.key) }
+            // Past the listed issues only the count matters: skip the edit distances.
+            guard context.issues.count <= maxIssues else {
+                context.issue("\(path).\(member.key)", "unknown field", at: member.value)
+                continue
+            }
+            // A key far longer than every known one is no misspelling of them.
+            let suggestion = member.key.count > 64 ? nil
+                : known.min { editDistance($0, member.key) < editDistance($1, member.key) }
             let fix: String
             if let suggestion, editDistance(suggestion, member.key) <= 2 {
                 fix = "did you mean '\(suggestion)'?"
