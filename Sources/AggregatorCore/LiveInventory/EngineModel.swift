@@ -63,7 +63,13 @@ public final class EngineModel: Sendable {
             pending = task
             return task
         }
-        return await task.value
+        // A waiter that is cancelled (the server shutting down) stops the read rather than
+        // waiting out the engine's timeout.
+        return await withTaskCancellationHandler {
+            await task.value
+        } onCancel: {
+            task.cancel()
+        }
     }
 
     /// Reads the engine in full if it was never tried (a listing before the refresh service got to it).
