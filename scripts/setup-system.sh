@@ -2,7 +2,9 @@
 # Installs the system packages vmaggregator builds and tests against, when missing.
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libyaml-dev libsqlite3-dev libxml2-dev python3-venv curl openssl pkg-config)
+# chromium and chromium-driver run the browser tests (Tests/Browser) headless.
+packages=(libcurl4-openssl-dev libyaml-dev libsqlite3-dev libxml2-dev python3-venv curl openssl pkg-config
+          chromium chromium-driver)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

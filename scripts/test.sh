@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: Swift unit and in-process tests, then the process-level integration tests
 # (ovirt-sim + aggregator on loopback, driven over HTTP and with curl) and the ovirtsdk4
-# conformance tests against the simulator.
+# conformance tests against the simulator, and the browser tests (headless Chromium driving the
+# web face of `aggregator demo`; screenshots go to $VMA_SCREENSHOT_DIR or a temporary directory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-system.sh
@@ -13,3 +14,4 @@ BIN="$(swift build --show-bin-path)"
 VENV="$(bash scripts/python-env.sh)"
 AGGREGATOR_BIN="$BIN/aggregator" OVIRT_SIM_BIN="$BIN/ovirt-sim" \
     "$VENV/bin/pytest" -q -p no:cacheprovider Tests/Integration Tests/Conformance
+AGGREGATOR_BIN="$BIN/aggregator" "$VENV/bin/pytest" -q -p no:cacheprovider Tests/Browser

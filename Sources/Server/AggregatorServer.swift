@@ -2,6 +2,7 @@ import AggregatorCore
 import Hummingbird
 import HummingbirdCore
 import Logging
+import WebUI
 
 /// Builds the HTTP API over an ``Inventory``, exactly as `aggregator serve` runs it.
 public enum AggregatorServer {
@@ -36,7 +37,8 @@ public enum AggregatorServer {
         router.add(middleware: ErrorBodyMiddleware())
         router.add(middleware: LogRequestsMiddleware(.info))
         addAccessControl(access, jobs: jobs, to: router)
-        IndexController(inventory: inventory).addRoutes(to: router)
+        IndexController(inventory: inventory, web: WebController()).addRoutes(to: router)
+        WebController().addRoutes(to: router)
         InventoryController(inventory: inventory).addRoutes(to: router.group("api/v1"))
         SeedController(inventory: inventory).addRoutes(to: router)
         if let jobs {

@@ -14,7 +14,7 @@ struct AuditMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: APIRequestContext,
                 next: (Request, APIRequestContext) async throws -> Response) async throws -> Response {
-        guard RoutePolicy.requiredRole(method: request.method, path: request.uri.path) != nil else {
+        guard RoutePolicy.requiredRole(for: request) != nil else {
             return try await next(request, context)
         }
         let note = RequestAuditNote()

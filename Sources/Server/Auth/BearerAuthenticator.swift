@@ -13,7 +13,7 @@ struct BearerAuthenticator: AuthenticatorMiddleware {
     let access: AccessControl
 
     func authenticate(request: Request, context: APIRequestContext) async throws -> APIIdentity? {
-        guard RoutePolicy.requiredRole(method: request.method, path: request.uri.path) != nil else { return nil }
+        guard RoutePolicy.requiredRole(for: request) != nil else { return nil }
         let identity: APIIdentity
         if !access.requiresAuthentication {
             identity = .anonymous
@@ -37,7 +37,7 @@ struct RoleGuard: RouterMiddleware {
 
     func handle(_ request: Request, context: APIRequestContext,
                 next: (Request, APIRequestContext) async throws -> Response) async throws -> Response {
-        guard let needed = RoutePolicy.requiredRole(method: request.method, path: request.uri.path) else {
+        guard let needed = RoutePolicy.requiredRole(for: request) else {
             return try await next(request, context)
         }
         guard let identity = context.identity else { throw AccessDenied.missingToken }

@@ -19,7 +19,7 @@ struct CrossSiteGuard: RouterMiddleware {
 
     func handle(_ request: Request, context: APIRequestContext,
                 next: (Request, APIRequestContext) async throws -> Response) async throws -> Response {
-        guard RoutePolicy.requiredRole(method: request.method, path: request.uri.path) != nil else {
+        guard RoutePolicy.requiredRole(for: request) != nil else {
             return try await next(request, context)
         }
         let authority = request.head.authority?.lowercased()

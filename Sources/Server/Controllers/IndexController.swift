@@ -1,12 +1,18 @@
 import AggregatorCore
 import Hummingbird
+import WebUI
 
-/// `GET /`: what this server is, its engines and its endpoints.
+/// `GET /`: what this server is, its engines and its endpoints; for a browser (an `Accept` that
+/// prefers `text/html`), the web face's overview page instead.
 struct IndexController: Sendable {
     let inventory: Inventory
+    let web: WebController
 
     func addRoutes(to router: some RouterMethods<some RequestContext>) {
         router.get("/") { request, _ in
+            if PageNegotiation.prefersHTML(accept: request.headers[values: .accept]) {
+                return web.response(.overview, to: request)
+            }
             let kinds = Array(Set(inventory.backends.map(\.backend.kind.rawValue))).sorted()
             var endpoints: [String] = []
             for kind in kinds {
@@ -19,7 +25,9 @@ struct IndexController: Sendable {
                 description: "One API over every configured virtualization engine.",
                 engines: inventory.backends.map { .init(name: $0.backend.name, kind: $0.backend.kind.rawValue) },
                 endpoints: endpoints)
-            return try JSONBody.response(encoding: body)
+            var response = try JSONBody.response(encoding: body)
+            response.headers[.vary] = "Accept"
+            return response
         }
         router.get("health") { _, _ in
             try JSONBody.response(encoding: ["status": "ok"])

@@ -1,0 +1,21 @@
+extension WebAssets {
+    /// Starts the page the server-rendered shell names.
+    static let mainScript = #"""
+// Starts the page named by the server-rendered shell.
+const PAGES = {
+  overview: overviewPage,
+  vms: () => inventoryPage('vms'),
+  hosts: () => inventoryPage('hosts'),
+  clusters: () => inventoryPage('clusters'),
+  create: () => { const stop = watchEstate(); createPage(); return stop; },
+  jobs: jobsPage,
+  job: jobPage,
+};
+
+dropLanguageParameter();
+updateLanguageLinks();
+Auth.setup();
+const start = PAGES[body.dataset.page];
+if (start) start();
+"""#
+}

@@ -1,0 +1,133 @@
+import Foundation
+import Mustache
+import NIOCore
+
+/// Renders the page shells from the templates in `Templates/` with the strings of one language.
+///
+/// A shell holds no data, only the frame, the labels and the script that fetches the data, so
+/// every page is rendered once per language, when first asked for, and answered from memory.
+struct PageRenderer: Sendable {
+    /// A rendered page and its validator.
+    struct Rendered: Sendable {
+        var bytes: ByteBuffer
+        var etag: String
+    }
+
+    private let library: MustacheLibrary
+    private let rendered: [String: Rendered]
+
+    /// Every page in every language.
+    static let shared = PageRenderer()
+
+    private init() {
+        var library = MustacheLibrary()
+        for (name, text) in PageTemplates.all {
+            do {
+                try library.register(text, named: name)
+            } catch {
+                preconditionFailure("template '\(name)' does not parse: \(error)")
+            }
+        }
+        self.library = library
+        var rendered: [String: Rendered] = [:]
+        for language in WebLanguage.all {
+            for page in WebPage.navigation + [.job] {
+                let html = Self.render(page, language: language, library: library)
+                let hash = WebAsset.fnv1a(html.utf8)
+                rendered[Self.key(page, language)] = Rendered(bytes: ByteBuffer(string: html), etag: "\"\(hash)\"")
+            }
+        }
+        self.rendered = rendered
+    }
+
+    /// The shell of `page` in `language`.
+    func page(_ page: WebPage, language: WebLanguage) -> Rendered {
+        guard let found = rendered[Self.key(page, language)] else {
+            preconditionFailure("page '\(page.id)' is not rendered")
+        }
+        return found
+    }
+
+    private static func key(_ page: WebPage, _ language: WebLanguage) -> String { "\(page.id)/\(language.code)" }
+
+    static func render(_ page: WebPage, language: WebLanguage, library: MustacheLibrary) -> String {
+        let strings = UIStrings.table(for: language)
+        var context: [String: Any] = [
+            "lang": language.code,
+            "page": page.id,
+            "title": strings[page.titleKey] ?? page.id,
+            "heading": strings["heading_\(page.id)"] ?? page.id,
+            "t": strings,
+            "stringsJSON": stringsJSON(strings),
+            "scriptURL": WebAssets.script.path,
+            "styleURL": WebAssets.style.path,
+            "nav": WebPage.navigation.map { entry -> [String: Any] in
+                ["href": entry.path, "label": strings[entry.titleKey] ?? entry.id,
+                 "current": entry == page || (page == .job && entry == .jobs)]
+            },
+            "languages": WebLanguage.all.map { entry -> [String: Any] in
+                ["code": entry.code, "name": entry.ownName, "current": entry == language]
+            },
+            "jobStates": InventoryView.jobStates.map { ["value": $0, "label": strings["status_\($0)"] ?? $0] },
+        ]
+        if let view = InventoryView.views[page.id] {
+            context["inventory"] = view.context(strings: strings, path: page.path)
+        }
+        return library.render(context, withTemplate: page.template) ?? ""
+    }
+
+    /// The table as JSON for the script, keys sorted so the page is the same on every start.
+    static func stringsJSON(_ strings: [String: String]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(strings) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// What differs between the VM, host and cluster pages: the search label, the filters offered
+/// and the statuses to filter on. The columns are the script's (`InventoryScript`).
+struct InventoryView: Sendable {
+    var kind: String
+    var hasCluster = true
+    var hasHost = false
+    var statuses: [String] = []
+
+    static let views: [String: InventoryView] = [
+        "vms": InventoryView(kind: "vms", hasHost: true, statuses: [
+            "up", "down", "suspended", "paused", "migrating", "image_locked", "powering_up", "powering_down",
+            "reboot_in_progress", "not_responding", "unknown",
+        ]),
+        "hosts": InventoryView(kind: "hosts", statuses: [
+            "up", "down", "maintenance", "non_responsive", "non_operational", "installing", "install_failed",
+            "preparing_for_maintenance", "connecting", "initializing", "error", "unknown",
+        ]),
+        "clusters": InventoryView(kind: "clusters"),
+    ]
+
+    /// The states a job can be in, in the order of its life.
+    static let jobStates = ["queued", "running", "succeeded", "failed", "interrupted"]
+
+    func context(strings: [String: String], path: String) -> [String: Any] {
+        [
+            "kind": kind,
+            "path": path,
+            "searchLabel": strings["search_label_\(kind)"] ?? "",
+            "searchHelp": strings["search_help_\(kind)"] ?? "",
+            "caption": strings["caption_\(kind)"] ?? "",
+            "hasCluster": hasCluster && kind != "clusters",
+            "hasHost": hasHost,
+            "hasStatus": !statuses.isEmpty,
+            "statuses": statuses.map { ["value": $0, "label": strings["status_\($0)"] ?? $0] },
+        ]
+    }
+}
+
+/// The Mustache templates of the pages (`Templates/*Template.swift`), by the names partials and
+/// parents use.
+enum PageTemplates {
+    static let all: [(name: String, text: String)] = [
+        ("layout", layout), ("jobs_head", jobsHead), ("overview", overview), ("inventory", inventory),
+        ("create", create), ("jobs", jobs), ("job", job),
+    ]
+}
