@@ -10,6 +10,7 @@ import urllib.request
 from pathlib import Path
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -76,7 +77,16 @@ def make_browser(language="en-US,en"):
 
 
 def wait(driver, condition, timeout=WAIT, message=""):
-    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(condition, message)
+    """Waits for `condition(driver)`; elements the page replaced meanwhile are read again."""
+    return WebDriverWait(driver, timeout, poll_frequency=0.1,
+                         ignored_exceptions=[StaleElementReferenceException]).until(condition, message)
+
+
+def row_headers(driver, selector):
+    """The row header texts of a table's body, read in one step (the page redraws tables as data arrives)."""
+    return driver.execute_script(
+        "return [...document.querySelectorAll(arguments[0] + ' tbody tr > th')].map((th) => th.textContent.trim());",
+        selector)
 
 
 def text_of(driver, selector):

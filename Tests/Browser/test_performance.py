@@ -11,7 +11,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from browser_harness import Demo, get_json, rows, wait
+from browser_harness import Demo, get_json, row_headers, wait
 
 VMS = int(os.environ.get("VMA_PERF_VMS", "5000"))
 # Generous bounds for a loaded 2-core machine; docs/web.md has the numbers measured.
@@ -35,8 +35,7 @@ def demo(tmp_path_factory):
 
 
 def names(driver):
-    return [row.find_element(By.CSS_SELECTOR, "th").text for row in rows(driver, "#inventory-table")
-            if row.find_elements(By.CSS_SELECTOR, "th")]
+    return row_headers(driver, "#inventory-table")
 
 
 def timed(label, results, action, condition):

@@ -7,7 +7,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from browser_harness import ROOT, SEED_ENGINES, get_json, rows, text_of, wait
+from browser_harness import ROOT, SEED_ENGINES, get_json, row_headers, rows, text_of, wait
 
 EXAMPLE = ROOT / "examples" / "create_vm.json"
 
@@ -18,8 +18,7 @@ def engine_state(driver, engine):
 
 
 def table_names(driver, selector="#inventory-table"):
-    return [row.find_element(By.CSS_SELECTOR, "th").text for row in rows(driver, selector)
-            if row.find_elements(By.CSS_SELECTOR, "th")]
+    return row_headers(driver, selector)
 
 
 def test_overview_shows_every_engine_with_version_counts_and_freshness(demo, browser, shots):
@@ -116,6 +115,7 @@ def test_create_from_the_seed_example_and_follow_the_job(demo, browser, shots):
     assert all(step.get_attribute("data-state") in ("succeeded", "skipped") for step in steps)
     assert browser.find_elements(By.CSS_SELECTOR, "#job-timeline time")
     assert browser.find_elements(By.CSS_SELECTOR, "#job-timeline dl.engine-ids code")
+    browser.execute_script("document.getElementById('timeline-title').scrollIntoView()")
     browser.save_screenshot(str(shots / "job-timeline.png"))
 
     # The new VM is in the table, found by the address the file gave it.

@@ -147,7 +147,7 @@ function createPage() {
     });
     const creates = plan.items.reduce((sum, item) => sum + ((item.plan && item.plan.steps) || []).filter((s) => !s.already_done).length, 0);
     result.replaceChildren(el('section', { id: 'create-plan', 'aria-labelledby': 'plan-title' },
-      el('h2', { id: 'plan-title' }, t('plan_title', { n: plan.items.length })),
+      el('h2', { id: 'plan-title' }, t('plan_title')),
       el('p', { class: 'banner banner-info', role: 'status' }, t('plan_summary', { items: plan.items.length, steps: creates })),
       items));
   }

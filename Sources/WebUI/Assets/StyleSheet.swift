@@ -11,6 +11,7 @@ extension WebAssets {
   color-scheme: light;
 }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 html { font-size: 100%; }
 body { margin: 0; background: var(--bg); color: var(--text); font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif; }
 a { color: var(--accent); }
@@ -78,6 +79,7 @@ th button.sort { all: unset; cursor: pointer; }
 th button.sort:focus-visible { outline: 3px solid var(--focus); }
 th[aria-sort="ascending"] button.sort::after { content: " ▲"; }
 th[aria-sort="descending"] button.sort::after { content: " ▼"; }
+tr.engine-row th, tr.engine-row td:nth-child(2), tr.engine-row td:nth-child(4) { white-space: nowrap; }
 tr.engine-down { background: var(--bad-bg); }
 tr.engine-down th { border-left: 6px solid var(--bad-text); }
 tr.engine-stale { background: var(--warn-bg); }

@@ -136,7 +136,7 @@ extension UIStrings {
         "create_issues_title": "Problems in the file: {n}",
         "issue_at": "Line {line}, column {column}",
         "issue_no_position": "Whole file",
-        "plan_title": "Plan: {n} items",
+        "plan_title": "Plan",
         "plan_summary": "{items} items, {steps} steps to run. Press Create to run them.",
         "plan_ready": "The plan is ready; the Create button is now enabled.",
         "plan_item_title": "#{index} {action} {target} on {engine}",

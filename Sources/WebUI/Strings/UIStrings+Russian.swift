@@ -136,7 +136,7 @@ extension UIStrings {
         "create_issues_title": "Ошибок в файле: {n}",
         "issue_at": "Строка {line}, столбец {column}",
         "issue_no_position": "Весь файл",
-        "plan_title": "План: пунктов {n}",
+        "plan_title": "План",
         "plan_summary": "Пунктов: {items}, шагов к выполнению: {steps}. Нажмите «Создать», чтобы выполнить.",
         "plan_ready": "План готов; кнопка «Создать» доступна.",
         "plan_item_title": "№{index} {action} {target} в {engine}",
