@@ -123,8 +123,10 @@ def test_seed_curl_command_creates_network_and_running_vm(demo, tmp_path):
         assert len(nics) == 1
         assert nics[0].vnic_profile.id in {p.id for p in profiles}
 
-        engine_jobs = system.jobs_service().list(search=f"correlation_id={job_id}")
-        assert engine_jobs, "engine calls must carry our job id as correlation id"
+        # The job's correlation id is the creating request's id (X-Request-Id) and the item's index.
+        assert job["correlation_id"] == f"{job['request_id']}-0", job
+        engine_jobs = system.jobs_service().list(search=f"correlation_id={job['correlation_id']}")
+        assert engine_jobs, "engine calls must carry the job's correlation id"
 
         # Re-posting the same file creates nothing new and answers the same job.
         again = curl_post(f"{demo.base}/ovirt/create_vm", EXAMPLES / "create_vm.json")
