@@ -19,10 +19,10 @@ BANNER = re.compile(r"^\s+(\S+)\s+ovirt\s+(http://\S+/ovirt-engine/api)$", re.M)
 
 
 class Demo(Process):
-    def __init__(self, data_dir, port=None):
+    def __init__(self, data_dir, port=None, extra=()):
         self.port = port or free_port()
         super().__init__([AGGREGATOR, "demo", "--config", str(ROOT / "backends.yaml"), "--port", str(self.port),
-                          "--data-dir", str(data_dir), "--vms", "3"], name="demo")
+                          "--data-dir", str(data_dir), "--vms", "3", *extra], name="demo")
         self.base = f"http://127.0.0.1:{self.port}"
         wait_http(self.base + "/health", self)
         self.engines = dict(BANNER.findall(self.output()))
