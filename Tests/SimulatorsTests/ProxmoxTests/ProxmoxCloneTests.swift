@@ -63,6 +63,7 @@ struct ProxmoxCloneTests {
                 (["newid": "130", "target": "pve2", "storage": "local-lvm"], "can't clone to non-shared storage 'local-lvm'", 500),
                 (["newid": "130", "storage": "nope"], "storage 'nope' does not exist", 500),
                 (["newid": "130", "target": "pve9"], "no such cluster node 'pve9'", 500),
+                (["newid": "130", "pool": "nope"], "Permission check failed (pool 'nope' does not exist)", 403),
             ]
             for (form, reason, code) in cases {
                 let answer = try await client.pve(.post, "/nodes/pve1/qemu/9001/clone", session: session, form: form)
@@ -80,14 +81,19 @@ struct ProxmoxCloneTests {
     }
 
     @Test func linkedCloneOfATemplateAndAFailedClone() async throws {
-        try await withProxmox { client, admin in
+        try await withProxmox(configure: { $0.pools = ["prod"] }) { client, admin in
             let session = try await client.login()
             let linked = try #require(
-                try await client.pve(.post, "/nodes/pve1/qemu/9001/clone", session: session, form: ["newid": "140", "name": "linked"]).data as? String
+                try await client.pve(
+                    .post, "/nodes/pve1/qemu/9001/clone", session: session, form: ["newid": "140", "name": "linked", "pool": "prod"]
+                ).data as? String
             )
             #expect(try await client.waitForTask(linked, node: "pve1", session: session)["exitstatus"] as? String == "OK")
             let config = try await client.pve(.get, "/nodes/pve1/qemu/140/config", session: session).dataObject
             #expect(config["scsi0"] as? String == "local-lvm:vm-140-disk-0,iothread=1,size=10G")
+            let resources = try await client.pve(.get, "/cluster/resources", session: session).dataArray
+            #expect(entry(in: resources, "vmid", 140)?["pool"] as? String == "prod")
+            #expect(entry(in: resources, "id", "/pool/prod")?["type"] as? String == "pool")
 
             admin.failNextTask(type: "qmclone", exitStatus: "clone failed: no space left on device")
             let failing = try #require(
