@@ -78,6 +78,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Proxmox VE backend.
+        .target(
+            name: "ProxmoxBackend",
+            dependencies: [
+                "AggregatorCore",
+                "EngineHTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Backends/Proxmox",
+            swiftSettings: swiftSettings
+        ),
+
         // Shared contract checks every backend kind runs against its simulator.
         .target(
             name: "BackendContract",
@@ -136,6 +148,7 @@ let package = Package(
                 "EngineHTTP",
                 "OvirtBackend",
                 "OvirtSimulator",
+                "ProxmoxBackend",
                 "Server",
                 "SQLiteJobStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
