@@ -196,6 +196,7 @@ let package = Package(
             dependencies: [
                 "EngineHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -210,6 +211,20 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Tests/BackendsTests/OvirtTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ProxmoxBackendTests",
+            dependencies: [
+                "ProxmoxBackend",
+                "AggregatorCore",
+                "BackendContract",
+                "EngineHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/BackendsTests/ProxmoxTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -96,6 +96,10 @@ private func buildRouter(connections: ConnectionLog, inFlight: InFlightGauge) ->
     router.patch("echo", use: echo)
     router.delete("echo", use: echo)
 
+    router.get("reason") { _, _ in
+        Response(status: .init(code: 500, reasonPhrase: "unable to find configuration file for VM 100"))
+    }
+
     router.get("status/:code") { _, context in
         Response(status: .init(code: try context.parameters.require("code", as: Int.self)))
     }
