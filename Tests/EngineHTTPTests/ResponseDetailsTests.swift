@@ -8,10 +8,10 @@ struct ResponseDetailsTests {
     func reasonPhrase() async throws {
         try await withTestServer { server in
             try await HTTPClient.withHTTPClient { client in
-                let custom = try await client.execute(HTTPRequest(url: server.url("reason")))
-                #expect(custom.status == 500)
-                #expect(custom.reasonPhrase == "unable to find configuration file for VM 100")
-                let plain = try await client.execute(HTTPRequest(url: server.url("hello")))
+                let custom = try await client.execute(HTTPRequest(url: server.url("/reason")))
+                #expect(custom.status == 595)
+                #expect(custom.reasonPhrase == "Errors during connection establishment, proxy handshake")
+                let plain = try await client.execute(HTTPRequest(url: server.url("/hello")))
                 #expect(plain.reasonPhrase == "OK")
                 #expect(plain.peerCertificates.isEmpty, "nothing is captured unless asked")
             }

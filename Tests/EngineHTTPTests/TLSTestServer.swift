@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import HummingbirdTLS
 import Logging
-import NIOCore
 import NIOSSL
 
 /// A throwaway test PKI: a CA and a leaf for 127.0.0.1 signed by it (P-256, valid for a century).

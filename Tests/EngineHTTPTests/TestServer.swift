@@ -97,7 +97,8 @@ private func buildRouter(connections: ConnectionLog, inFlight: InFlightGauge) ->
     router.delete("echo", use: echo)
 
     router.get("reason") { _, _ in
-        Response(status: .init(code: 500, reasonPhrase: "unable to find configuration file for VM 100"))
+        // NIO writes its own phrase for the codes it knows; an engine's own code keeps the given one.
+        Response(status: .init(code: 595, reasonPhrase: "Errors during connection establishment, proxy handshake"))
     }
 
     router.get("status/:code") { _, context in

@@ -1,5 +1,6 @@
 import AggregatorCore
 import Logging
+import Synchronization
 import Testing
 
 @testable import ProxmoxBackend
@@ -105,7 +106,7 @@ struct StubEngineTests {
             try await withBackend(try backend(url, secret: "wrong-secret-123", log: log)) { backend in
                 let error = await #expect(throws: BackendError.self) { _ = try await backend.listVMs() }
                 #expect(error?.code == .unauthorized)
-                #expect(error?.message.contains("authentication failure") == true)
+                #expect(error?.message == "login as root@pam failed (HTTP 401): authentication failure")
                 #expect(!"\(String(describing: error))".contains("wrong-secret-123"))
             }
             try await withBackend(try backend(url, username: AuthStubEngine.tokenID, secret: "bad-token", log: log)) {

@@ -93,15 +93,19 @@ struct ProxmoxErrorMapping: Sendable {
         var errors: [String: String]?
     }
 
-    /// The engine's text for a failed call: the reason phrase, then the body's `message` and each
-    /// parameter error (`storage: storage 'x' does not exist`). Nil when there is none.
+    /// The engine's text for a failed call: the body's `message` (pve-http-server's JSON formatter
+    /// writes it for every error), else the status line's reason phrase (where older servers and
+    /// body-less answers such as authentication failures carry it); then each parameter error
+    /// (`storage: storage 'x' does not exist`). Nil when there is none.
     static func engineText(_ response: HTTPResponse) -> String? {
         var parts: [String] = []
-        if let reason = response.reasonPhrase?.trimmingWhitespace(), !reason.isEmpty { parts.append(reason) }
-        if let body = try? JSONDecoder().decode(ErrorBody.self, from: Data(response.body)) {
-            if let message = body.message?.trimmingWhitespace(), !message.isEmpty, !parts.contains(message) {
-                parts.append(message)
-            }
+        let body = try? JSONDecoder().decode(ErrorBody.self, from: Data(response.body))
+        if let message = body?.message?.trimmingWhitespace(), !message.isEmpty {
+            parts.append(message)
+        } else if let reason = response.reasonPhrase?.trimmingWhitespace(), !reason.isEmpty {
+            parts.append(reason)
+        }
+        if let body {
             for (key, value) in (body.errors ?? [:]).sorted(by: { $0.key < $1.key }) {
                 parts.append("\(key): \(value.trimmingWhitespace())")
             }

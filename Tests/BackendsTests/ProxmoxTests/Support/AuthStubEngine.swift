@@ -1,12 +1,14 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
 import Synchronization
 
 /// A minimal Proxmox VE API for authentication and error tests: `POST /access/ticket`, a few
-/// reads, one write that checks the CSRF token, and error answers whose text is in the reason
-/// phrase as pveproxy sends it.
+/// reads, one write that checks the CSRF token, and error answers with their text in the body's
+/// `message` as pve-http-server writes it. (The server under it sends the standard reason phrase
+/// for standard codes, so bodies without `message` show how a reason-only answer reads.)
 final class AuthStubEngine: Sendable {
     static let username = "root@pam"
     static let password = "stub-password-\(UInt32.random(in: 100_000...UInt32.max))"
@@ -30,7 +32,7 @@ final class AuthStubEngine: Sendable {
             let body = try await request.body.collect(upTo: 1 << 16)
             let form = Self.form(String(buffer: body))
             guard form["username"] == Self.username, form["password"] == Self.password else {
-                return Self.respond(status: 401, reason: "authentication failure", json: #"{"data":null}"#)
+                return Self.respond(status: 401, json: #"{"data":null,"message":"authentication failure\n"}"#)
             }
             let generation = self.generation.withLock { $0 }
             self.logins.withLock { $0 += 1 }
@@ -59,7 +61,7 @@ final class AuthStubEngine: Sendable {
         }
         router.get("api2/json/nodes/solo/qemu/100/agent/network-get-interfaces") { request, _ in
             guard self.authorized(request, write: false) else { return Self.unauthorized() }
-            return Self.respond(status: 500, reason: "QEMU guest agent is not running", json: #"{"data":null}"#)
+            return Self.respond(status: 500, json: #"{"data":null,"message":"QEMU guest agent is not running\n"}"#)
         }
         router.get("api2/json/nodes/solo/qemu/101/agent/network-get-interfaces") { request, _ in
             guard self.authorized(request, write: false) else { return Self.unauthorized() }
@@ -69,15 +71,17 @@ final class AuthStubEngine: Sendable {
         }
         router.get("api2/json/nodes/solo/qemu/999/config") { request, _ in
             guard self.authorized(request, write: false) else { return Self.unauthorized() }
-            return Self.respond(status: 500, reason: "Configuration file 'nodes/solo/qemu-server/999.conf' does not exist",
-                                json: #"{"data":null}"#)
+            return Self.respond(status: 500, json: #"""
+                {"data":null,"message":"Configuration file 'nodes/solo/qemu-server/999.conf' does not exist\n"}
+                """#)
         }
         router.post("api2/json/nodes/solo/qemu/100/config") { request, _ in
             let ok = self.authorized(request, write: true)
             self.writes.withLock { $0.append(ok) }
             guard ok else { return Self.respond(status: 401, reason: "Permission denied - invalid csrf token", json: #"{"data":null}"#) }
-            return Self.respond(status: 400, reason: "Parameter verification failed.",
-                                json: #"{"data":null,"errors":{"cores":"value must have a minimum value of 1"}}"#)
+            return Self.respond(status: 400, json: #"""
+                {"data":null,"message":"Parameter verification failed.\n","errors":{"cores":"value must have a minimum value of 1"}}
+                """#)
         }
         return router
     }
