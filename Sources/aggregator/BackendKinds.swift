@@ -2,7 +2,7 @@ import AggregatorCore
 import OvirtBackend
 import ProxmoxBackend
 
-/// Every backend kind this build knows: one line per kind.
+/// Every backend kind this build knows: one line per kind in each list.
 enum BackendKinds {
     static func registry() -> BackendRegistry {
         var registry = BackendRegistry()
@@ -11,16 +11,8 @@ enum BackendKinds {
         return registry
     }
 
-    /// Fetches an engine's CA certificate (PEM) without verifying TLS, for `aggregator trust`.
-    static func caFetcher(for kind: BackendKind) -> (@Sendable (BackendConfiguration) async throws -> String)? {
-        switch kind {
-        case OvirtBackend.kind:
-            return { config in
-                try await OvirtBackend.fetchCACertificate(
-                    apiURL: config.url, connectTimeout: config.connectTimeout, requestTimeout: config.requestTimeout)
-            }
-        default:
-            return nil
-        }
-    }
+    /// The simulators `aggregator demo` runs for engines of each kind.
+    static let demoSimulators: [BackendKind: DemoSimulator] = [
+        OvirtBackend.kind: OvirtDemoEngine.start,
+    ]
 }

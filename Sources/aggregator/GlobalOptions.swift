@@ -23,7 +23,8 @@ struct GlobalOptions: ParsableArguments {
 
     /// Loads and validates the configuration, printing every problem on failure.
     func loadConfiguration(resolveSecrets: Bool) throws -> AggregatorConfiguration {
-        let loader = ConfigurationLoader(knownKinds: BackendKinds.registry().kinds)
+        let registry = BackendKinds.registry()
+        let loader = ConfigurationLoader(knownKinds: registry.kinds, defaultUsernames: registry.defaultUsernames)
         do {
             let configuration = try loader.load(path: config)
             return resolveSecrets ? try configuration.resolvingSecrets() : configuration

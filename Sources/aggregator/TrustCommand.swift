@@ -38,7 +38,7 @@ struct TrustCommand: AsyncParsableCommand {
                 throw ValidationError(
                     "unknown engine '\(engine)'; configured: \(configuration.engineNames.joined(separator: ", "))")
             }
-            guard let fetch = BackendKinds.caFetcher(for: backend.kind) else {
+            guard let fetch = BackendKinds.registry().registration(for: backend.kind)?.fetchCACertificate else {
                 throw ValidationError("engines of type \(backend.kind) have no CA download")
             }
             let pem: String

@@ -4,7 +4,7 @@ import Testing
 @testable import AggregatorCore
 
 @Suite struct ConfigurationLoaderTests {
-    let loader = ConfigurationLoader(knownKinds: ["ovirt", "proxmox"])
+    let loader = ConfigurationLoader(knownKinds: ["ovirt", "proxmox"], defaultUsernames: ["ovirt": "admin@internal"])
 
     func errors(_ yaml: String) -> [ConfigurationError] {
         do {

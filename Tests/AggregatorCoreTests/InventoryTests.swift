@@ -96,11 +96,12 @@ actor CallCounter {
         let slow = result.statuses.first { $0.engine == "slow" }
         #expect(slow?.ok == false)
         #expect(slow?.error == "timeout")
-        #expect(elapsed < .seconds(5), "the timeout must cancel the slow engine, took \(elapsed)")
+        // The slow engine would answer after 30 s; well under that means its 300 ms timeout cut it off.
+        #expect(elapsed < .seconds(15), "the timeout must cancel the slow engine, took \(elapsed)")
     }
 
     /// Six one-second engines all in flight at once: counted, so a loaded machine cannot make
-    /// it flaky; the time bound is loose (asked one after another they would take six seconds).
+    /// it flaky; the time bound only excludes asking them one after another (six seconds).
     @Test(.timeLimit(.minutes(1)))
     func enginesAreAskedConcurrently() async {
         let clock = ContinuousClock()
@@ -112,7 +113,8 @@ actor CallCounter {
         let result = await inventory.listVMs()
         #expect(result.items.count == 6)
         #expect(await gauge.peak == 6, "all six engines should be asked at once")
-        #expect(clock.now - start < .seconds(4), "six 1 s engines should take about 1 s")
+        // Asked one after another they would take 6 s.
+        #expect(clock.now - start < .seconds(5.5), "six 1 s engines should take about 1 s")
     }
 
     @Test func unexpectedErrorsBecomeInvalidResponse() async {

@@ -15,7 +15,7 @@ from integration_harness import AGGREGATOR, ROOT, Process, free_port, get_json, 
 
 EXAMPLES = ROOT / "examples"
 GIB = 2 ** 30
-BANNER = re.compile(r"^\s+(\S+)\s+(http://\S+/ovirt-engine/api)$", re.M)
+BANNER = re.compile(r"^\s+(\S+)\s+ovirt\s+(http://\S+/ovirt-engine/api)$", re.M)
 
 
 class Demo(Process):

@@ -30,8 +30,8 @@ import Testing
 
     /// A router over one `e15-test` test backend with a job runner on a fresh SQLite file,
     /// the runner running for the duration of `body`.
-    func withHarness(maxUpload: Int = 1 << 20, _ body: (Harness) async throws -> Void) async throws {
-        let backend = FixedBackend(name: "e15-test")
+    func withHarness(maxUpload: Int = 1 << 20, backend: FixedBackend = FixedBackend(name: "e15-test"),
+                     _ body: (Harness) async throws -> Void) async throws {
         let inventory = Inventory(backends: [RegisteredBackend(backend: backend, timeout: .seconds(5))],
                                   logger: Logger(label: "test"))
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("jobs-\(UUID().uuidString).sqlite").path

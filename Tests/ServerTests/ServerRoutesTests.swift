@@ -11,7 +11,7 @@ import Testing
 struct FixedBackend: VirtualizationBackend {
     var name: String
     var kind: BackendKind = "ovirt"
-    var capabilities: BackendCapabilities = .inventory
+    var capabilities: BackendCapabilities = BackendCapabilities.inventory.union([.createVLAN, .createVM])
     var failure: BackendError.Code?
     var vms: [VM] = []
     /// Every execute call, for assertions.
@@ -68,18 +68,19 @@ struct FixedBackend: VirtualizationBackend {
         if item.vm?.name == "taken" {
             return .invalid([ValidationIssue(path: "\(item.path).vm.name", message: "a VM named taken already exists")])
         }
-        return .ready(ProvisioningPlan(engine: name, steps: [.init(name: "create_network", description: "POST /networks"),
-                                                             .init(name: "create_vm", description: "POST /vms")]))
+        return .ready(try ProvisioningPlan(
+            engine: name, kind: kind,
+            steps: [.init(name: "create_network", description: "POST /networks"), .init(name: "create_vm", description: "POST /vms")],
+            payload: StubPlan(target: item.vm?.name ?? item.vlan.networkName)))
     }
 
-    func execute(_ plan: ProvisioningPlan, for item: ProvisioningItem, context: JobContext) async throws
-        -> ProvisioningResult
-    {
-        await executions.add(item.vm?.name ?? item.vlan.networkName, correlation: context.correlationID)
+    func execute(_ plan: ProvisioningPlan, context: JobContext) async throws -> ProvisioningResult {
+        let target = try plan.payload(as: StubPlan.self).target
+        await executions.add(target, correlation: context.correlationID)
         await context.recorder.stepStarted("create_network", description: "POST /networks")
         await context.recorder.stepSucceeded("create_network", detail: nil, engineIDs: ["network_id": "n-1"])
         await context.recorder.stepStarted("create_vm", description: "POST /vms")
-        if item.vm?.name.contains("fail") == true {
+        if target.contains("fail") {
             let error = BackendError(.httpStatus, engine: name, message: "Cannot add VM. Disk is locked.", httpStatus: 409)
             await context.recorder.stepFailed("create_vm", error: error)
             throw error
@@ -87,6 +88,11 @@ struct FixedBackend: VirtualizationBackend {
         await context.recorder.stepSucceeded("create_vm", detail: nil, engineIDs: ["vm_id": "vm-1"])
         return ProvisioningResult(engineIDs: ["vm_id": "vm-1"], summary: "created")
     }
+}
+
+/// The test backend's typed plan: all its execution reads.
+struct StubPlan: Codable, Sendable {
+    var target: String
 }
 
 /// What a test backend was asked to execute.

@@ -8,28 +8,56 @@ public struct BackendContext: Sendable {
     public init(logger: Logger) { self.logger = logger }
 }
 
-/// Maps backend kinds (`type:` in YAML) to factories. Kinds are plugins: the executable
-/// registers one line per kind, and nothing else in the server or fan-out changes.
+/// Maps backend kinds (`type:` in YAML) to what the rest of the program needs of a kind: its
+/// factory, its default user and how to fetch its engines' CA certificate. Kinds are plugins:
+/// each registers itself with one call, and nothing in the server or fan-out changes.
 ///
 /// ```swift
 /// var registry = BackendRegistry()
-/// registry.register("ovirt") { config, context in try OvirtBackend(configuration: config, logger: context.logger) }
+/// registry.register("ovirt", defaultUsername: "admin@internal") { config, context in
+///     try OvirtBackend(configuration: config, logger: context.logger)
+/// }
 /// ```
 public struct BackendRegistry: Sendable {
     /// Builds a backend from its validated configuration.
     public typealias Factory = @Sendable (BackendConfiguration, BackendContext) throws -> any VirtualizationBackend
+    /// Fetches an engine's CA certificate (PEM) without verifying TLS, for `aggregator trust`.
+    public typealias CAFetcher = @Sendable (BackendConfiguration) async throws -> String
 
-    private var factories: [BackendKind: Factory] = [:]
+    /// One registered kind.
+    public struct Registration: Sendable {
+        public var kind: BackendKind
+        /// The user an engine of this kind is logged in as when its entry names none.
+        public var defaultUsername: String?
+        public var fetchCACertificate: CAFetcher?
+        public var factory: Factory
+    }
+
+    private var registrations: [BackendKind: Registration] = [:]
 
     public init() {}
 
-    /// Registers `factory` for `kind`, replacing any earlier one.
-    public mutating func register(_ kind: BackendKind, factory: @escaping Factory) {
-        factories[kind] = factory
+    /// Registers `kind`, replacing any earlier registration of it.
+    /// - Parameters:
+    ///   - defaultUsername: Filled into entries of this kind without `username`.
+    ///   - fetchCACertificate: How `aggregator trust` fetches the CA of an engine of this kind; nil
+    ///     when the kind has no way to.
+    public mutating func register(_ kind: BackendKind, defaultUsername: String? = nil,
+                                  fetchCACertificate: CAFetcher? = nil, factory: @escaping Factory) {
+        registrations[kind] = Registration(kind: kind, defaultUsername: defaultUsername,
+                                           fetchCACertificate: fetchCACertificate, factory: factory)
     }
 
     /// Registered kinds, sorted by name.
-    public var kinds: [BackendKind] { factories.keys.sorted { $0.rawValue < $1.rawValue } }
+    public var kinds: [BackendKind] { registrations.keys.sorted { $0.rawValue < $1.rawValue } }
+
+    /// The registration of `kind`, if any.
+    public func registration(for kind: BackendKind) -> Registration? { registrations[kind] }
+
+    /// Default users by kind, for ``ConfigurationLoader``.
+    public var defaultUsernames: [BackendKind: String] {
+        registrations.compactMapValues(\.defaultUsername)
+    }
 
     /// Builds one backend per configured engine, in configuration order.
     /// - Throws: ``ConfigurationErrors`` for kinds without a factory or factories that reject their settings.
@@ -39,7 +67,7 @@ public struct BackendRegistry: Sendable {
         var backends: [any VirtualizationBackend] = []
         var errors: [ConfigurationError] = []
         for (index, entry) in configuration.backends.enumerated() {
-            guard let factory = factories[entry.kind] else {
+            guard let registration = registrations[entry.kind] else {
                 let known = kinds.map(\.rawValue).joined(separator: ", ")
                 errors.append(locatedError(entry, index, configuration,
                                            "unknown backend type '\(entry.kind)'", fix: "use one of: \(known)"))
@@ -47,8 +75,10 @@ public struct BackendRegistry: Sendable {
             }
             var backendLogger = logger
             backendLogger[metadataKey: "backend.name"] = "\(entry.name)"
+            var entry = entry
+            if entry.username == nil { entry.username = registration.defaultUsername }
             do {
-                backends.append(try factory(entry, BackendContext(logger: backendLogger)))
+                backends.append(try registration.factory(entry, BackendContext(logger: backendLogger)))
             } catch let error as ConfigurationError {
                 errors.append(error)
             } catch let error as ConfigurationErrors {

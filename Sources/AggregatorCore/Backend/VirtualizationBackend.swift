@@ -48,12 +48,13 @@ public protocol VirtualizationBackend: Sendable {
     /// Creates nothing.
     func plan(_ item: ProvisioningItem) async throws -> PlanOutcome
 
-    /// Executes a plan made by ``plan(_:)`` for `item`, reporting each step to
-    /// `context.recorder` and tagging every engine call with `context.correlationID`.
-    /// Idempotent: objects that already exist as requested are reused, not duplicated.
+    /// Executes a plan made by ``plan(_:)``: the steps of its typed ``ProvisioningPlan/payload``,
+    /// in order, reporting each to `context.recorder` and tagging every engine call with
+    /// `context.correlationID` where the engine takes one. The plan is all it reads of the request.
+    /// Idempotent: objects that already exist as requested are reused, not duplicated; only what
+    /// idempotency needs is re-checked on the engine.
     /// - Throws: ``BackendError`` with the engine's fault text when a step fails (after recording it).
-    func execute(_ plan: ProvisioningPlan, for item: ProvisioningItem, context: JobContext) async throws
-        -> ProvisioningResult
+    func execute(_ plan: ProvisioningPlan, context: JobContext) async throws -> ProvisioningResult
 }
 
 extension VirtualizationBackend {
@@ -83,15 +84,14 @@ extension VirtualizationBackend {
         throw BackendError(.unsupported, engine: name, message: "\(kind) engines cannot read one cluster")
     }
 
-    /// Kinds without provisioning support refuse it.
+    /// Kinds without provisioning support refuse it. Core checks ``capabilities`` first and
+    /// answers the client before this is reached.
     public func plan(_ item: ProvisioningItem) async throws -> PlanOutcome {
-        throw BackendError(.unsupported, engine: name, message: "\(kind) engines cannot create VLANs or VMs yet")
+        throw BackendError(.unsupported, engine: name, message: "\(kind) engines cannot \(item.action)")
     }
 
     /// Kinds without provisioning support refuse it.
-    public func execute(_ plan: ProvisioningPlan, for item: ProvisioningItem, context: JobContext) async throws
-        -> ProvisioningResult
-    {
-        throw BackendError(.unsupported, engine: name, message: "\(kind) engines cannot create VLANs or VMs yet")
+    public func execute(_ plan: ProvisioningPlan, context: JobContext) async throws -> ProvisioningResult {
+        throw BackendError(.unsupported, engine: name, message: "\(kind) engines cannot run provisioning plans")
     }
 }

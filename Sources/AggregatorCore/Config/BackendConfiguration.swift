@@ -6,8 +6,8 @@ public struct BackendConfiguration: Sendable, Hashable {
     public var kind: BackendKind
     /// The engine's API URL, `https://engine.example/ovirt-engine/api`.
     public var url: String
-    /// User to authenticate as. Defaults to `admin@internal`.
-    public var username: String
+    /// User to authenticate as; nil takes the kind's default (its ``BackendRegistry`` registration).
+    public var username: String?
     /// Where the password comes from.
     public var passwordSource: SecretSource?
     /// The password, once resolved with ``AggregatorConfiguration/resolvingSecrets(environment:)``.
@@ -36,7 +36,7 @@ public struct BackendConfiguration: Sendable, Hashable {
     public static let defaultMaxResponseBytes = 256 << 20
 
     public init(
-        name: String, kind: BackendKind, url: String, username: String = "admin@internal",
+        name: String, kind: BackendKind, url: String, username: String? = nil,
         passwordSource: SecretSource? = nil, password: Secret? = nil, caFile: String? = nil,
         insecure: Bool = false, connectTimeout: Duration = .seconds(10),
         requestTimeout: Duration = .seconds(60), tags: [String] = [],

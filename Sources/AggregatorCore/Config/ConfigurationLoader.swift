@@ -8,9 +8,12 @@ import Foundation
 public struct ConfigurationLoader: Sendable {
     /// Backend kinds the file may use under `type:`.
     public var knownKinds: [BackendKind]
+    /// The user of an entry that names none, by kind (see ``BackendRegistry/defaultUsernames``).
+    public var defaultUsernames: [BackendKind: String]
 
-    public init(knownKinds: [BackendKind]) {
+    public init(knownKinds: [BackendKind], defaultUsernames: [BackendKind: String] = [:]) {
         self.knownKinds = knownKinds
+        self.defaultUsernames = defaultUsernames
     }
 
     /// Loads the file at `path`. Relative paths in it are resolved against the file's directory.
@@ -173,7 +176,7 @@ public struct ConfigurationLoader: Sendable {
 
             var backend = BackendConfiguration(
                 name: entry.name, kind: kind, url: entry.url,
-                username: entry.username ?? defaults.username ?? "admin@internal",
+                username: entry.username ?? defaults.username ?? defaultUsernames[kind],
                 passwordSource: source, caFile: caFile, insecure: insecure,
                 connectTimeout: connectTimeout, requestTimeout: requestTimeout,
                 tags: entry.tags ?? [], options: entryNode["options"], location: entryNode.location,

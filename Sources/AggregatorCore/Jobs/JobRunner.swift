@@ -4,13 +4,12 @@ import Logging
 /// Runs accepted jobs on their engines: concurrently across engines, at most
 /// ``perEngineLimit`` at a time on one engine, recording every step in the ``JobStore``.
 ///
-/// Run it as a long-lived service (`try await runner.run()`); ``submit(_:item:plan:)`` hands
+/// Run it as a long-lived service (`try await runner.run()`); ``submit(_:plan:)`` hands
 /// it work from any task. When `run()` is cancelled, jobs in flight are cancelled and end
 /// `interrupted`, with the steps they finished on record.
 public final class JobRunner: Sendable {
     struct Work: Sendable {
         var job: Job
-        var item: ProvisioningItem
         var plan: ProvisioningPlan
     }
 
@@ -33,8 +32,8 @@ public final class JobRunner: Sendable {
     }
 
     /// Queues a stored job for execution.
-    public func submit(_ job: Job, item: ProvisioningItem, plan: ProvisioningPlan) {
-        continuation.yield(Work(job: job, item: item, plan: plan))
+    public func submit(_ job: Job, plan: ProvisioningPlan) {
+        continuation.yield(Work(job: job, plan: plan))
     }
 
     /// Executes submitted jobs until cancelled.
@@ -86,7 +85,7 @@ public final class JobRunner: Sendable {
                 await recorder.start()
                 logger.info("Job started", metadata: ["job.action": "\(work.job.action)"])
                 let context = JobContext(jobID: work.job.id, correlationID: work.job.id, recorder: recorder, logger: logger)
-                let result = try await backend.execute(work.plan, for: work.item, context: context)
+                let result = try await backend.execute(work.plan, context: context)
                 await recorder.finish(.succeeded, result: result)
                 logger.info("Job succeeded")
             }

@@ -6,8 +6,11 @@ public struct Host: Codable, Sendable, Hashable {
     public var name: String
     /// The address the engine manages the host by (FQDN or IP).
     public var address: String?
-    /// Engine status in lowercase (`up`, `maintenance`, `non_responsive`, ...).
+    /// Status in the common set, lowercase (`up`, `maintenance`, `non_responsive`, ...): oVirt's
+    /// own values, which other kinds map onto.
     public var status: String
+    /// The engine's own status when it differs from ``status`` (Proxmox's `online`), else nil.
+    public var rawStatus: String?
     public var cluster: String?
     public var dataCenter: String?
     /// CPU model name as reported by the host.
@@ -27,8 +30,9 @@ public struct Host: Codable, Sendable, Hashable {
         engine: String, id: String, name: String, address: String? = nil, status: String,
         cluster: String? = nil, dataCenter: String? = nil, cpuModel: String? = nil,
         cpuCores: Int? = nil, cpuThreads: Int? = nil, memoryBytes: Int64? = nil,
-        vmCount: Int? = nil, osVersion: String? = nil, comment: String? = nil
+        vmCount: Int? = nil, osVersion: String? = nil, comment: String? = nil, rawStatus: String? = nil
     ) {
+        self.rawStatus = rawStatus
         self.engine = engine
         self.id = id
         self.name = name

@@ -7,8 +7,11 @@ public struct VM: Codable, Sendable, Hashable {
     /// The engine's id of the VM.
     public var id: String
     public var name: String
-    /// Engine status in lowercase, as the engine reports it (`up`, `down`, `image_locked`, ...).
+    /// Status in the common set, lowercase (`up`, `down`, `paused`, `suspended`, `image_locked`,
+    /// `migrating`, `unknown`, ...): oVirt's own values, which other kinds map onto.
     public var status: String
+    /// The engine's own status when it differs from ``status`` (Proxmox's `running`), else nil.
+    public var rawStatus: String?
     /// Cluster name (or the id when the name could not be resolved).
     public var cluster: String?
     /// Data center name, where known.
@@ -39,8 +42,9 @@ public struct VM: Codable, Sendable, Hashable {
         cpus: Int? = nil, cores: Int? = nil, memoryBytes: Int64? = nil,
         ipAddresses: [String] = [], fqdn: String? = nil,
         description: String? = nil, comment: String? = nil,
-        template: String? = nil, osType: String? = nil, creationTime: Date? = nil
+        template: String? = nil, osType: String? = nil, creationTime: Date? = nil, rawStatus: String? = nil
     ) {
+        self.rawStatus = rawStatus
         self.engine = engine
         self.id = id
         self.name = name

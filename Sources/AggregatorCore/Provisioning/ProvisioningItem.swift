@@ -108,10 +108,13 @@ public struct VMSpec: Sendable, Codable, Hashable {
     }
 }
 
-/// One validated item of an uploaded request file.
+/// One validated item of a create request, in the common model.
 ///
-/// The common sections (`meta`, `vlan`, `vm`) are decoded by Core; the engine-specific section
-/// (the seed's `ovirt`) is passed to the backend as ``section`` for it to decode and validate.
+/// Both request shapes become items: the seed's files (`meta`, `ovirt`, `vlan`, `vm` sections,
+/// decoded by ``ProvisioningRequestDecoder``) and the backend-neutral `POST /api/v1/vms` body
+/// (decoded by ``VMRequestDecoder``). The common parts are decoded by Core; the kind-specific
+/// section (the seed's `ovirt`, the API's `placement`) is passed to the backend as ``section``
+/// for it to decode and validate against its engine.
 public struct ProvisioningItem: Sendable, Hashable {
     /// Position of the item in the uploaded array.
     public var index: Int
@@ -119,15 +122,28 @@ public struct ProvisioningItem: Sendable, Hashable {
     public var meta: RequestMeta
     /// The engine named in the kind section (`ovirt.engine`).
     public var engine: String
-    /// The kind-specific section, raw (`{"engine": ..., "cluster": ..., ...}`).
+    /// The kind-specific section, raw (`{"engine": ..., "cluster": ..., ...}`). It may hold
+    /// `engine` (the seed's files put it there); backends ignore that member.
     public var section: JSONValue
-    /// Name of the kind-specific section (`ovirt`), for error paths.
+    /// Name of the kind-specific section (`ovirt`, `proxmox`, `placement`), for error paths.
     public var sectionName: String
     public var vlan: VLANSpec
     public var vm: VMSpec?
 
+    /// Where the item is in the request, prefixing every error path: `[0]` in an array, empty
+    /// for a single object.
+    public var path: String
+    /// The path of the field that named the engine (`[0].ovirt.engine`, `engine`).
+    public var enginePath: String
+    /// Where each common field was in the request, for a backend's validation issues.
+    public var paths: FieldPaths
+
     public init(index: Int, action: ProvisioningAction, meta: RequestMeta, engine: String, section: JSONValue,
-                sectionName: String, vlan: VLANSpec, vm: VMSpec?) {
+                sectionName: String, vlan: VLANSpec, vm: VMSpec?, path: String? = nil, enginePath: String? = nil) {
+        let path = path ?? "[\(index)]"
+        self.path = path
+        self.enginePath = enginePath ?? Self.join(path, sectionName, "engine")
+        self.paths = FieldPaths.seed(path)
         self.index = index
         self.action = action
         self.meta = meta
@@ -138,6 +154,76 @@ public struct ProvisioningItem: Sendable, Hashable {
         self.vm = vm
     }
 
-    /// The path prefix of this item in error messages: `[0]`.
-    public var path: String { "[\(index)]" }
+    /// The error path of `field` in the kind-specific section: `[0].ovirt.cluster`, `placement.node`.
+    public func sectionPath(_ field: String) -> String {
+        Self.join(path, sectionName, field)
+    }
+
+    /// The error path of a field of the item: `[0].vm.disks`, `name`.
+    public func fieldPath(_ components: String...) -> String {
+        Self.join(([path] + components))
+    }
+
+    static func join(_ components: String...) -> String { join(components) }
+
+    static func join(_ components: [String]) -> String {
+        var result = ""
+        for component in components where !component.isEmpty {
+            if result.isEmpty || component.hasPrefix("[") {
+                result += component
+            } else {
+                result += "." + component
+            }
+        }
+        return result
+    }
+}
+
+/// The paths of an item's common fields in the request it came from, so a backend's issue points
+/// at the field the client wrote: `[0].vm.name` in a seed file, `name` in `POST /api/v1/vms`.
+public struct FieldPaths: Sendable, Hashable {
+    public var vmName: String
+    public var template: String
+    public var cores: String
+    public var memory: String
+    public var disks: String
+    /// The name of a disk's size field (`size`, `size_gb`).
+    public var diskSizeKey: String
+    public var vlanName: String
+    public var vlanID: String
+    public var address: String
+
+    public init(vmName: String, template: String, cores: String, memory: String, disks: String,
+                diskSizeKey: String, vlanName: String, vlanID: String, address: String) {
+        self.diskSizeKey = diskSizeKey
+        self.vmName = vmName
+        self.template = template
+        self.cores = cores
+        self.memory = memory
+        self.disks = disks
+        self.vlanName = vlanName
+        self.vlanID = vlanID
+        self.address = address
+    }
+
+    /// The path of disk `index`: `[0].vm.disks[1]`.
+    public func disk(_ index: Int) -> String { "\(disks)[\(index)]" }
+
+    /// The path of disk `index`'s size: `[0].vm.disks[1].size`.
+    public func diskSize(_ index: Int) -> String { "\(disk(index)).\(diskSizeKey)" }
+
+    /// The seed's shape: `[0].vm.*` and `[0].vlan.*`.
+    public static func seed(_ item: String) -> FieldPaths {
+        FieldPaths(vmName: "\(item).vm.name", template: "\(item).vm.template", cores: "\(item).vm.cores",
+                   memory: "\(item).vm.memory", disks: "\(item).vm.disks", diskSizeKey: "size", vlanName: "\(item).vlan.name",
+                   vlanID: "\(item).vlan.id", address: "\(item).vm.address")
+    }
+
+    /// `POST /api/v1/vms`: the VM's fields at the top, the VLAN under `network`, the address under `ip`.
+    public static func api(_ item: String) -> FieldPaths {
+        let join = { (field: String) in ProvisioningItem.join(item, field) }
+        return FieldPaths(vmName: join("name"), template: join("template"), cores: join("cores"),
+                          memory: join("memory_gb"), disks: join("disks"), diskSizeKey: "size_gb", vlanName: join("network.name"),
+                          vlanID: join("network.vlan_id"), address: join("ip.address"))
+    }
 }

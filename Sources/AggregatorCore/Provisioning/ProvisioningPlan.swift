@@ -1,7 +1,8 @@
 /// The engine calls a backend will make for one item, in order, decided against the live engine.
 ///
 /// Returned by `?dry_run=true` as is; stored with the job so the runner executes exactly
-/// what was validated.
+/// what was validated: a backend's ``VirtualizationBackend/execute(_:context:)`` reads its typed
+/// ``payload`` and nothing else of the request.
 public struct ProvisioningPlan: Sendable, Codable, Hashable {
     /// One planned step.
     public struct Step: Sendable, Codable, Hashable {
@@ -20,15 +21,37 @@ public struct ProvisioningPlan: Sendable, Codable, Hashable {
     }
 
     public var engine: String
+    /// The kind of the engine, which is also the kind of ``payload``.
+    public var kind: BackendKind
+    /// What will happen, for operators (`?dry_run=true`, the job record).
     public var steps: [Step]
-    /// Engine ids and names the backend resolved while planning (cluster id, template id, ...),
-    /// opaque to Core; the backend reads them back when executing.
-    public var context: [String: String]
+    /// The backend's own typed plan: everything execution needs, resolved while planning
+    /// (engine ids, the VM as requested, the order of steps). Read it back with ``payload(as:)``.
+    public var payload: PlanPayload
 
-    public init(engine: String, steps: [Step], context: [String: String] = [:]) {
+    /// A plan whose payload is `payload`, a value of the backend's own plan type.
+    /// - Throws: ``BackendError`` (`.invalidResponse`) when the payload cannot be encoded.
+    public init(engine: String, kind: BackendKind, steps: [Step], payload: some Encodable) throws(BackendError) {
         self.engine = engine
+        self.kind = kind
         self.steps = steps
-        self.context = context
+        do {
+            self.payload = try PlanPayload(encoding: payload)
+        } catch {
+            throw BackendError(.invalidResponse, engine: engine, message: "could not encode the \(kind) plan: \(error)")
+        }
+    }
+
+    /// The backend's plan, decoded as `type`.
+    /// - Throws: ``BackendError`` (`.invalidResponse`) when the stored payload is not a `type`
+    ///   (a job stored by another version, say): plan the item again.
+    public func payload<P: Decodable>(as type: P.Type) throws(BackendError) -> P {
+        do {
+            return try payload.decode(type)
+        } catch {
+            throw BackendError(.invalidResponse, engine: engine,
+                               message: "the stored plan is not a \(kind) plan this version can run (\(error)); post the item again")
+        }
     }
 }
 

@@ -103,14 +103,21 @@ public final class OvirtBackend: VirtualizationBackend {
         self.tuning = tuning
         self.logger = logger
         self.session = OvirtSession(
-            engine: configuration.name, endpoints: endpoints, username: configuration.username,
+            engine: configuration.name, endpoints: endpoints, username: configuration.username ?? Self.defaultUsername,
             password: password, client: HTTPClient(configuration: http, logger: logger),
             errors: errors, logger: logger)
     }
 
     /// Registers the `ovirt` kind in `registry`.
+    /// The user an engine is logged in as when its entry names none.
+    public static let defaultUsername = "admin@internal"
+
+    /// Registers the `ovirt` kind: its factory, default user and CA download.
     public static func register(in registry: inout BackendRegistry) {
-        registry.register(kind) { configuration, context in
+        registry.register(kind, defaultUsername: defaultUsername, fetchCACertificate: { config in
+            try await fetchCACertificate(apiURL: config.url, connectTimeout: config.connectTimeout,
+                                         requestTimeout: config.requestTimeout)
+        }) { configuration, context in
             try OvirtBackend(configuration: configuration, logger: context.logger)
         }
     }

@@ -3,23 +3,34 @@ import Foundation
 import Hummingbird
 import Logging
 
-/// `POST /ovirt/create_vm` and `/ovirt/create_vlan` (the seed's endpoints, any kind), plus
-/// `/api/v1/jobs`.
+/// `POST /{kind}/create_vm` and `/{kind}/create_vlan` (the seed's endpoints and files, any kind),
+/// `POST /api/v1/vms` (one backend-neutral body for every kind), and `/api/v1/jobs`.
 ///
-/// A create reads the bounded upload (`curl -F jsonfile=@file.json` or a raw JSON body),
-/// validates the whole file, plans every item against its live engine, and only then stores
-/// one job per item and answers 202. Re-posting the same file answers the existing jobs.
+/// A create reads the bounded upload, decodes it into items (Core's decoders: every problem with
+/// its path, line and column) and hands them to Core's ``ProvisioningService``, which checks
+/// capabilities, answers repeated items with their jobs, plans every item against its live engine
+/// and only then stores and starts the jobs. This controller only translates HTTP to that and back.
 struct ProvisioningController: Sendable {
-    let inventory: Inventory
-    let runner: JobRunner
+    let service: ProvisioningService
     let maxUploadBytes: Int
+
+    init(inventory: Inventory, runner: JobRunner, maxUploadBytes: Int) {
+        self.service = ProvisioningService(inventory: inventory, runner: runner)
+        self.maxUploadBytes = maxUploadBytes
+    }
+
+    private var inventory: Inventory { service.inventory }
+    private var runner: JobRunner { service.runner }
 
     func addRoutes(to router: some RouterMethods<some RequestContext>) {
         router.post(":kind/create_vm") { request, context in
-            try await create(request, context: context, action: .createVM)
+            try await createFromFile(request, context: context, action: .createVM)
         }
         router.post(":kind/create_vlan") { request, context in
-            try await create(request, context: context, action: .createVLAN)
+            try await createFromFile(request, context: context, action: .createVLAN)
+        }
+        router.post("api/v1/vms") { request, context in
+            try await createVMs(request, context: context)
         }
         router.get("api/v1/jobs") { request, _ in
             try await listJobs(request)
@@ -36,13 +47,15 @@ struct ProvisioningController: Sendable {
 
     // MARK: - Create
 
-    private func create(_ request: Request, context: some RequestContext, action: ProvisioningAction) async throws
+    /// The seed's endpoints: a file of items with `meta`, `<kind>`, `vlan` and `vm` sections.
+    private func createFromFile(_ request: Request, context: some RequestContext, action: ProvisioningAction) async throws
         -> Response
     {
         let kind = try context.parameters.require("kind")
         let engines = inventory.backends.filter { $0.backend.kind.rawValue == kind }.map(\.backend.name)
         guard !engines.isEmpty else {
-            throw APIError(.notFound, code: "unknown_kind", message: "no engines of kind '\(kind)' are configured")
+            throw APIError(.notFound, code: "unknown_kind", message: "no engines of kind '\(kind)' are configured",
+                           fix: "configured kinds: \(Set(inventory.backends.map(\.backend.kind.rawValue)).sorted().joined(separator: ", "))")
         }
         let options = try CreateOptions(request)
         let upload = try await readUpload(request)
@@ -53,85 +66,78 @@ struct ProvisioningController: Sendable {
         } catch {
             throw Self.invalid(error.issues)
         }
-        RequestAudit.current?.note(items: items)
-
-        // Items already accepted (same document, engine and target) answer their existing job.
-        var existing: [Int: Job] = [:]
-        for item in items {
-            if let job = try await runner.store.activeJob(idempotencyKey: Job.idempotencyKey(for: item)) {
-                existing[item.index] = job
-            }
-        }
-        let plans = await plan(items.filter { existing[$0.index] == nil })
-
-        var issues: [ValidationIssue] = []
-        var failures: [BackendError] = []
-        for outcome in plans.values {
-            switch outcome {
-            case .success(.invalid(let found)): issues += found
-            case .failure(let error): failures.append(error)
-            case .success(.ready): break
-            }
-        }
-        if !issues.isEmpty { throw Self.invalid(issues.sorted { $0.path < $1.path }) }
-        if !failures.isEmpty {
-            throw APIError(.badGateway, code: "engine_unavailable",
-                           message: "could not validate against the engine: "
-                               + failures.map { "\($0.engine): \($0.message)" }.joined(separator: "; "),
-                           fix: "nothing was created; retry when the engine answers")
-        }
-
-        if options.dryRun {
-            let planned = items.map { item -> DryRunItem in
-                var plan: ProvisioningPlan?
-                if case .success(.ready(let ready))? = plans[item.index] { plan = ready }
-                return DryRunItem(index: item.index, action: item.action.rawValue, engine: item.engine,
-                                  target: Job.target(for: item), plan: plan, existingJob: existing[item.index].map { JobView($0, reused: true) })
-            }
-            return try JSONBody.response(encoding: DryRunBody(dryRun: true, items: planned))
-        }
-
-        var views: [JobView] = []
-        for item in items {
-            if let job = existing[item.index] {
-                views.append(JobView(job, reused: true))
-                continue
-            }
-            guard case .success(.ready(let plan))? = plans[item.index] else { continue }
-            let job = Job(action: action, engine: item.engine, kind: BackendKind(rawValue: kind),
-                          documentNum: item.meta.documentNum, target: Job.target(for: item),
-                          idempotencyKey: Job.idempotencyKey(for: item), itemIndex: item.index, meta: item.meta,
-                          plan: plan)
-            let stored = try await runner.store.insertUnlessActive(job)
-            if stored.inserted { runner.submit(stored.job, item: item, plan: plan) }
-            views.append(JobView(stored.job, reused: !stored.inserted))
-        }
-        RequestAudit.current?.note(jobs: views.map(\.job))
-        context.logger.info("Jobs accepted", metadata: [
-            "job.count": "\(views.count)", "job.reused": "\(views.filter(\.reused).count)",
-            "job.action": "\(action)",
-        ])
-
-        if let wait = options.wait, wait > 0 {
-            let finished = try await runner.wait(for: views.map(\.job.id), timeout: .seconds(wait))
-            let byID = Dictionary(uniqueKeysWithValues: finished.map { ($0.id, $0) })
-            views = views.map { JobView(byID[$0.job.id] ?? $0.job, reused: $0.reused) }
-        }
-        let done = views.allSatisfy { $0.job.state.isFinal }
-        return try JSONBody.response(status: done && options.wait != nil ? .ok : .accepted,
-                                     encoding: JobsBody(jobs: views, count: views.count))
+        return try await submit(items, options: options, context: context)
     }
 
-    private func plan(_ items: [ProvisioningItem]) async -> [Int: Result<PlanOutcome, BackendError>] {
-        await withTaskGroup(of: (Int, Result<PlanOutcome, BackendError>).self) { group in
-            for item in items {
-                group.addTask {
-                    (item.index, await inventory.call(item.engine) { try await $0.plan(item) })
-                }
+    /// `POST /api/v1/vms`: one VM object, or an array of them, for engines of any kind.
+    private func createVMs(_ request: Request, context: some RequestContext) async throws -> Response {
+        let options = try CreateOptions(request)
+        let upload = try await readUpload(request)
+        var engines: [String: BackendKind] = [:]
+        for entry in inventory.backends { engines[entry.backend.name] = entry.backend.kind }
+        let items: [ProvisioningItem]
+        do {
+            items = try VMRequestDecoder(engines: engines).decode(upload)
+        } catch {
+            throw Self.invalid(error.issues)
+        }
+        return try await submit(items, options: options, context: context)
+    }
+
+    private func submit(_ items: [ProvisioningItem], options: CreateOptions, context: some RequestContext) async throws
+        -> Response
+    {
+        RequestAudit.current?.note(items: items)
+        let outcome: ProvisioningService.Outcome
+        do {
+            outcome = try await service.submit(
+                items, options: .init(dryRun: options.dryRun, wait: options.wait.map { .seconds($0) }))
+        } catch let error as ProvisioningError {
+            throw Self.apiError(error)
+        }
+        switch outcome {
+        case .planned(let planned):
+            let body = DryRunBody(dryRun: true, items: planned.map { entry in
+                DryRunItem(index: entry.item.index, action: entry.item.action.rawValue, engine: entry.item.engine,
+                           target: Job.target(for: entry.item), plan: entry.plan,
+                           existingJob: entry.existingJob.map { JobView($0.job, reused: true) })
+            })
+            return try JSONBody.response(encoding: body)
+        case .accepted(let accepted, let waited):
+            let views = accepted.map { JobView($0.job, reused: $0.reused) }
+            RequestAudit.current?.note(jobs: views.map(\.job))
+            context.logger.info("Jobs accepted", metadata: [
+                "job.count": "\(views.count)", "job.reused": "\(views.filter(\.reused).count)",
+                "job.action": "\(items.first?.action.rawValue ?? "")",
+            ])
+            let done = views.allSatisfy { $0.job.state.isFinal }
+            return try JSONBody.response(status: done && waited ? .ok : .accepted,
+                                         encoding: JobsBody(jobs: views, count: views.count))
+        }
+    }
+
+    /// A refused batch as the API answers it: 422 with every problem, or 502 when an engine could not
+    /// be read. Nothing was created either way.
+    static func apiError(_ error: ProvisioningError) -> APIError {
+        switch error {
+        case .invalid(let issues):
+            return invalid(issues)
+        case .unsupported(let missing):
+            var error = APIError(
+                .unprocessableContent, code: "unsupported_capability",
+                message: missing.map { "engine \($0.engine) is a \($0.kind) engine, which has no \($0.capability) capability" }
+                    .uniqued().joined(separator: "; ") + "; nothing was created",
+                fix: "send these items to an engine whose kind has the capability (GET /api/v1/backends lists them)")
+            error.issues = missing.map {
+                ValidationIssue(path: $0.path, message: "\($0.kind) engines cannot \($0.capability)",
+                                fix: "choose an engine whose capabilities include \($0.capability)")
             }
-            var results: [Int: Result<PlanOutcome, BackendError>] = [:]
-            for await (index, result) in group { results[index] = result }
-            return results
+            return error
+        case .enginesUnavailable(let failures):
+            return APIError(.badGateway, code: "engine_unavailable",
+                            message: "could not validate against the engine: "
+                                + failures.map { "\($0.engine): \($0.message)" }.joined(separator: "; "),
+                            fix: "nothing was created; retry when the engine answers")
         }
     }
 
@@ -247,4 +253,12 @@ struct DryRunItem: Encodable {
 struct DryRunBody: Encodable {
     var dryRun: Bool
     var items: [DryRunItem]
+}
+
+extension Array where Element: Hashable {
+    /// The elements in order, each once.
+    func uniqued() -> [Element] {
+        var seen: Set<Element> = []
+        return filter { seen.insert($0).inserted }
+    }
 }

@@ -134,11 +134,19 @@ struct PlannerTests {
         ])
         #expect(plan.steps.allSatisfy { !$0.alreadyDone })
         #expect(plan.steps[0].description == "POST /networks 2921-redvt-eqp-test-e15 VLAN 2921 in data center Default (VM network)")
-        #expect(plan.context["template_id"] == "t2", "the newest template version")
-        #expect(plan.context["template_disk_id"] == "td1")
-        #expect(plan.context["storage_domain_id"] == "sd1")
-        #expect(plan.context["os_type"] == "rhel_8x64")
-        #expect(plan.context["host.host01"] == "h1")
+        let payload = try plan.payload(as: OvirtPlan.self)
+        #expect(payload.vm?.template.id == "t2", "the newest template version")
+        #expect(payload.vm?.templateDiskID == "td1")
+        #expect(payload.vm?.storageDomain.id == "sd1")
+        #expect(payload.vm?.osType == "rhel_8x64")
+        #expect(payload.cluster == OvirtPlan.Ref(id: "c1", name: "Default"))
+        #expect(payload.steps == [.createNetwork, .ensureVnicProfile, .attachToCluster, .attachToHosts, .createVM,
+                                  .extendBootDisk(bytes: 40 << 30), .addDisk(index: 1), .configureCloudInit, .addNIC,
+                                  .startVM], "execution follows the planned steps in order")
+
+        // The plan survives the job store: encoded and decoded, execution reads the same plan.
+        let stored = try JSONDecoder().decode(ProvisioningPlan.self, from: JSONEncoder().encode(plan))
+        #expect(try stored.payload(as: OvirtPlan.self) == payload)
     }
 
     @Test("an existing network with the same tag is reused; with another tag it is an issue at vlan.id")
@@ -153,7 +161,8 @@ struct PlannerTests {
         let done = Dictionary(uniqueKeysWithValues: plan.steps.map { ($0.name, $0.alreadyDone) })
         #expect(done == ["create_network": true, "ensure_vnic_profile": false, "attach_network_to_cluster": true,
                          "attach_network_to_host:host01": true, "attach_network_to_host:host02": false])
-        #expect(plan.context["network_id"] == "net1")
+        #expect(try plan.payload(as: OvirtPlan.self).steps == [.createNetwork, .ensureVnicProfile, .attachToCluster,
+                                                               .attachToHosts])
 
         let other = same.replacingOccurrences(of: #""vlan": {"id": "2921"}, "#, with: "")
         guard case .invalid(let issues) = try planned(seedItem(action: .createVLAN), try self.survey(network: other)) else {

@@ -52,7 +52,7 @@ struct ProvisioningRecordTests {
                 let recorder = EarlyIDRecorder(engine: engine)
                 let context = JobContext(jobID: "job-early", correlationID: "job-early", recorder: recorder,
                                          logger: LogRecorder().logger())
-                let result = try await backend.execute(plan, for: item, context: context)
+                let result = try await backend.execute(plan, context: context)
 
                 let vmReport = try #require(recorder.reports.first { $0.step == "create_vm" })
                 #expect(vmReport.ids["vm_id"] == result.engineIDs["vm_id"])

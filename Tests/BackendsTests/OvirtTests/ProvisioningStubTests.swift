@@ -75,7 +75,7 @@ struct ProvisioningStubTests {
             let plan = try ready(try await backend.plan(item))
             let recorder = RecordingJobRecorder()
             let before = engine.calls.count
-            let result = try await backend.execute(plan, for: item, context: context(recorder, "vlan1"))
+            let result = try await backend.execute(plan, context: context(recorder, "vlan1"))
 
             let state = engine.state.withLock { $0 }
             let network = try #require(state.networks.first { $0.name == "2921-redvt-eqp-test-e15" })
@@ -98,13 +98,12 @@ struct ProvisioningStubTests {
     func reuse() async throws {
         try await withStub { engine, backend in
             let item = seedItem(action: .createVLAN)
-            _ = try await backend.execute(try ready(try await backend.plan(item)), for: item,
-                                          context: context(RecordingJobRecorder(), "first"))
+            _ = try await backend.execute(try ready(try await backend.plan(item)), context: context(RecordingJobRecorder(), "first"))
             let second = try ready(try await backend.plan(item))
             let notDone = second.steps.filter { $0.name != "ensure_vnic_profile" && !$0.alreadyDone }
             #expect(notDone.isEmpty)
             let recorder = RecordingJobRecorder()
-            _ = try await backend.execute(second, for: item, context: context(recorder, "second"))
+            _ = try await backend.execute(second, context: context(recorder, "second"))
             #expect(Set(recorder.skipped) == ["create_network", "attach_network_to_cluster",
                                               "attach_network_to_host:host01", "attach_network_to_host:host02"])
             #expect(engine.calls.filter { $0.method == "POST" && $0.path == "networks" }.count == 1)
@@ -118,7 +117,7 @@ struct ProvisioningStubTests {
             let item = seedItem(vm: seedVM(bootGB: 40, extra: [DiskSpec(sizeGB: 100, mountPoint: "/data", sparse: true)]))
             let plan = try ready(try await backend.plan(item))
             let recorder = RecordingJobRecorder()
-            let result = try await backend.execute(plan, for: item, context: context(recorder, "vm1"))
+            let result = try await backend.execute(plan, context: context(recorder, "vm1"))
 
             let state = engine.state.withLock { $0 }
             let vm = try #require(state.vms.first { $0.name == "test_vm_11" })
@@ -155,7 +154,7 @@ struct ProvisioningStubTests {
                                 detail: "[Cannot add VM. The relevant Storage Domain's status is Inactive.]"))
             let recorder = RecordingJobRecorder()
             let error = await #expect(throws: BackendError.self) {
-                try await backend.execute(plan, for: item, context: self.context(recorder, "fault"))
+                try await backend.execute(plan, context: self.context(recorder, "fault"))
             }
             #expect(error?.message.contains("The relevant Storage Domain's status is Inactive") == true)
             #expect(error?.httpStatus == 400)

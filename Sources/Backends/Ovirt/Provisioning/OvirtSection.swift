@@ -1,12 +1,11 @@
 import AggregatorCore
 
-/// The request's `ovirt` section: where on the engine an item goes.
+/// The request's `ovirt` section (`placement` in `POST /api/v1/vms`): where on the engine an item goes.
 ///
 /// ```json
 /// "ovirt": {"engine": "e15-test", "cluster": "Default", "storage_domain": "hosted_storage", "host_nic": "bond0"}
 /// ```
 struct OvirtSection: Sendable, Hashable {
-    var engine: String
     var cluster: String
     /// Required for `create_vm`; ignored for `create_vlan`.
     var storageDomain: String?
@@ -22,7 +21,7 @@ struct OvirtSection: Sendable, Hashable {
     }
 
     static func decode(_ item: ProvisioningItem) -> Decoded {
-        let prefix = "\(item.path).\(item.sectionName)"
+        let prefix = item.sectionPath("")
         let section = item.section
         var issues: [ValidationIssue] = []
         guard let members = section.members else {
@@ -52,7 +51,8 @@ struct OvirtSection: Sendable, Hashable {
             }
             return trimmed
         }
-        let engine = string("engine", required: true)
+        // The seed's files name the engine here; `POST /api/v1/vms` names it at the top.
+        let engine = string("engine", required: false)
         let cluster = string("cluster", required: true)
         let storageDomain = string("storage_domain", required: item.action == .createVM)
         let hostNIC = string("host_nic", required: true)
@@ -61,7 +61,7 @@ struct OvirtSection: Sendable, Hashable {
                                           message: "names engine '\(engine)' but the item was routed to '\(item.engine)'",
                                           at: section["engine"]))
         }
-        guard issues.isEmpty, let engine, let cluster, let hostNIC else { return .invalid(issues) }
-        return .section(OvirtSection(engine: engine, cluster: cluster, storageDomain: storageDomain, hostNIC: hostNIC))
+        guard issues.isEmpty, let cluster, let hostNIC else { return .invalid(issues) }
+        return .section(OvirtSection(cluster: cluster, storageDomain: storageDomain, hostNIC: hostNIC))
     }
 }

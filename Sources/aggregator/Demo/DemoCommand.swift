@@ -3,14 +3,13 @@ import ArgumentParser
 import Foundation
 import Logging
 import OvirtBackend
-import OvirtSimulator
 import Server
 
 /// `aggregator demo`: simulated engines with the configuration's names, and the API over them.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Start simulated oVirt engines named after the configured ones and serve the API over them.",
+        abstract: "Start simulated engines named after the configured ones and serve the API over them.",
         discussion: """
             No real engine is contacted and no password is needed: every engine in the configuration \
             file is replaced by an in-process simulator on a free loopback port. Without a configuration \
@@ -41,48 +40,43 @@ struct DemoCommand: AsyncParsableCommand {
     var insecureNoAuth = false
 
     /// The estate of the tool this replaces, used when there is no configuration file.
-    static let defaultEngines = ["e15-test", "e15", "e15-2", "n32", "n32-2", "k45"]
+    static let defaultEngines: [(name: String, kind: BackendKind)] =
+        ["e15-test", "e15", "e15-2", "n32", "n32-2", "k45"].map { ($0, OvirtBackend.kind) }
 
     func run() async throws {
         try await reportingConfigurationErrors {
             let logger = options.makeLogger()
             // The demo's setting is auth: none, so it listens on loopback unless told otherwise.
             let access = try await ListenerAccess.make(.none, host: host, insecureNoAuth: insecureNoAuth, logger: logger)
-            let names: [String]
+            var wanted: [(name: String, kind: BackendKind)]
             var dataDirectory = dataDir ?? "data"
             if FileManager.default.fileExists(atPath: options.config) {
                 let loaded = try options.loadConfiguration(resolveSecrets: false)
-                names = loaded.backends.filter { $0.kind == OvirtBackend.kind }.map(\.name)
+                wanted = loaded.backends.filter { BackendKinds.demoSimulators[$0.kind] != nil }.map { ($0.name, $0.kind) }
                 dataDirectory = dataDir ?? loaded.dataDirectory
             } else {
                 logger.notice("No configuration file; simulating the default engines",
                               metadata: ["config.file": "\(options.config)"])
-                names = Self.defaultEngines
+                wanted = Self.defaultEngines
             }
-            guard !names.isEmpty else {
-                throw ConfigurationFailure(lines: ["\(options.config): no engines of type ovirt to simulate"])
+            guard !wanted.isEmpty else {
+                let kinds = BackendKinds.demoSimulators.keys.map(\.rawValue).sorted().joined(separator: ", ")
+                throw ConfigurationFailure(lines: ["\(options.config): no engines of a kind the demo simulates (\(kinds))"])
             }
 
-            var engines: [SimulatedEngine] = []
+            let size = DemoSize(vms: vms, hosts: hosts, latency: .milliseconds(latencyMs))
+            var engines: [DemoEngine] = []
             do {
-                for name in names {
-                    var simulated = SimulatedEngineOptions(name: name)
-                    simulated.vmCount = vms
-                    simulated.hostCount = hosts
-                    simulated.latency = .milliseconds(latencyMs)
-                    engines.append(try await SimulatedEngine.start(simulated, logger: logger))
+                for entry in wanted {
+                    guard let start = BackendKinds.demoSimulators[entry.kind] else { continue }
+                    engines.append(try await start(entry.name, size, logger))
                 }
             } catch {
                 for engine in engines { await engine.stop() }
                 throw error
             }
 
-            let backends = engines.map { engine in
-                BackendConfiguration(
-                    name: engine.name, kind: OvirtBackend.kind, url: engine.apiURL, username: "admin@internal",
-                    password: Secret("admin"), connectTimeout: .seconds(2), requestTimeout: .seconds(20))
-            }
-            let configuration = AggregatorConfiguration(backends: backends)
+            let configuration = AggregatorConfiguration(backends: engines.map(\.configuration))
             let inventory = try InventoryFactory.make(configuration, logger: logger)
 
             FileHandle.standardOutput.write(Data((Self.banner(engines: engines, host: host, port: port) + "\n").utf8))
@@ -98,10 +92,11 @@ struct DemoCommand: AsyncParsableCommand {
         }
     }
 
-    static func banner(engines: [SimulatedEngine], host: String, port: Int) -> String {
+    static func banner(engines: [DemoEngine], host: String, port: Int) -> String {
         var lines = ["vmaggregator demo: \(engines.count) simulated engines"]
         for engine in engines {
-            lines.append("  \(engine.name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(engine.apiURL)")
+            lines.append("  \(engine.name.padding(toLength: 10, withPad: " ", startingAt: 0)) "
+                         + "\(engine.kind.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(engine.apiURL)")
         }
         let base = "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
         lines += [
