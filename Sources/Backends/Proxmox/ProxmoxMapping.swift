@@ -48,7 +48,7 @@ enum ProxmoxMapping {
             cluster: cluster, host: running ? nonEmpty(resource.node) : nil,
             cpus: resource.maxcpu?.int, memoryBytes: resource.maxmem?.int64,
             ipAddresses: ipAddresses, comment: nonEmpty(resource.tags).map { "tags: \($0)" })
-        vm.rawStatus = status.raw
+        vm.rawStatus = status.raw == status.common ? nil : status.raw
         return vm
     }
 
@@ -61,7 +61,7 @@ enum ProxmoxMapping {
             engine: engine, id: name, name: name, address: nonEmpty(address), status: status.common,
             cluster: cluster, cpuThreads: resource.maxcpu?.int, memoryBytes: resource.maxmem?.int64,
             vmCount: runningVMs)
-        host.rawStatus = status.raw
+        host.rawStatus = status.raw == status.common ? nil : status.raw
         return host
     }
 
