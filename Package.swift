@@ -12,8 +12,10 @@ let package = Package(
     products: [
         .executable(name: "aggregator", targets: ["aggregator"]),
         .executable(name: "ovirt-sim", targets: ["ovirt-sim"]),
+        .executable(name: "pve-sim", targets: ["pve-sim"]),
         .library(name: "AggregatorCore", targets: ["AggregatorCore"]),
         .library(name: "OvirtSimulator", targets: ["OvirtSimulator"]),
+        .library(name: "ProxmoxSimulator", targets: ["ProxmoxSimulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -112,6 +114,24 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Proxmox VE API simulator (shares no code with any client it checks).
+        .target(
+            name: "ProxmoxSimulator",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/Simulators/Proxmox",
+            swiftSettings: swiftSettings
+        ),
+
         // Durable job store on the system SQLite.
         .target(
             name: "SQLiteJobStore",
@@ -164,6 +184,18 @@ let package = Package(
             name: "ovirt-sim",
             dependencies: [
                 "OvirtSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "pve-sim",
+            dependencies: [
+                "ProxmoxSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -237,6 +269,18 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Tests/SimulatorsTests/OvirtTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ProxmoxSimulatorTests",
+            dependencies: [
+                "ProxmoxSimulator",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/SimulatorsTests/ProxmoxTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(
