@@ -252,6 +252,7 @@ let package = Package(
                 "AggregatorCore",
                 "BackendContract",
                 "EngineHTTP",
+                "ProxmoxSimulator",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
