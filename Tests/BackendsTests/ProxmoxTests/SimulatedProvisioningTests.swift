@@ -155,4 +155,47 @@ struct SimulatedProvisioningTests {
             }
         }
     }
+
+    @Test("a VM id taken between nextid and the clone: cloned again with a fresh id", .timeLimit(.minutes(1)))
+    func nextIDRace() async throws {
+        try await withSimulatedProxmox("pve-race") { cluster in
+            try await withProxmoxBackend(.simulated(cluster)) { backend in
+                let item = try ProxmoxFixtures.item(section: #"{"node":"pve1","storage":"local-lvm"}"#, name: "race01",
+                                                    disks: [DiskSpec(sizeGB: 20, mountPoint: "/", sparse: true)])
+                let plan = try await plan(backend, item)
+                cluster.admin.addFault(ProxmoxFaultRule(
+                    method: "POST", path: "/nodes/pve1/qemu/9000/clone", status: 500,
+                    message: "unable to create VM 120: config file already exists"))
+                let recorder = RecordingJobRecorder()
+                let result = try await backend.execute(plan, context: .test("job-race", recorder: recorder))
+                #expect(recorder.outcomes.first == "clone_vm: succeeded")
+                #expect(!cluster.admin.faults.contains { ($0.count ?? 1) > 0 }, "the refused clone was tried again")
+                #expect(cluster.admin.vms.contains { $0.name == "race01" && String($0.vmid) == result.engineIDs["vm_id"] })
+            }
+        }
+    }
+
+    @Test("a cancelled job stops during a task's wait; the VM it cloned is on record", .timeLimit(.minutes(1)))
+    func cancellation() async throws {
+        try await withSimulatedProxmox("pve-cancel") { options in
+            options.taskDelay = .seconds(30)
+        } _: { cluster in
+            try await withProxmoxBackend(.simulated(cluster)) { backend in
+                let item = try ProxmoxFixtures.item(section: #"{"node":"pve1","storage":"local-lvm"}"#, name: "cancel01")
+                let plan = try await plan(backend, item)
+                let recorder = RecordingJobRecorder()
+                let job = Task { try await backend.execute(plan, context: .test("job-cancel", recorder: recorder)) }
+                let reported = await recorder.first {
+                    if case .reported("clone_vm", let ids) = $0 { return ids["vm_id"] != nil }
+                    return false
+                }
+                #expect(reported != nil)
+                job.cancel()
+                let outcome = await job.result
+                #expect(throws: CancellationError.self) { try outcome.get() }
+                #expect(recorder.outcomes == ["clone_vm: failed"])
+                #expect(recorder.events.contains(.failed("clone_vm", message: "the job was cancelled")))
+            }
+        }
+    }
 }

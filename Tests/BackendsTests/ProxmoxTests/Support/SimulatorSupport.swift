@@ -67,20 +67,33 @@ final class RecordingJobRecorder: JobRecorder {
     }
 
     private let box = Mutex<[Event]>([])
+    private let stream: AsyncStream<Event>
+    private let continuation: AsyncStream<Event>.Continuation
+
+    init() {
+        (stream, continuation) = AsyncStream.makeStream(of: Event.self)
+    }
 
     var events: [Event] { box.withLock { $0 } }
 
-    func stepStarted(_ name: String, description: String) async { box.withLock { $0.append(.started(name)) } }
+    /// Waits for the first event (from the start) that `matches`.
+    func first(where matches: (Event) -> Bool) async -> Event? {
+        for await event in stream where matches(event) { return event }
+        return nil
+    }
+
+    private func record(_ event: Event) {
+        box.withLock { $0.append(event) }
+        continuation.yield(event)
+    }
+
+    func stepStarted(_ name: String, description: String) async { record(.started(name)) }
     func stepSucceeded(_ name: String, detail: String?, engineIDs: [String: String]) async {
-        box.withLock { $0.append(.succeeded(name, detail: detail, ids: engineIDs)) }
+        record(.succeeded(name, detail: detail, ids: engineIDs))
     }
-    func stepFailed(_ name: String, error: BackendError) async {
-        box.withLock { $0.append(.failed(name, message: error.message)) }
-    }
-    func stepSkipped(_ name: String, reason: String) async { box.withLock { $0.append(.skipped(name, reason: reason)) } }
-    func stepReportedIDs(_ name: String, engineIDs: [String: String]) async {
-        box.withLock { $0.append(.reported(name, ids: engineIDs)) }
-    }
+    func stepFailed(_ name: String, error: BackendError) async { record(.failed(name, message: error.message)) }
+    func stepSkipped(_ name: String, reason: String) async { record(.skipped(name, reason: reason)) }
+    func stepReportedIDs(_ name: String, engineIDs: [String: String]) async { record(.reported(name, ids: engineIDs)) }
 
     /// Names of the steps that succeeded, skipped or failed, in order, with how they ended.
     var outcomes: [String] {
