@@ -198,4 +198,30 @@ struct SimulatedProvisioningTests {
             }
         }
     }
+
+    @Test("POST /api/v1/vms shape: the placement section, and issues at the API's own field paths",
+          .timeLimit(.minutes(1)))
+    func apiShape() async throws {
+        let body = #"""
+            {"engine": "pve-api", "name": "api01", "cores": 2, "memory_gb": 4, "template": "redos8-template",
+             "disks": [{"size_gb": 10, "mount_point": "/", "sparse": true}],
+             "network": {"vlan_id": 2922, "nic_name": "eth0"},
+             "ip": {"address": "10.105.250.22", "netmask": "255.255.255.0", "gateway": "10.105.250.1",
+                    "dns_servers": ["10.82.254.32"]},
+             "meta": {"document_num": "7001"},
+             "placement": {"engine": "pve-api", "node": "pve2", "storage": "local-lvm", "bridge": "vmbr0"}}
+            """#
+        let items = try VMRequestDecoder(engines: ["pve-api": ProxmoxBackend.kind]).decode(Array(body.utf8))
+        let item = try #require(items.first)
+        #expect(item.sectionName == "placement")
+        try await withSimulatedProxmox("pve-api") { cluster in
+            try await withProxmoxBackend(.simulated(cluster)) { backend in
+                guard case .invalid(let issues) = try await backend.plan(item) else {
+                    Issue.record("planned a clone to non-shared storage on another node")
+                    return
+                }
+                #expect(Set(issues.map(\.path)) == ["placement.storage", "disks[0].size_gb"], "\(issues)")
+            }
+        }
+    }
 }
