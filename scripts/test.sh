@@ -11,5 +11,5 @@ swift test --skip-build
 
 BIN="$(swift build --show-bin-path)"
 VENV="$(bash scripts/python-env.sh)"
-AGGREGATOR_BIN="$BIN/aggregator" OVIRT_SIM_BIN="$BIN/ovirt-sim" \
+AGGREGATOR_BIN="$BIN/aggregator" OVIRT_SIM_BIN="$BIN/ovirt-sim" PVE_SIM_BIN="$BIN/pve-sim" \
     "$VENV/bin/pytest" -q -p no:cacheprovider Tests/Integration Tests/Conformance

@@ -48,6 +48,9 @@ struct PveSimCommand: AsyncParsableCommand {
     @Option(name: .customLong("token"), help: "An API token as USER@REALM!TOKENID=SECRET; repeatable (default: root@pam!aggregator with a fixed secret).")
     var tokens: [String] = []
 
+    @Option(name: .customLong("pool"), help: "A resource pool that exists (clone's 'pool' parameter names one); repeatable.")
+    var pools: [String] = []
+
     @Option(name: .customLong("tls-cert"), help: "PEM certificate; with --tls-key, serve HTTPS.")
     var tlsCertificate: String?
 
@@ -106,6 +109,7 @@ struct PveSimCommand: AsyncParsableCommand {
             options.username = user
             options.password = password
             if !apiTokens.isEmpty { options.apiTokens = apiTokens }
+            options.pools = pools
             options.tlsCertificatePath = tlsCertificate
             options.tlsKeyPath = tlsKey
             options.faults = rules

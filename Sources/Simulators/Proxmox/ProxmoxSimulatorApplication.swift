@@ -63,10 +63,13 @@ public enum ProxmoxSimulatorApplication {
         if let certificatePath = options.tlsCertificatePath, let keyPath = options.tlsKeyPath {
             let chain = try NIOSSLCertificate.fromPEMFile(certificatePath)
             let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
-            let tls = TLSConfiguration.makeServerConfiguration(
+            var tls = TLSConfiguration.makeServerConfiguration(
                 certificateChain: chain.map { .certificate($0) },
                 privateKey: .privateKey(key)
             )
+            // A client holding an idle connection rarely answers close_notify; do not
+            // let it hold up a shutdown for NIOSSL's default 5 s.
+            tls.shutdownTimeout = .milliseconds(250)
             server = try .tls(http1, tlsConfiguration: tls)
         }
         return Application(

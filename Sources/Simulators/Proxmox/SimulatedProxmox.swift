@@ -88,7 +88,9 @@ public final class SimulatedProxmox: Sendable {
 public struct SimulatedProxmoxError: Error, CustomStringConvertible {
     /// The engine name.
     public var name: String
+    /// What went wrong.
     public var message: String
+    /// `name: message`.
     public var description: String { "\(name): \(message)" }
 }
 

@@ -56,6 +56,7 @@ public struct SimulatedProxmoxOptions: Sendable {
     /// be added at run time. Defaults to none.
     public var faults: [ProxmoxFaultRule] = []
 
+    /// The defaults documented on each property, for the cluster `name`.
     public init(name: String) {
         self.name = name
     }
@@ -76,6 +77,7 @@ public struct SimulatedProxmoxAPIToken: Sendable, Hashable {
     /// The secret (a UUID on a real cluster).
     public var secret: String
 
+    /// A token `tokenID` (`root@pam!aggregator`) with `secret`.
     public init(tokenID: String, secret: String) {
         self.tokenID = tokenID
         self.secret = secret
@@ -123,6 +125,7 @@ public struct SimulatedProxmoxTemplate: Sendable, Hashable {
     /// Whether it has a cloud-init drive on `ide2`.
     public var cloudInit: Bool
 
+    /// A template; the defaults are those of `redos8-template`.
     public init(
         vmid: Int,
         name: String,

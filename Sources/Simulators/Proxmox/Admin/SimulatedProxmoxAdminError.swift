@@ -19,6 +19,7 @@ public struct SimulatedProxmoxAdminError: Error, Sendable, CustomStringConvertib
         /// The change does not fit the current state.
         public static let conflict = Code(base: .conflict)
 
+        /// `not_found`, `invalid` or `conflict`.
         public var description: String {
             switch base {
             case .notFound: "not_found"
@@ -42,10 +43,12 @@ public struct SimulatedProxmoxAdminError: Error, Sendable, CustomStringConvertib
     /// What was refused and why, naming the object.
     public var message: String
 
+    /// A refusal of kind `code`, explained by `message`.
     public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
     }
 
+    /// `code: message`.
     public var description: String { "\(code): \(message)" }
 }

@@ -25,6 +25,7 @@ public struct ProxmoxFaultRule: Sendable, Equatable {
     /// Delay before answering. Defaults to none.
     public var latency: Duration
 
+    /// A rule failing the next `count` requests (nil: all) of `method` (`*`: any) on `path`.
     public init(
         method: String,
         path: String,

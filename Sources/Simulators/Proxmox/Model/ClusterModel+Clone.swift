@@ -115,7 +115,9 @@ extension ClusterModel {
             }
             config[key] = drive.text
         }
-        vms[request.newid] = PVEVM(vmid: request.newid, node: source.node, config: config)
+        var clone = PVEVM(vmid: request.newid, node: source.node, config: config)
+        clone.pool = request.pool
+        vms[request.newid] = clone
         return (.clone(newid: request.newid, targetNode: target), log)
     }
 

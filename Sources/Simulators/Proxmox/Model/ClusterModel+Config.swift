@@ -176,10 +176,7 @@ extension ClusterModel {
     mutating func normalizedNet(_ value: String) -> String {
         guard case .success(var parsed) = QemuSchema.net.parse(value, path: "net") else { return value }
         if parsed["macaddr"] == nil { parsed["macaddr"] = newMAC() }
-        let model = parsed.removeValue(forKey: "model") ?? "virtio"
-        var values = parsed
-        values[model] = values.removeValue(forKey: "macaddr")
-        return PropertyString.print(values, defaultKey: model)
+        return PropertyString.print(parsed, defaultKey: "model", combineWith: "macaddr")
     }
 
     /// `get_unique_tags`: split, lower-cased, sorted, without duplicates, joined by `;`.

@@ -28,13 +28,18 @@ extension ClusterModel {
             log: log, due: due, sequence: taskSequence, effect: effect
         )
         taskOrder.append(upid)
+        runningTasks.append(upid)
         return upid
     }
 
     /// Ends every running task that is due at `now`, oldest first.
     mutating func settle(now: Double) {
-        let due = tasks.values.filter { $0.isRunning && $0.due <= now }.sorted { ($0.due, $0.sequence) < ($1.due, $1.sequence) }
+        guard !runningTasks.isEmpty else { return }
+        let due = runningTasks.compactMap { tasks[$0] }.filter { $0.due <= now }
+            .sorted { ($0.due, $0.sequence) < ($1.due, $1.sequence) }
+        guard !due.isEmpty else { return }
         for task in due { finish(task.upid) }
+        runningTasks.removeAll { tasks[$0]?.isRunning != true }
     }
 
     private mutating func finish(_ upid: String) {

@@ -76,6 +76,8 @@ struct PVEVM: Sendable {
     var agentReadyAt: Double?
     /// Set by the admin interface: the agent never answers.
     var agentHung = false
+    /// The resource pool the VM is a member of (`user.cfg`, not its configuration).
+    var pool: String?
     /// What the guest configured at its last boot (cloud-init applies
     /// `ipconfigN` at boot, so later changes wait for a restart).
     var guestInterfaces: [GuestInterface] = []
@@ -93,8 +95,10 @@ struct ClusterModel: Sendable {
     var volumes: [VolumeLocation: [String: Int]] = [:]
     var vms: [Int: PVEVM] = [:]
     var tasks: [String: PVETask] = [:]
-    /// UPIDs in start order, per node, for listings.
+    /// UPIDs in start order, for listings.
     var taskOrder: [String] = []
+    /// UPIDs of the tasks still running (so ending due tasks does not scan every task).
+    var runningTasks: [String] = []
     var pools: Set<String>
     /// Exit statuses the next tasks of a type end with (`qmclone` → messages).
     var pendingTaskFailures: [String: [String]] = [:]

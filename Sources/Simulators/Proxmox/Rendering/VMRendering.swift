@@ -66,6 +66,7 @@ enum VMRendering {
         }
         if let lock = vm.config.lock { entry["lock"] = .string(lock) }
         if let tags = vm.config["tags"] { entry["tags"] = .string(tags) }
+        if let pool = vm.pool { entry["pool"] = .string(pool) }
         return .object(entry)
     }
 

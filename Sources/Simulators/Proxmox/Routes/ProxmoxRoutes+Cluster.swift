@@ -50,6 +50,11 @@ extension ProxmoxRoutes {
     private func resources(type: String?) -> [PVEJSON] {
         let (model, now) = state.snapshot()
         var entries: [PVEJSON] = []
+        if type == nil {
+            for pool in model.pools.sorted() {
+                entries.append(.object(["id": .string("/pool/\(pool)"), "pool": .string(pool), "type": .string("pool")]))
+            }
+        }
         if type == nil || type == "vm" {
             for vmid in model.vms.keys.sorted(by: { String($0) < String($1) }) {
                 entries.append(VMRendering.resource(model.vms[vmid]!, model: model, now: now))
