@@ -2,7 +2,7 @@
 # Installs the system packages vmaggregator builds and tests against, when missing.
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libyaml-dev libsqlite3-dev libxml2-dev python3-venv curl openssl pkg-config)
+packages=(libcurl4-openssl-dev libyaml-dev libsqlite3-dev libxml2-dev python3-venv curl openssl pkg-config systemd)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

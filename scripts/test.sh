@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: Swift unit and in-process tests, then the process-level integration tests
 # (ovirt-sim + aggregator on loopback, driven over HTTP and with curl) and the ovirtsdk4
-# conformance tests against the simulator.
+# conformance tests against the simulator, and the install script with its systemd units.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-system.sh
@@ -12,4 +12,4 @@ swift test --skip-build
 BIN="$(swift build --show-bin-path)"
 VENV="$(bash scripts/python-env.sh)"
 AGGREGATOR_BIN="$BIN/aggregator" OVIRT_SIM_BIN="$BIN/ovirt-sim" PVE_SIM_BIN="$BIN/pve-sim" \
-    "$VENV/bin/pytest" -q -p no:cacheprovider Tests/Integration Tests/Conformance
+    "$VENV/bin/pytest" -q -p no:cacheprovider Tests/Integration Tests/Conformance Tests/Install

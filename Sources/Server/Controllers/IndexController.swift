@@ -1,9 +1,12 @@
 import AggregatorCore
 import Hummingbird
 
-/// `GET /`: what this server is, its engines and its endpoints.
+/// `GET /`: what this server is, its engines and its endpoints; `GET /health` (the process
+/// answers) and `GET /ready` (ready for traffic).
 struct IndexController: Sendable {
     let inventory: Inventory
+    /// Whether the server was built with its job store (the create endpoints need it).
+    var jobStoreOpen: Bool
 
     func addRoutes(to router: some RouterMethods<some RequestContext>) {
         router.get("/") { request, _ in
@@ -13,7 +16,8 @@ struct IndexController: Sendable {
                 endpoints += ["/\(kind)/vm_list", "/\(kind)/host_list", "/\(kind)/cluster_list",
                               "POST /\(kind)/create_vm", "POST /\(kind)/create_vlan"]
             }
-            endpoints += ["/api/v1/vms", "/api/v1/hosts", "/api/v1/clusters", "/api/v1/backends", "/api/v1/jobs", "/api/v1/audit", "/health", "/ready"]
+            endpoints += ["/api/v1/vms", "POST /api/v1/vms", "/api/v1/hosts", "/api/v1/clusters", "/api/v1/backends",
+                          "/api/v1/jobs", "/api/v1/audit", "/health", "/ready", "/metrics", "/openapi.json"]
             let body = IndexBody(
                 name: "vmaggregator",
                 description: "One API over every configured virtualization engine.",
@@ -24,9 +28,10 @@ struct IndexController: Sendable {
         router.get("health") { _, _ in
             try JSONBody.response(encoding: ["status": "ok"])
         }
-        // Answered once the listener is up; like /health it needs no token.
+        // Like /health it needs no token: load balancers call it.
         router.get("ready") { _, _ in
-            try JSONBody.response(encoding: ["status": "ready"])
+            let body = ReadyBody(inventory.model, jobStoreOpen: jobStoreOpen)
+            return try JSONBody.response(status: body.ready ? .ok : .serviceUnavailable, encoding: body)
         }
     }
 

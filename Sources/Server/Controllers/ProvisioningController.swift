@@ -91,7 +91,8 @@ struct ProvisioningController: Sendable {
         let outcome: ProvisioningService.Outcome
         do {
             outcome = try await service.submit(
-                items, options: .init(dryRun: options.dryRun, wait: options.wait.map { .seconds($0) }))
+                items, options: .init(dryRun: options.dryRun, wait: options.wait.map { .seconds($0) },
+                                      requestID: RequestID.current))
         } catch let error as ProvisioningError {
             throw Self.apiError(error)
         }
