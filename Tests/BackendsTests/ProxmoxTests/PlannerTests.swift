@@ -105,7 +105,7 @@ struct PlannerTests {
     @Test("a taken vmid, a missing pool, a missing snippet")
     func sectionReferences() throws {
         var survey = try ProxmoxFixtures.survey()
-        survey.pools = [ProxmoxPool(poolid: "db")]
+        survey.pools = ["db"]
         survey.snippets = try ProxmoxFixtures.data([ProxmoxVolume].self, ProxmoxFixtures.snippets)
         let item = try ProxmoxFixtures.item(section: #"""
             {"node":"pve1","storage":"local-lvm","vmid":100,"pool":"web","cicustom":"local:snippets/missing.yaml"}

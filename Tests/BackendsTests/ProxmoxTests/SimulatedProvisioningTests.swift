@@ -81,9 +81,7 @@ struct SimulatedProvisioningTests {
                 #expect(vm.config["memory"] == "8192")
                 let net0 = ProxmoxPropertyString(vm.config["net0"] ?? "")
                 #expect(net0["bridge"] == "vmbr0" && net0["tag"] == "2921")
-                withKnownIssue("pve-sim prints net0 as MAC,bridge=…: print_net writes virtio=MAC", isIntermittent: true) {
-                    #expect(net0["virtio"] != nil, "the NIC keeps its model and the clone's MAC: \(vm.config["net0"] ?? "")")
-                }
+                #expect(net0["virtio"] != nil, "the NIC keeps its model and the clone's MAC: \(vm.config["net0"] ?? "")")
                 #expect(vm.config["ipconfig0"] == "ip=10.29.21.10/24,gw=10.29.21.1")
                 #expect(vm.config["nameserver"] == "10.0.0.2 10.0.0.3")
                 #expect(vm.config["searchdomain"] == "lab.example")
@@ -99,13 +97,8 @@ struct SimulatedProvisioningTests {
                 let again = RecordingJobRecorder()
                 let second = try await backend.execute(plan, context: .test("job-create-1", recorder: again))
                 #expect(second.engineIDs["vm_id"] == String(vmid))
-                #expect(again.outcomes.filter { !$0.hasPrefix("configure_vm") }
-                        == ["clone_vm: skipped", "resize_boot_disk: skipped", "add_disk[0]: skipped", "start_vm: skipped",
-                            "wait_running: succeeded"])
-                withKnownIssue("pve-sim's net0 lacks the model key, so the NIC reads as not yet configured",
-                               isIntermittent: true) {
-                    #expect(again.outcomes.contains("configure_vm: skipped"))
-                }
+                #expect(again.outcomes == ["clone_vm: skipped", "configure_vm: skipped", "resize_boot_disk: skipped",
+                                           "add_disk[0]: skipped", "start_vm: skipped", "wait_running: succeeded"])
                 #expect(cluster.admin.vms.count == count)
 
                 // Another job with the same plan finds a VM it did not make, and leaves it alone.
@@ -221,6 +214,30 @@ struct SimulatedProvisioningTests {
                     return
                 }
                 #expect(Set(issues.map(\.path)) == ["placement.storage", "disks[0].size_gb"], "\(issues)")
+            }
+        }
+    }
+
+    @Test("a pool: an unknown one is refused, a known one holds the new VM", .timeLimit(.minutes(1)))
+    func pool() async throws {
+        try await withSimulatedProxmox("pve-pool") { options in
+            options.pools = ["web"]
+        } _: { cluster in
+            try await withProxmoxBackend(.simulated(cluster)) { backend in
+                let unknown = try ProxmoxFixtures.item(section: #"{"node":"pve1","storage":"local-lvm","pool":"db"}"#)
+                guard case .invalid(let issues) = try await backend.plan(unknown) else {
+                    Issue.record("planned into a missing pool")
+                    return
+                }
+                #expect(issues.map(\.path) == ["[0].proxmox.pool"], "\(issues)")
+                #expect(issues.first?.message.contains("its pools: web") == true)
+                let item = try ProxmoxFixtures.item(section: #"{"node":"pve1","storage":"local-lvm","pool":"web"}"#,
+                                                    name: "pooled01", disks: [DiskSpec(sizeGB: 20, mountPoint: "/", sparse: true)])
+                let plan = try await plan(backend, item)
+                _ = try await backend.execute(plan, context: .test("job-pool", recorder: RecordingJobRecorder()))
+                let resources = try await backend.session.get([ProxmoxResource].self, path: "cluster/resources",
+                                                              expected: "resources")
+                #expect(resources.contains { $0.name == "pooled01" && $0.pool == "web" })
             }
         }
     }

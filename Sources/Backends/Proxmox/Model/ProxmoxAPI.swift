@@ -136,11 +136,6 @@ struct ProxmoxAgentInterfaces: Decodable, Sendable, Hashable {
     var result: [Interface]?
 }
 
-/// `GET /pools`: one pool.
-struct ProxmoxPool: Decodable, Sendable, Hashable {
-    var poolid: String
-}
-
 /// `GET /nodes/{node}/storage/{storage}/content`: one volume.
 struct ProxmoxVolume: Decodable, Sendable, Hashable {
     /// `local:snippets/mount.yaml`.

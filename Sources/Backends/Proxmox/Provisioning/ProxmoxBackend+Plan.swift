@@ -14,8 +14,8 @@ struct ProxmoxSurvey: Sendable {
     /// Storages of the template's node when it is another node (their `shared` flag decides
     /// whether the clone can target the VM's node).
     var templateNodeStorages: [ProxmoxStorage]?
-    /// Pools, when the section names one.
-    var pools: [ProxmoxPool]?
+    /// Pool names, when the section names one.
+    var pools: [String]?
     /// Snippets of the user-data snippet's storage on the node, when the section names one.
     var snippets: [ProxmoxVolume]?
 }
@@ -26,8 +26,8 @@ extension ProxmoxBackend {
     ///
     /// Reads `/cluster/resources` (guests and nodes) and, for the node asked for, its storages
     /// and network interfaces; the template's configuration; the template node's storages when the
-    /// template lives elsewhere; the pools when a pool is named; the snippet storage's content when
-    /// `cicustom` is given.
+    /// template lives elsewhere; every resource (for its pools) when a pool is named; the snippet
+    /// storage's content when `cicustom` is given.
     /// - Throws: ``BackendError`` when the engine cannot be read.
     public func plan(_ item: ProvisioningItem) async throws -> PlanOutcome {
         guard item.action == .createVM else {
@@ -54,13 +54,15 @@ extension ProxmoxBackend {
                                        expected: "a JSON resource list")
         async let nodes = session.get([ProxmoxResource].self, path: "cluster/resources", query: [("type", "node")],
                                       expected: "a JSON resource list")
-        async let pools: [ProxmoxPool]? = section.pool != nil
-            ? session.get([ProxmoxPool].self, path: "pools", expected: "a JSON pool list") : nil
+        // Pools are listed by /cluster/resources without a type filter (`type: pool` entries, empty
+        // pools included); the filter's enum has no `pool`.
+        async let pools: [ProxmoxResource]? = section.pool != nil
+            ? session.get([ProxmoxResource].self, path: "cluster/resources", expected: "a JSON resource list") : nil
 
         var survey = ProxmoxSurvey()
         survey.guests = try await guests
         survey.nodes = try await nodes.filter { $0.type == "node" }
-        survey.pools = try await pools
+        survey.pools = try await pools?.filter { $0.type == "pool" }.compactMap(\.pool)
         let nodeOnline = survey.nodes.contains { $0.node == section.node && $0.status == "online" }
         let template = ProxmoxPlanner.findTemplate(vm.template, in: survey.guests)
 

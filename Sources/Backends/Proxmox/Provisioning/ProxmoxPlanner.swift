@@ -152,8 +152,8 @@ struct ProxmoxPlanner {
 
     private mutating func checkPool() {
         guard let pool = section.pool, let pools = survey.pools else { return }
-        if !pools.contains(where: { $0.poolid == pool }) {
-            sectionIssue("pool", "pool '\(pool)' not found on engine \(engine); its pools: \(Self.list(pools.map(\.poolid)))")
+        if !pools.contains(pool) {
+            sectionIssue("pool", "pool '\(pool)' not found on engine \(engine); its pools: \(Self.list(pools))")
         }
     }
 
