@@ -1,4 +1,5 @@
 import AggregatorCore
+import Foundation
 import Testing
 
 @testable import ProxmoxBackend
@@ -38,6 +39,7 @@ struct PlannerTests {
         #expect(payload.bootDiskSlot == "scsi0" && payload.bootDiskGiB == 40)
         #expect(payload.extraDisks == [ProxmoxPlan.ExtraDisk(requestIndex: 1, slot: "scsi1", sizeGiB: 100, mountPoint: "/data")])
         #expect(payload.metaText.contains("document 6666"))
+        #expect(payload.steps.map(\.name) == plan.steps.map(\.name))
         let disk = try #require(plan.steps.first { $0.name == "add_disk[0]" })
         #expect(disk.description.contains("cannot upload cloud-init snippets"))
     }
@@ -120,5 +122,21 @@ struct PlannerTests {
             return
         }
         #expect(try plan.payload(as: ProxmoxPlan.self).cicustom == "user=local:snippets/mount-data.yaml")
+    }
+
+    @Test("the payload's JSON: snake-case keys and step names, and back")
+    func payloadJSON() throws {
+        guard case .ready(let plan) = try outcome(try ProxmoxFixtures.item()) else {
+            Issue.record("not ready")
+            return
+        }
+        let payload = try plan.payload(as: ProxmoxPlan.self)
+        let json = String(decoding: try JSONEncoder().encode(payload), as: UTF8.self)
+        #expect(json.contains(#""steps":["clone_vm","configure_vm","resize_boot_disk","add_disk[0]","start_vm","wait_running"]"#))
+        #expect(json.contains(#""memory_mib":8192"#) && json.contains(#""boot_disk_gib":40"#))
+        #expect(try JSONDecoder().decode(ProxmoxPlan.self, from: Data(json.utf8)) == payload)
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(ProxmoxPlan.Step.self, from: Data(#""add_disk[x]""#.utf8))
+        }
     }
 }

@@ -1,7 +1,8 @@
 /// Everything `execute` needs to create one VM, resolved against the engine while planning and
-/// stored with the job as the plan's payload.
+/// stored with the job as the plan's payload. Its JSON uses snake-case keys and step names
+/// (`"steps": ["clone_vm", "configure_vm", "add_disk[0]", ...]`), as `?dry_run=true` shows it.
 struct ProxmoxPlan: Codable, Sendable, Hashable {
-    /// One step, in the order execution runs them.
+    /// One step, in the order execution runs them; encoded as its ``name``.
     enum Step: Codable, Sendable, Hashable {
         /// Full clone of the template onto the node and storage.
         case clone
@@ -26,6 +27,36 @@ struct ProxmoxPlan: Codable, Sendable, Hashable {
             case .waitRunning: "wait_running"
             }
         }
+
+        /// The step called `name`, if any.
+        init?(name: String) {
+            switch name {
+            case "clone_vm": self = .clone
+            case "configure_vm": self = .configure
+            case "resize_boot_disk": self = .resizeBootDisk
+            case "start_vm": self = .start
+            case "wait_running": self = .waitRunning
+            default:
+                guard name.hasPrefix("add_disk["), name.hasSuffix("]"),
+                      let index = Int(name.dropFirst("add_disk[".count).dropLast()), index >= 0
+                else { return nil }
+                self = .addDisk(index)
+            }
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            let name = try container.decode(String.self)
+            guard let step = Step(name: name) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "unknown step '\(name)'")
+            }
+            self = step
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(name)
+        }
     }
 
     /// A disk beyond the boot disk.
@@ -36,6 +67,13 @@ struct ProxmoxPlan: Codable, Sendable, Hashable {
         var slot: String
         var sizeGiB: Int
         var mountPoint: String?
+
+        enum CodingKeys: String, CodingKey {
+            case requestIndex = "request_index"
+            case slot
+            case sizeGiB = "size_gib"
+            case mountPoint = "mount_point"
+        }
     }
 
     var steps: [Step]
@@ -67,4 +105,19 @@ struct ProxmoxPlan: Codable, Sendable, Hashable {
     var bootDiskSlot: String?
     var bootDiskGiB: Int?
     var extraDisks: [ExtraDisk]
+
+    enum CodingKeys: String, CodingKey {
+        case steps, name, node, storage, pool, vmid, cores, bridge, nameservers, cicustom
+        case templateVMID = "template_vmid"
+        case templateName = "template_name"
+        case templateNode = "template_node"
+        case memoryMiB = "memory_mib"
+        case vlanTag = "vlan_tag"
+        case ipConfig = "ip_config"
+        case searchDomain = "search_domain"
+        case metaText = "meta_text"
+        case bootDiskSlot = "boot_disk_slot"
+        case bootDiskGiB = "boot_disk_gib"
+        case extraDisks = "extra_disks"
+    }
 }
