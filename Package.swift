@@ -83,6 +83,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Proxmox VE backend.
+        .target(
+            name: "ProxmoxBackend",
+            dependencies: [
+                "AggregatorCore",
+                "EngineHTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Backends/Proxmox",
+            swiftSettings: swiftSettings
+        ),
+
         // Shared contract checks every backend kind runs against its simulator.
         .target(
             name: "BackendContract",
@@ -162,6 +174,7 @@ let package = Package(
                 "EngineHTTP",
                 "OvirtBackend",
                 "OvirtSimulator",
+                "ProxmoxBackend",
                 "Server",
                 "SQLiteJobStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -221,6 +234,7 @@ let package = Package(
             dependencies: [
                 "EngineHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -235,6 +249,21 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Tests/BackendsTests/OvirtTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ProxmoxBackendTests",
+            dependencies: [
+                "ProxmoxBackend",
+                "AggregatorCore",
+                "BackendContract",
+                "EngineHTTP",
+                "ProxmoxSimulator",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/BackendsTests/ProxmoxTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(
