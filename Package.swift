@@ -12,8 +12,10 @@ let package = Package(
     products: [
         .executable(name: "aggregator", targets: ["aggregator"]),
         .executable(name: "ovirt-sim", targets: ["ovirt-sim"]),
+        .executable(name: "pve-sim", targets: ["pve-sim"]),
         .library(name: "AggregatorCore", targets: ["AggregatorCore"]),
         .library(name: "OvirtSimulator", targets: ["OvirtSimulator"]),
+        .library(name: "ProxmoxSimulator", targets: ["ProxmoxSimulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -27,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
@@ -50,6 +54,7 @@ let package = Package(
             dependencies: [
                 "CYAML",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -79,6 +84,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Proxmox VE backend.
+        .target(
+            name: "ProxmoxBackend",
+            dependencies: [
+                "AggregatorCore",
+                "EngineHTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Backends/Proxmox",
+            swiftSettings: swiftSettings
+        ),
+
         // Shared contract checks every backend kind runs against its simulator.
         .target(
             name: "BackendContract",
@@ -98,6 +115,24 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Sources/Simulators/Ovirt",
+            swiftSettings: swiftSettings
+        ),
+
+        // Proxmox VE API simulator (shares no code with any client it checks).
+        .target(
+            name: "ProxmoxSimulator",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/Simulators/Proxmox",
             swiftSettings: swiftSettings
         ),
 
@@ -138,7 +173,10 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
+            resources: [.embedInCode("OpenAPI/openapi.json")],
             swiftSettings: swiftSettings
         ),
 
@@ -150,6 +188,7 @@ let package = Package(
                 "EngineHTTP",
                 "OvirtBackend",
                 "OvirtSimulator",
+                "ProxmoxBackend",
                 "Server",
                 "SQLiteJobStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -165,6 +204,18 @@ let package = Package(
             name: "ovirt-sim",
             dependencies: [
                 "OvirtSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "pve-sim",
+            dependencies: [
+                "ProxmoxSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -197,6 +248,7 @@ let package = Package(
             dependencies: [
                 "EngineHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -214,6 +266,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ProxmoxBackendTests",
+            dependencies: [
+                "ProxmoxBackend",
+                "AggregatorCore",
+                "BackendContract",
+                "EngineHTTP",
+                "ProxmoxSimulator",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/BackendsTests/ProxmoxTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "OvirtSimulatorTests",
             dependencies: [
                 "OvirtSimulator",
@@ -223,6 +290,18 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Tests/SimulatorsTests/OvirtTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ProxmoxSimulatorTests",
+            dependencies: [
+                "ProxmoxSimulator",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/SimulatorsTests/ProxmoxTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -3,7 +3,7 @@
 set -euo pipefail
 
 # chromium and chromium-driver run the browser tests (Tests/Browser) headless.
-packages=(libcurl4-openssl-dev libyaml-dev libsqlite3-dev libxml2-dev python3-venv curl openssl pkg-config
+packages=(libcurl4-openssl-dev libyaml-dev libsqlite3-dev libxml2-dev python3-venv curl openssl pkg-config systemd
           chromium chromium-driver)
 missing=()
 for package in "${packages[@]}"; do

@@ -26,6 +26,13 @@ public struct HTTPRequest: Sendable {
     /// Timeout for this request; overrides ``HTTPClientConfiguration/requestTimeout``.
     public var timeout: Duration?
 
+    /// Collect the certificates the server presents (``HTTPResponse/peerCertificates``), for
+    /// pinning an engine's certificate. Defaults to `false`.
+    ///
+    /// Only a request that opens a new TLS connection sees a handshake: use a fresh client.
+    /// Combine with ``HTTPClientConfiguration/insecure`` to read a certificate that is not trusted yet.
+    public var capturePeerCertificates: Bool = false
+
     /// Creates a request.
     ///
     /// - Parameters:

@@ -2,6 +2,7 @@ import AggregatorCore
 import Hummingbird
 import HummingbirdCore
 import Logging
+import Prometheus
 import WebUI
 
 /// Builds the HTTP API over an ``Inventory``, exactly as `aggregator serve` runs it.
@@ -29,22 +30,30 @@ public enum AggregatorServer {
     /// - Parameter jobs: The job runner for create endpoints; without it they are not served.
     /// - Parameter access: Who may call what, and where the audit trail goes; by default no
     ///   authentication, auditing to the job store.
+    /// - Parameter metrics: The Prometheus registry `/metrics` exports (see ``ServerMetrics``);
+    ///   without it neither requests are measured nor `/metrics` served.
     public static func buildRouter(inventory: Inventory, jobs: JobRunner? = nil, maxUploadBytes: Int = 1 << 20,
-                                   access: AccessControl = .open())
+                                   access: AccessControl = .open(), metrics: PrometheusCollectorRegistry? = nil)
         -> Router<APIRequestContext>
     {
-        let router = Router(context: APIRequestContext.self)
+        let router = Router(context: APIRequestContext.self, options: .autoGenerateHeadEndpoints)
+        let routes = RouteTable()
+        router.add(middleware: RequestIDMiddleware())
         router.add(middleware: ErrorBodyMiddleware())
-        router.add(middleware: LogRequestsMiddleware(.info))
+        router.add(middleware: MethodCheckMiddleware(table: routes))
+        if metrics != nil { router.add(middleware: MetricsMiddleware()) }
         addAccessControl(access, jobs: jobs, to: router)
-        IndexController(inventory: inventory, web: WebController()).addRoutes(to: router)
+        IndexController(inventory: inventory, jobStoreOpen: jobs != nil, web: WebController()).addRoutes(to: router)
         WebController().addRoutes(to: router)
+        OpenAPIController().addRoutes(to: router)
+        if let metrics { MetricsController(inventory: inventory, registry: metrics).addRoutes(to: router) }
         InventoryController(inventory: inventory).addRoutes(to: router.group("api/v1"))
         SeedController(inventory: inventory).addRoutes(to: router)
         if let jobs {
             ProvisioningController(inventory: inventory, runner: jobs, maxUploadBytes: maxUploadBytes)
                 .addRoutes(to: router)
         }
+        routes.fill(router.routes.map { ("\($0.path)", $0.method) })
         return router
     }
 
@@ -52,13 +61,13 @@ public enum AggregatorServer {
     /// - Parameter onServerRunning: Called with the bound port once listening.
     public static func buildApplication(
         inventory: Inventory, jobs: JobRunner? = nil, settings: Settings, access: AccessControl = .open(),
-        logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        metrics: PrometheusCollectorRegistry? = nil, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let limits = settings.limits
         let registry = connectionRegistry(limits, logger: logger)
         return Application(
             router: buildRouter(inventory: inventory, jobs: jobs, maxUploadBytes: settings.maxUploadBytes,
-                                access: access),
+                                access: access, metrics: metrics),
             server: .http1(configuration: .init(
                 additionalChannelHandlers: [ConnectionGuardHandler(limits: limits, registry: registry, logger: logger),
                                             ErrorAnswerChannelHandler()])),

@@ -1,11 +1,13 @@
 import AggregatorCore
 import OvirtBackend
+import ProxmoxBackend
 
 /// Every backend kind this build knows: one line per kind in each list.
 enum BackendKinds {
     static func registry() -> BackendRegistry {
         var registry = BackendRegistry()
         OvirtBackend.register(in: &registry)
+        ProxmoxBackend.register(in: &registry)
         return registry
     }
 

@@ -10,9 +10,10 @@ struct ExportCommand: AsyncParsableCommand {
         commandName: "export",
         abstract: "Write the VM, host or cluster list of every engine as JSON (the shape of /ovirt/*_list).",
         discussion: """
-            The file is written atomically (a temporary file renamed over the target), so a reader never \
-            sees half a file. Exits with status 1 when any engine failed, unless --allow-partial is given; \
-            the failed engines are listed under "_errors" either way.
+            The file is written atomically (a temporary file, flushed to disk, renamed over the target), so \
+            a reader never sees half a file. When any engine failed, the existing file (the last good export) \
+            is left as it is and the command exits with status 1; with --allow-partial the partial list is \
+            written, the failed engines listed under "_errors", and the status is 0.
             """)
 
     enum What: String, ExpressibleByArgument, CaseIterable {
@@ -50,7 +51,12 @@ struct ExportCommand: AsyncParsableCommand {
             }
             await InventoryFactory.shutdown(inventory)
 
-            if let output {
+            let keepLastGood = !failures.isEmpty && !allowPartial
+            if let output, keepLastGood {
+                let note = "\(output): not written; the last good export is kept "
+                    + "(use --allow-partial to write what the other engines answered)\n"
+                FileHandle.standardError.write(Data(note.utf8))
+            } else if let output {
                 try await NIOThreadPool.singleton.runIfActive { try AtomicFile.write(data, to: output) }
             } else {
                 FileHandle.standardOutput.write(data)
@@ -73,6 +79,10 @@ enum AtomicFile {
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
         do {
             try data.write(to: temporary)
+            // On disk before it replaces the old file: a crash leaves the old or the new one whole.
+            let handle = try FileHandle(forWritingTo: temporary)
+            try handle.synchronize()
+            try handle.close()
             guard rename(temporary.path, url.path) == 0 else {
                 throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
             }

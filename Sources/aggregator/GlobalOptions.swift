@@ -12,10 +12,17 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @Option(name: .long, help: "Log format: text (one readable line per event) or json (one JSON object per line, for log shippers).")
+    var logFormat: LogFormat = .text
+
+    enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
     /// Sets up logging to standard error and returns the root logger.
     func makeLogger(label: String = "aggregator") -> Logger {
         let level = Logger.Level(rawValue: logLevel.lowercased()) ?? .info
-        LoggingBootstrap.once(level: level)
+        LoggingBootstrap.once(level: level, format: logFormat)
         var logger = Logger(label: label)
         logger.logLevel = level
         return logger
@@ -46,16 +53,23 @@ struct ConfigurationFailure: Error, CustomStringConvertible {
 enum LoggingBootstrap {
     private static let done = Mutex(false)
 
-    static func once(level: Logger.Level) {
+    static func once(level: Logger.Level, format: GlobalOptions.LogFormat) {
         let first = done.withLock { done in
             defer { done = true }
             return !done
         }
         guard first else { return }
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+            switch format {
+            case .text:
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            case .json:
+                var handler = JSONLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
         }
     }
 }

@@ -68,19 +68,24 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let runner = JobRunner(store: store, inventory: inventory, perEngineLimit: jobsPerEngine, logger: logger)
         let app = AggregatorServer.buildApplication(
-            inventory: inventory, jobs: runner, settings: settings, access: access, logger: logger,
+            inventory: inventory, jobs: runner, settings: settings, access: access, metrics: ServerMetrics.bootstrap(),
+            logger: logger,
             onServerRunning: { port in
                 logger.notice("Serving", metadata: [
                     "http.address": "http://\(settings.host):\(port)",
                     "backend.count": "\(inventory.backends.count)",
                 ])
             })
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [.init(service: app), .init(service: JobRunnerService(runner: runner))]
-                    + inventory.model.services.map { .init(service: $0) },
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger))
+        // Stopped in reverse order: the live model, then the job runner (running jobs are cancelled
+        // and recorded interrupted), then the listener (requests in flight, a `?wait=` among them,
+        // answer with the jobs' recorded states). Whatever still runs after 10 s is cancelled.
+        var configuration = ServiceGroupConfiguration(
+            services: [.init(service: app), .init(service: JobRunnerService(runner: runner))]
+                + inventory.model.services.map { .init(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
+        configuration.maximumGracefulShutdownDuration = .seconds(10)
+        let group = ServiceGroup(configuration: configuration)
         do {
             try await group.run()
         } catch {

@@ -96,6 +96,11 @@ private func buildRouter(connections: ConnectionLog, inFlight: InFlightGauge) ->
     router.patch("echo", use: echo)
     router.delete("echo", use: echo)
 
+    router.get("reason") { _, _ in
+        // NIO writes its own phrase for the codes it knows; an engine's own code keeps the given one.
+        Response(status: .init(code: 595, reasonPhrase: "Errors during connection establishment, proxy handshake"))
+    }
+
     router.get("status/:code") { _, context in
         Response(status: .init(code: try context.parameters.require("code", as: Int.self)))
     }

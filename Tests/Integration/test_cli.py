@@ -55,14 +55,16 @@ def test_export_is_atomic_and_fails_on_partial_unless_allowed(tmp_config, tmp_pa
         assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
         write_config(tmp_config, {"e1": sim.urls["e1"], "down": "http://127.0.0.1:1/ovirt-engine/api"})
-        result = run("export", "hosts", "--config", str(tmp_config), "--output", str(out))
+        good = out.read_text()
+        result = run("export", "vms", "--config", str(tmp_config), "--output", str(out))
         assert result.returncode == 1
-        assert "down" in result.stderr
-        partial = json.loads(out.read_text())
-        assert partial["_errors"]["down"]["error"] == "connection_refused"
+        assert "down" in result.stderr and "last good export is kept" in result.stderr
+        assert out.read_text() == good, "a failed engine must not replace the last good export"
         result = run("export", "clusters", "--config", str(tmp_config), "--output", str(out), "--allow-partial")
         assert result.returncode == 0
-        assert json.loads(out.read_text())["e1"][0]["name"] == "Default"
+        partial = json.loads(out.read_text())
+        assert partial["e1"][0]["name"] == "Default"
+        assert partial["_errors"]["down"]["error"] == "connection_refused"
     finally:
         sim.stop()
 

@@ -2,21 +2,10 @@
 `aggregator demo`, checked on the engine with its own client (ovirtsdk4, proxmoxer)."""
 import json
 
-import pytest
-
 from integration_harness import ROOT, send_json
-from test_provisioning import GIB, Demo, wait_job
+from test_provisioning import GIB, demo, wait_job  # noqa: F401 (demo is a fixture)
 
 EXAMPLES = ROOT / "examples"
-
-
-@pytest.fixture
-def demo(tmp_path):
-    process = Demo(tmp_path / "data")
-    try:
-        yield process
-    finally:
-        process.stop()
 
 
 def example(file, **changes):

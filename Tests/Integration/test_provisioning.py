@@ -19,10 +19,10 @@ BANNER = re.compile(r"^\s+(\S+)\s+ovirt\s+(http://\S+/ovirt-engine/api)$", re.M)
 
 
 class Demo(Process):
-    def __init__(self, data_dir, port=None):
+    def __init__(self, data_dir, port=None, extra=()):
         self.port = port or free_port()
         super().__init__([AGGREGATOR, "demo", "--config", str(ROOT / "backends.yaml"), "--port", str(self.port),
-                          "--data-dir", str(data_dir), "--vms", "3"], name="demo")
+                          "--data-dir", str(data_dir), "--vms", "3", *extra], name="demo")
         self.base = f"http://127.0.0.1:{self.port}"
         wait_http(self.base + "/health", self)
         self.engines = dict(BANNER.findall(self.output()))
@@ -123,8 +123,10 @@ def test_seed_curl_command_creates_network_and_running_vm(demo, tmp_path):
         assert len(nics) == 1
         assert nics[0].vnic_profile.id in {p.id for p in profiles}
 
-        engine_jobs = system.jobs_service().list(search=f"correlation_id={job_id}")
-        assert engine_jobs, "engine calls must carry our job id as correlation id"
+        # The job's correlation id is the creating request's id (X-Request-Id) and the item's index.
+        assert job["correlation_id"] == f"{job['request_id']}-0", job
+        engine_jobs = system.jobs_service().list(search=f"correlation_id={job['correlation_id']}")
+        assert engine_jobs, "engine calls must carry the job's correlation id"
 
         # Re-posting the same file creates nothing new and answers the same job.
         again = curl_post(f"{demo.base}/ovirt/create_vm", EXAMPLES / "create_vm.json")

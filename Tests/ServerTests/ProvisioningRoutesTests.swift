@@ -61,8 +61,8 @@ import Testing
         try await withHarness { harness in
             try await harness.application().test(.router) { client in
                 let (headers, body) = multipart(try Self.example("create_vm.json"))
-                let firstID = try await client.execute(uri: "/ovirt/create_vm?wait=10", method: .post, headers: headers,
-                                                       body: body) { response in
+                let (firstID, correlation) = try await client.execute(uri: "/ovirt/create_vm?wait=10", method: .post,
+                                                                      headers: headers, body: body) { response in
                     #expect(response.status == .ok)
                     let jobs = try #require(try json(response.body)["jobs"] as? [[String: Any]])
                     #expect(jobs.count == 1)
@@ -72,9 +72,13 @@ import Testing
                     #expect(jobs[0]["reused"] as? Bool == false)
                     let steps = try #require(jobs[0]["steps"] as? [[String: Any]])
                     #expect(steps.map { $0["state"] as? String } == ["succeeded", "succeeded"])
-                    return try #require(jobs[0]["id"] as? String)
+                    // The engine correlation id: the request's id and the item's index.
+                    let requestID = try #require(response.headers[RequestID.header])
+                    #expect(jobs[0]["request_id"] as? String == requestID)
+                    #expect(jobs[0]["correlation_id"] as? String == "\(requestID)-0")
+                    return (try #require(jobs[0]["id"] as? String), "\(requestID)-0")
                 }
-                #expect(await harness.backend.executions.correlations == [firstID])
+                #expect(await harness.backend.executions.correlations == [correlation])
 
                 let (headers2, body2) = multipart(try Self.example("create_vm.json"))
                 try await client.execute(uri: "/ovirt/create_vm", method: .post, headers: headers2, body: body2) {

@@ -154,6 +154,9 @@ public struct ConfigurationLoader: Sendable {
             let requestTimeout = entry.requestTimeout?.duration ?? defaults.requestTimeout?.duration ?? .seconds(60)
             var refresh = RefreshSettings()
             refresh.fullRefresh = entry.fullRefresh?.duration ?? defaults.fullRefresh?.duration ?? refresh.fullRefresh
+            if let explicit = entry.fullRefresh?.duration ?? defaults.fullRefresh?.duration {
+                refresh.fullRefreshWithoutChangeFeed = explicit
+            }
             refresh.eventsPoll = entry.eventsPoll?.duration ?? defaults.eventsPoll?.duration ?? refresh.eventsPoll
             if refresh.fullRefresh < .seconds(10) {
                 let key = entry.fullRefresh != nil ? path + ["full_refresh"] : ["defaults", "full_refresh"]

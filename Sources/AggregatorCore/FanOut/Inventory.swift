@@ -59,40 +59,41 @@ public struct Inventory: Sendable {
     /// Lists VMs on every engine (or only those in `engines`, when given).
     /// - Parameter refresh: Ask the engines even if a cached answer is fresh.
     public func listVMs(engines: Set<String>? = nil, refresh: Bool = false) async -> FanOutResult<VM> {
-        await collect(engines: engines, capability: .listVMs, cacheKey: "vms", refresh: refresh) {
+        await collect(engines: engines, capability: .listVMs, operation: "list_vms", cacheKey: "vms", refresh: refresh) {
             try await $0.listVMs()
         }
     }
 
     /// Lists hosts on every engine (or only those in `engines`, when given).
     public func listHosts(engines: Set<String>? = nil, refresh: Bool = false) async -> FanOutResult<Host> {
-        await collect(engines: engines, capability: .listHosts, cacheKey: "hosts", refresh: refresh) {
+        await collect(engines: engines, capability: .listHosts, operation: "list_hosts", cacheKey: "hosts", refresh: refresh) {
             try await $0.listHosts()
         }
     }
 
     /// Lists clusters on every engine (or only those in `engines`, when given).
     public func listClusters(engines: Set<String>? = nil, refresh: Bool = false) async -> FanOutResult<Cluster> {
-        await collect(engines: engines, capability: .listClusters, cacheKey: "clusters", refresh: refresh) {
+        await collect(engines: engines, capability: .listClusters, operation: "list_clusters", cacheKey: "clusters", refresh: refresh) {
             try await $0.listClusters()
         }
     }
 
     /// Probes (logs in to) every engine; never cached.
     public func probe() async -> FanOutResult<EngineProbe> {
-        await collect(engines: nil, capability: []) { [try await $0.probe()] }
+        await collect(engines: nil, capability: [], operation: "probe") { [try await $0.probe()] }
     }
 
     /// Runs `operation` on the engine named `engine`, bounded by that engine's timeout.
     /// Errors other than ``BackendError`` become `.invalidResponse`; an unknown engine is `.notFound`.
+    /// - Parameter name: What the call does (`plan`), for metrics.
     public func call<T: Sendable>(
-        _ engine: String, _ operation: @escaping @Sendable (any VirtualizationBackend) async throws -> T
+        _ engine: String, name: String, _ operation: @escaping @Sendable (any VirtualizationBackend) async throws -> T
     ) async -> Result<T, BackendError> {
         guard let entry = backends.first(where: { $0.backend.name == engine }) else {
             return .failure(BackendError(.notFound, engine: engine, message: "engine \(engine) is not configured"))
         }
         let backend = entry.backend
-        return await Self.withTimeout(entry.timeout, engine: engine) { try await operation(backend) }
+        return await Self.withTimeout(entry.timeout, engine: engine, operation: name) { try await operation(backend) }
     }
 
     /// Runs `operation` on the selected engines concurrently, each bounded by its own timeout.
@@ -102,6 +103,7 @@ public struct Inventory: Sendable {
     public func collect<Item: Sendable>(
         engines: Set<String>?,
         capability: BackendCapabilities,
+        operation name: String,
         cacheKey: String? = nil,
         refresh: Bool = false,
         _ operation: @escaping @Sendable (any VirtualizationBackend) async throws -> [Item]
@@ -113,12 +115,12 @@ public struct Inventory: Sendable {
             for (index, entry) in selected.enumerated() {
                 group.addTask {
                     guard let cacheKey else {
-                        return (index, await Self.run(entry, capability: capability, logger: logger, operation))
+                        return (index, await Self.run(entry, capability: capability, name: name, logger: logger, operation))
                     }
                     let start = ContinuousClock.now
                     let key = InventoryCache.Key(engine: entry.backend.name, collection: cacheKey)
                     let (outcome, age) = await cache.value(for: key, refresh: refresh) {
-                        await Self.run(entry, capability: capability, logger: logger, operation).outcome
+                        await Self.run(entry, capability: capability, name: name, logger: logger, operation).outcome
                     }
                     var result = FanOutResult<Item>.EngineResult(
                         engine: entry.backend.name, kind: entry.backend.kind, outcome: outcome,
@@ -137,6 +139,7 @@ public struct Inventory: Sendable {
     private static func run<Item: Sendable>(
         _ entry: RegisteredBackend,
         capability: BackendCapabilities,
+        name: String,
         logger: Logger,
         _ operation: @escaping @Sendable (any VirtualizationBackend) async throws -> [Item]
     ) async -> FanOutResult<Item>.EngineResult {
@@ -148,7 +151,9 @@ public struct Inventory: Sendable {
             outcome = .failure(BackendError(.unsupported, engine: backend.name,
                                             message: "\(backend.kind) engines do not support this listing"))
         } else {
-            outcome = await withTimeout(entry.timeout, engine: backend.name) { try await operation(backend) }
+            outcome = await withTimeout(entry.timeout, engine: backend.name, operation: name) {
+                try await operation(backend)
+            }
         }
         let duration = clock.now - start
         switch outcome {
@@ -167,7 +172,23 @@ public struct Inventory: Sendable {
     }
 
     /// Runs `body`, giving up after `timeout`: the body is cancelled and a `.timeout` error returned.
+    /// Every call is counted and timed by engine, `operation` and outcome (``AggregatorMetrics``).
     static func withTimeout<T: Sendable>(
+        _ timeout: Duration, engine: String, operation: String, _ body: @escaping @Sendable () async throws -> T
+    ) async -> Result<T, BackendError> {
+        let start = ContinuousClock.now
+        let result = await withTimeout(timeout, engine: engine, body)
+        let outcome: String
+        switch result {
+        case .success: outcome = "ok"
+        case .failure(let error): outcome = error.code.description
+        }
+        AggregatorMetrics.engineCall(engine: engine, operation: operation, outcome: outcome,
+                                     duration: ContinuousClock.now - start)
+        return result
+    }
+
+    private static func withTimeout<T: Sendable>(
         _ timeout: Duration, engine: String, _ body: @escaping @Sendable () async throws -> T
     ) async -> Result<T, BackendError> {
         await withTaskGroup(of: Result<T, BackendError>?.self) { group in

@@ -95,11 +95,22 @@ public struct Job: Sendable, Codable, Hashable, Identifiable {
     public var steps: [JobStep]
     public var result: ProvisioningResult?
     public var error: JobError?
+    /// The id of the HTTP request that created the job (`X-Request-Id`), when it came over HTTP.
+    public var requestID: String?
+    /// Sent with every engine call of the job where the engine takes one (oVirt's
+    /// `Correlation-Id`): the request id and the item's index, so the engine's own jobs and events
+    /// can be searched for it. Jobs stored before it existed use their ``id``.
+    public var correlationID: String?
+
+    /// The correlation id engine calls carry.
+    public var engineCorrelationID: String { correlationID ?? id }
 
     public init(id: String = UUID().uuidString.lowercased(), action: ProvisioningAction, engine: String,
                 kind: BackendKind, documentNum: String, target: String, idempotencyKey: String,
                 state: JobState = .queued, createdAt: Date = Date(), itemIndex: Int, meta: RequestMeta,
-                plan: ProvisioningPlan? = nil) {
+                plan: ProvisioningPlan? = nil, requestID: String? = nil, correlationID: String? = nil) {
+        self.requestID = requestID
+        self.correlationID = correlationID
         self.id = id
         self.action = action
         self.engine = engine

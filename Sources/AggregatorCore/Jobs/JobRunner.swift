@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// Runs accepted jobs on their engines: concurrently across engines, at most
 /// ``perEngineLimit`` at a time on one engine, recording every step in the ``JobStore``.
@@ -21,6 +22,8 @@ public final class JobRunner: Sendable {
     private let stream: AsyncStream<Work>
     private let continuation: AsyncStream<Work>.Continuation
     private let limiter: ConcurrencyLimiter
+    /// Set once `run()` has returned: every job it ran is final in the store.
+    private let stopped = Mutex(false)
 
     public init(store: any JobStore, inventory: Inventory, perEngineLimit: Int = 2, logger: Logger) {
         self.store = store
@@ -43,24 +46,40 @@ public final class JobRunner: Sendable {
                 group.addTask { await self.execute(work) }
             }
         }
+        stopped.withLock { $0 = true }
     }
+
+    /// True once ``run()`` has returned (the server is stopping): no job will change any more.
+    public var isStopped: Bool { stopped.withLock { $0 } }
 
     /// Stops accepting work; `run()` returns once running jobs end.
     public func finish() {
         continuation.finish()
     }
 
-    /// Waits until every job in `ids` reached a final state, or `timeout` passed.
+    /// Waits until every job in `ids` reached a final state, `timeout` passed, the runner
+    /// stopped (the server is shutting down), or the waiting task is cancelled. Never holds up a
+    /// shutdown: once the runner stops, it answers at once with the jobs' recorded states.
     /// - Returns: The jobs as they are at the end of the wait.
     public func wait(for ids: [String], timeout: Duration) async throws -> [Job] {
         let deadline = ContinuousClock.now + timeout
         while true {
+            let stoppedBeforeRead = isStopped
             var jobs: [Job] = []
             for id in ids {
                 if let job = try await store.job(id: id) { jobs.append(job) }
             }
-            if jobs.allSatisfy({ $0.state.isFinal }) || ContinuousClock.now >= deadline { return jobs }
-            try await Task.sleep(for: .milliseconds(100))
+            if jobs.allSatisfy({ $0.state.isFinal }) || ContinuousClock.now >= deadline || stoppedBeforeRead
+                || Task.isCancelled
+            {
+                return jobs
+            }
+            do {
+                try await Task.sleep(for: .milliseconds(100))
+            } catch {
+                // Cancelled: read once more (the loop returns) instead of throwing away the answer.
+                continue
+            }
         }
     }
 
@@ -68,6 +87,7 @@ public final class JobRunner: Sendable {
         var logger = self.logger
         logger[metadataKey: "job.id"] = "\(work.job.id)"
         logger[metadataKey: "backend.name"] = "\(work.job.engine)"
+        if let requestID = work.job.requestID { logger[metadataKey: "request.id"] = "\(requestID)" }
         let model = inventory.model.engine(named: work.job.engine)
         let recorder = StoreRecorder(job: work.job, store: store, logger: logger) { objects in
             // The engine confirmed a VM: show it in listings now rather than at the next event poll.
@@ -84,7 +104,8 @@ public final class JobRunner: Sendable {
             try await limiter.withPermit(for: work.job.engine) {
                 await recorder.start()
                 logger.info("Job started", metadata: ["job.action": "\(work.job.action)"])
-                let context = JobContext(jobID: work.job.id, correlationID: work.job.id, recorder: recorder, logger: logger)
+                let context = JobContext(jobID: work.job.id, correlationID: work.job.engineCorrelationID, recorder: recorder,
+                                         logger: logger)
                 let result = try await backend.execute(work.plan, context: context)
                 await recorder.finish(.succeeded, result: result)
                 logger.info("Job succeeded")
@@ -118,9 +139,13 @@ actor StoreRecorder: JobRecorder {
         self.onEngineObjects = onEngineObjects
     }
 
+    /// Writes the job. The write runs in its own task, so it is made even when the job's task
+    /// is being cancelled (a stop must leave `interrupted` and the finished steps on record).
     private func save() async {
+        let job = self.job
+        let store = self.store
         do {
-            try await store.update(job)
+            try await Task { try await store.update(job) }.value
         } catch {
             logger.error("Could not record job progress", metadata: ["error": "\(error)"])
         }
@@ -129,12 +154,14 @@ actor StoreRecorder: JobRecorder {
     func start() async {
         job.state = .running
         job.startedAt = Date()
+        AggregatorMetrics.job(engine: job.engine, kind: job.kind, action: job.action, state: .running)
         await save()
     }
 
     func finish(_ state: JobState, result: ProvisioningResult? = nil, error: JobError? = nil) async {
         job.state = state
         job.finishedAt = Date()
+        AggregatorMetrics.job(engine: job.engine, kind: job.kind, action: job.action, state: state)
         job.result = result
         job.error = error
         let now = Date()
@@ -153,7 +180,10 @@ actor StoreRecorder: JobRecorder {
     private func close(_ name: String, _ update: (inout JobStep) -> Void) async {
         if let index = job.steps.lastIndex(where: { $0.name == name && $0.state == "running" }) {
             update(&job.steps[index])
-            job.steps[index].finishedAt = Date()
+            let finished = Date()
+            job.steps[index].finishedAt = finished
+            AggregatorMetrics.jobStep(kind: job.kind, step: name, outcome: job.steps[index].state,
+                                      duration: .seconds(finished.timeIntervalSince(job.steps[index].startedAt)))
         } else {
             var step = JobStep(name: name, description: name, state: "running", startedAt: Date())
             update(&step)

@@ -35,7 +35,14 @@ public final class EngineModel: Sendable {
 
     /// Data older than this is stale even when no refresh failed (nothing keeps it current).
     public var staleAfter: Duration {
-        followsChanges ? settings.eventsPoll * 3 + entry.timeout : settings.fullRefresh + entry.timeout
+        followsChanges ? settings.eventsPoll * 3 + entry.timeout : fullRefreshInterval + entry.timeout
+    }
+
+    /// Time between full reads: `full_refresh` for an engine that reports changes; for one that
+    /// does not, full reads are all that keeps it current, so they come more often unless the
+    /// configuration sets the interval.
+    public var fullRefreshInterval: Duration {
+        followsChanges ? settings.fullRefresh : settings.fullRefreshWithoutChangeFeed
     }
 
     // MARK: Writes
@@ -89,7 +96,7 @@ public final class EngineModel: Sendable {
             guard let since = self.cursor.withLock({ $0 }) else {
                 return await self.fullReadHoldingWriter()
             }
-            let result = await Inventory.withTimeout(self.entry.timeout, engine: self.name) {
+            let result = await Inventory.withTimeout(self.entry.timeout, engine: self.name, operation: "changes") {
                 try await self.backend.changes(since: since)
             }
             switch result {
@@ -138,7 +145,7 @@ public final class EngineModel: Sendable {
         let start = ContinuousClock.now
         defer { MemoryRelease.returnFreedMemory() }
         let followsChanges = self.followsChanges
-        let outcome = await Inventory.withTimeout(entry.timeout, engine: name) { [backend] in
+        let outcome = await Inventory.withTimeout(entry.timeout, engine: name, operation: "read_inventory") { [backend] in
             let cursor = followsChanges ? try await backend.changeCursor() : nil
             return (cursor, try await backend.readInventory())
         }
@@ -186,7 +193,7 @@ public final class EngineModel: Sendable {
             var pending = unique.makeIterator()
             func add(_ object: InventoryObject) {
                 group.addTask {
-                    (object, await Inventory.withTimeout(timeout, engine: engine) {
+                    (object, await Inventory.withTimeout(timeout, engine: engine, operation: "read_object") {
                         try await ObjectState.read(object, from: backend)
                     })
                 }

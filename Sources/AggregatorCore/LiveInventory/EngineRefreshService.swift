@@ -12,6 +12,7 @@ public struct EngineRefreshService: Service {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             let settings = engine.settings
+            let fullRefresh = engine.fullRefreshInterval
             let clock = ContinuousClock()
             // A listing may have read the engine already; then that read counts as the first.
             await engine.ensureTried()
@@ -21,7 +22,7 @@ public struct EngineRefreshService: Service {
                 let now = clock.now
                 let error: BackendError?
                 var pause = settings.eventsPoll
-                if lastFull == nil || !engine.snapshot.loaded || now - lastFull! >= settings.fullRefresh {
+                if lastFull == nil || !engine.snapshot.loaded || now - lastFull! >= fullRefresh {
                     lastFull = now
                     error = await engine.fullRead(notBefore: now)
                 } else if engine.followsChanges {
@@ -30,7 +31,7 @@ public struct EngineRefreshService: Service {
                     error = nil
                 }
                 if !engine.followsChanges, let lastFull {
-                    pause = max(.milliseconds(10), settings.fullRefresh - (clock.now - lastFull))
+                    pause = max(.milliseconds(10), fullRefresh - (clock.now - lastFull))
                 }
                 if error == nil {
                     failures = 0

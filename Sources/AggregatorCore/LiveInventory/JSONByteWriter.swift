@@ -22,6 +22,15 @@ public struct JSONByteWriter: Sendable {
         needsComma = true
     }
 
+    /// `"name": "value"` for a name known only at run time (escaped like the value).
+    public mutating func field(dynamic name: String, _ value: String) {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        Self.appendString(name, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        Self.appendString(value, to: &bytes)
+        needsComma = true
+    }
+
     /// `"key":` with a comma before it where needed; `key` must need no escaping.
     private mutating func key(_ key: StaticString) {
         if needsComma { bytes.append(UInt8(ascii: ",")) }

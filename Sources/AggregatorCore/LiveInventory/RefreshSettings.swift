@@ -1,7 +1,10 @@
 /// How the live model keeps one engine current.
 public struct RefreshSettings: Sendable, Hashable {
-    /// Time between full reads of the engine. Defaults to 15 minutes.
+    /// Time between full reads of an engine that reports its changes. Defaults to 15 minutes.
     public var fullRefresh: Duration = .seconds(900)
+    /// Time between full reads of an engine whose kind has no change stream, which only full
+    /// reads keep current. Defaults to 30 seconds; `full_refresh` in the configuration sets both.
+    public var fullRefreshWithoutChangeFeed: Duration = .seconds(30)
     /// Time between polls of the engine's change stream. Defaults to 1 second.
     public var eventsPoll: Duration = .seconds(1)
     /// Objects re-read at once after a batch of changes. Defaults to 4.

@@ -25,10 +25,14 @@ public struct ProvisioningService: Sendable {
         public var dryRun = false
         /// Wait up to this long for the jobs to end before answering.
         public var wait: Duration?
+        /// The id of the request that asked (`X-Request-Id`): stored with each job, and with the
+        /// item's index it is the job's engine correlation id.
+        public var requestID: String?
 
-        public init(dryRun: Bool = false, wait: Duration? = nil) {
+        public init(dryRun: Bool = false, wait: Duration? = nil, requestID: String? = nil) {
             self.dryRun = dryRun
             self.wait = wait
+            self.requestID = requestID
         }
     }
 
@@ -91,7 +95,8 @@ public struct ProvisioningService: Sendable {
             let job = Job(action: item.action, engine: item.engine, kind: plan.kind,
                           documentNum: item.meta.documentNum, target: Job.target(for: item),
                           idempotencyKey: Job.idempotencyKey(for: item), itemIndex: item.index, meta: item.meta,
-                          plan: plan)
+                          plan: plan, requestID: options.requestID,
+                          correlationID: options.requestID.map { "\($0)-\(item.index)" })
             let stored = try await runner.store.insertUnlessActive(job)
             if stored.inserted { runner.submit(stored.job, plan: plan) }
             accepted.append(AcceptedJob(job: stored.job, reused: !stored.inserted))
@@ -134,7 +139,7 @@ public struct ProvisioningService: Sendable {
         let outcomes = await withTaskGroup(of: (Int, Result<PlanOutcome, BackendError>).self) { group in
             for item in items {
                 group.addTask {
-                    (item.index, await inventory.call(item.engine) { try await $0.plan(item) })
+                    (item.index, await inventory.call(item.engine, name: "plan") { try await $0.plan(item) })
                 }
             }
             var results: [Int: Result<PlanOutcome, BackendError>] = [:]

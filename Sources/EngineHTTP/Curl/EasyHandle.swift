@@ -92,6 +92,30 @@ final class EasyHandle {
         return ccurl_easy_getinfo_off_t(self.raw, info, &value) == CURLE_OK ? Int64(value) : 0
     }
 
+    /// The PEM certificates the server presented during the last handshake (leaf first), from
+    /// `CURLINFO_CERTINFO`; empty when the transfer reused a connection or was not TLS.
+    func peerCertificates() -> [String] {
+        var info: UnsafeMutablePointer<curl_certinfo>? = nil
+        guard ccurl_easy_getinfo_certinfo(self.raw, &info) == CURLE_OK, let info,
+              info.pointee.num_of_certs > 0, let lists = info.pointee.certinfo
+        else { return [] }
+        var certificates: [String] = []
+        for index in 0..<Int(info.pointee.num_of_certs) {
+            var entry = lists[index]
+            while let node = entry {
+                if let data = node.pointee.data {
+                    let field = String(cString: data)
+                    if field.hasPrefix("Cert:") {
+                        certificates.append(String(field.dropFirst("Cert:".count)))
+                        break
+                    }
+                }
+                entry = node.pointee.next
+            }
+        }
+        return certificates
+    }
+
     func perform() -> CURLcode {
         curl_easy_perform(self.raw)
     }

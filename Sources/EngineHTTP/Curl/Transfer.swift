@@ -12,6 +12,8 @@ final class TransferState {
     let maxBodyBytes: Int
     var body: [UInt8] = []
     var headers: [(name: String, value: String)] = []
+    /// The reason phrase of the last status line (`Not Found`, or an engine's own text).
+    var reasonPhrase: String?
     /// Set when the body (or its announced `Content-Length`) passed ``maxBodyBytes``.
     var exceededLimit = false
 
@@ -50,6 +52,7 @@ final class TransferState {
         if line.hasPrefix("HTTP/") {
             // A new status line: an interim (1xx) response ended, only the final one counts.
             self.headers.removeAll()
+            self.reasonPhrase = Self.reasonPhrase(ofStatusLine: line)
             return true
         }
         if line.isEmpty {
@@ -78,6 +81,14 @@ final class TransferState {
             self.body.reserveCapacity(min(length, Self.largestReservation))
         }
         return true
+    }
+
+    /// `unable to find VM` from `HTTP/1.1 500 unable to find VM`; nil when the line has none.
+    static func reasonPhrase(ofStatusLine line: Substring) -> String? {
+        let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3 else { return nil }
+        let reason = Transfer.trimmed(parts[2])
+        return reason.isEmpty ? nil : reason
     }
 
     /// The most a `Content-Length` header makes the client reserve up front (64 MiB).
@@ -155,6 +166,7 @@ enum Transfer {
             try handle.set(CURLOPT_XFERINFOFUNCTION, function: progressCallback)
             try handle.set(CURLOPT_XFERINFODATA, pointer: userdata)
             try handle.set(CURLOPT_NOPROGRESS, 0)
+            try handle.set(CURLOPT_CERTINFO, request.capturePeerCertificates ? 1 : 0)
             code = state.shouldAbort ? CURLE_ABORTED_BY_CALLBACK : withExtendedLifetime(state) { handle.perform() }
             // The handle must not point at the list once it is freed.
             try? handle.set(CURLOPT_HTTPHEADER, list: nil)
@@ -195,11 +207,15 @@ enum Transfer {
             )
             return Outcome(result: .failure(error), connectionsOpened: connectionsOpened)
         }
-        let response = HTTPResponse(
+        var response = HTTPResponse(
             status: handle.info(long: CURLINFO_RESPONSE_CODE),
             headers: state.headers,
             body: state.body
         )
+        response.reasonPhrase = state.reasonPhrase
+        if request.capturePeerCertificates {
+            response.peerCertificates = handle.peerCertificates()
+        }
         return Outcome(result: .success(response), connectionsOpened: connectionsOpened)
     }
 

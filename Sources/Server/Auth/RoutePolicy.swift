@@ -10,7 +10,7 @@ import WebUI
 ///
 /// | request | needs |
 /// |---|---|
-/// | `GET /health`, `GET /ready` | nothing |
+/// | `GET /health`, `GET /ready`, `GET /openapi.json` | nothing |
 /// | the web face's page shells and assets (`GET /vms`, `/ui/...`, `/` from a browser) | nothing |
 /// | anything under `/api/v1/audit` or `/api/v1/admin` | `admin` |
 /// | other `GET`/`HEAD` (listings, jobs, backends, `/`) | `reader` |
@@ -32,7 +32,7 @@ public enum RoutePolicy {
     public static func requiredRole(method: HTTPRequest.Method, path: String) -> Role? {
         let components = path.split(separator: "/", omittingEmptySubsequences: true)
         let safe = !isStateChanging(method)
-        if safe, components.count == 1, components[0] == "health" || components[0] == "ready" {
+        if safe, components.count == 1, ["health", "ready", "openapi.json"].contains(components[0]) {
             return nil
         }
         if components.count >= 3, components[0] == "api", components[1] == "v1",

@@ -2,10 +2,13 @@ import AggregatorCore
 import Hummingbird
 import WebUI
 
-/// `GET /`: what this server is, its engines and its endpoints; for a browser (an `Accept` that
-/// prefers `text/html`), the web face's overview page instead.
+/// `GET /`: what this server is, its engines and its endpoints, or for a browser (an `Accept` that
+/// prefers `text/html`) the web face's overview page; `GET /health` (the process answers) and
+/// `GET /ready` (ready for traffic).
 struct IndexController: Sendable {
     let inventory: Inventory
+    /// Whether the server was built with its job store (the create endpoints need it).
+    var jobStoreOpen: Bool
     let web: WebController
 
     func addRoutes(to router: some RouterMethods<some RequestContext>) {
@@ -19,7 +22,8 @@ struct IndexController: Sendable {
                 endpoints += ["/\(kind)/vm_list", "/\(kind)/host_list", "/\(kind)/cluster_list",
                               "POST /\(kind)/create_vm", "POST /\(kind)/create_vlan"]
             }
-            endpoints += ["/api/v1/vms", "/api/v1/hosts", "/api/v1/clusters", "/api/v1/backends", "/api/v1/jobs", "/api/v1/audit", "/health", "/ready"]
+            endpoints += ["/api/v1/vms", "POST /api/v1/vms", "/api/v1/hosts", "/api/v1/clusters", "/api/v1/backends",
+                          "/api/v1/jobs", "/api/v1/audit", "/health", "/ready", "/metrics", "/openapi.json"]
             let body = IndexBody(
                 name: "vmaggregator",
                 description: "One API over every configured virtualization engine.",
@@ -32,9 +36,10 @@ struct IndexController: Sendable {
         router.get("health") { _, _ in
             try JSONBody.response(encoding: ["status": "ok"])
         }
-        // Answered once the listener is up; like /health it needs no token.
+        // Like /health it needs no token: load balancers call it.
         router.get("ready") { _, _ in
-            try JSONBody.response(encoding: ["status": "ready"])
+            let body = ReadyBody(inventory.model, jobStoreOpen: jobStoreOpen)
+            return try JSONBody.response(status: body.ready ? .ok : .serviceUnavailable, encoding: body)
         }
     }
 

@@ -1,0 +1,79 @@
+import AggregatorCore
+
+extension ProxmoxRun {
+    /// The node a task runs on: the second field of its id, `UPID:pve1:…`.
+    static func node(ofTask upid: String) -> String? {
+        let parts = upid.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count > 2, parts[0] == "UPID", !parts[1].isEmpty else { return nil }
+        return String(parts[1])
+    }
+
+    /// Reads `GET /nodes/{node}/tasks/{upid}/status` every `task_poll_interval` until the task has
+    /// stopped. `OK` (and `WARNINGS: n`, which Proxmox shows as a warning, not an error) is success.
+    /// - Returns: The exit status.
+    /// - Throws: ``BackendError`` carrying the exit status when the task failed, or `.timeout` after
+    ///   `task_timeout`.
+    @discardableResult
+    func waitForTask(_ upid: String, what: String) async throws -> String {
+        guard let node = Self.node(ofTask: upid) else {
+            throw BackendError(.invalidResponse, engine: engine, message: "\(what): '\(upid)' is not a task id (UPID)")
+        }
+        let path = "nodes/\(ProxmoxEncoding.pathSegment(node))/tasks/\(ProxmoxEncoding.pathSegment(upid))/status"
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: options.taskTimeout)
+        while true {
+            let status = try await session.get(ProxmoxTaskStatus.self, path: path, expected: "a JSON task status")
+            if status.status == "stopped" {
+                let exit = status.exitstatus ?? "unknown"
+                if exit == "OK" || exit.hasPrefix("WARNINGS") { return exit }
+                throw BackendError(.invalidResponse, engine: engine,
+                                   message: "\(what): task \(upid) failed: \(exit)")
+            }
+            guard clock.now < deadline else {
+                throw BackendError(.timeout, engine: engine,
+                                   message: "\(what): task \(upid) did not finish within "
+                                       + "\(ProxmoxErrorMapping.ms(options.taskTimeout) / 1000) s (task_timeout); "
+                                       + "it is still \(status.status ?? "running") on the engine")
+            }
+            try await Task.sleep(for: options.taskPollInterval)
+        }
+    }
+
+    /// The VM's configuration now.
+    func config(_ vmid: Int) async throws -> ProxmoxVMConfig {
+        try await session.get(ProxmoxVMConfig.self, path: "\(vmPath(vmid))/config", expected: "a JSON VM configuration")
+    }
+
+    /// The VM's run state now.
+    func currentStatus(_ vmid: Int) async throws -> ProxmoxVMStatus {
+        try await session.get(ProxmoxVMStatus.self, path: "\(vmPath(vmid))/status/current", expected: "a JSON VM status")
+    }
+
+    /// Reads the VM's status every `task_poll_interval` until `done` holds, at most `task_timeout`.
+    func waitForStatus(_ vmid: Int, what: String, until done: (ProxmoxVMStatus) -> Bool) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: options.taskTimeout)
+        while true {
+            let status = try await currentStatus(vmid)
+            if done(status) { return }
+            guard clock.now < deadline else {
+                let state = ProxmoxMapping.vmStatus(status: status.status, lock: status.lock, qmpStatus: status.qmpstatus)
+                throw BackendError(.timeout, engine: engine,
+                                   message: "VM \(payload.name) (vmid \(vmid)) did not \(what) within "
+                                       + "\(ProxmoxErrorMapping.ms(options.taskTimeout) / 1000) s (task_timeout); it is \(state.raw)")
+            }
+            try await Task.sleep(for: options.taskPollInterval)
+        }
+    }
+
+    /// Runs a write that may start a task, puts the task's id on record for `step`, then follows
+    /// the task. Returns the task id, if one was started.
+    func writeAndWait(_ method: String, path: String, form: [(name: String, value: String)],
+                      step: ProxmoxPlan.Step) async throws -> String? {
+        let upid = try await session.write(method, path: path, form: form)
+        guard let upid, upid.hasPrefix("UPID:") else { return nil }
+        await recorder.stepReportedIDs(step.name, engineIDs: ["upid": upid])
+        try await waitForTask(upid, what: step.name)
+        return upid
+    }
+}

@@ -1,0 +1,59 @@
+import AggregatorCore
+import EngineHTTP
+
+extension ProxmoxBackend {
+    /// Reads the certificate chain the engine presents, for pinning it (`aggregator trust`).
+    ///
+    /// Proxmox VE has no unauthenticated CA download, so this opens a TLS connection to the API's
+    /// `host:port` **without** verification and returns what the server presented in the handshake
+    /// (`GET /api2/json/version`; its answer, 401 without credentials, does not matter). The last
+    /// certificate of the chain is returned: the cluster CA (`pve-root-ca.pem`) when the node serves
+    /// its own certificate with the chain, the node's self-signed or custom certificate otherwise.
+    /// libcurl verifies against a non-root anchor too (partial-chain verification), so either pins
+    /// the engine. Show the operator its fingerprint before trusting it.
+    ///
+    /// - Parameters:
+    ///   - apiURL: The API URL, `https://pve1.example:8006/api2/json`.
+    ///   - connectTimeout: Timeout for connecting.
+    ///   - requestTimeout: Timeout for the whole request.
+    /// - Returns: One PEM `CERTIFICATE` block.
+    /// - Throws: ``BackendError`` (named after `host:port`) when the engine cannot be reached, is not
+    ///   served over TLS, or presents no certificate.
+    public static func fetchCACertificate(
+        apiURL: String, connectTimeout: Duration, requestTimeout: Duration
+    ) async throws -> String {
+        guard let endpoints = ProxmoxEndpoints(apiURL: apiURL) else {
+            throw BackendError(.transport, engine: apiURL, message: "not an http(s) URL: \(apiURL)")
+        }
+        guard endpoints.origin.hasPrefix("https://") else {
+            throw BackendError(.tls, engine: endpoints.hostPort,
+                               message: "\(endpoints.origin) is not served over TLS: there is no certificate to trust")
+        }
+        let errors = ProxmoxErrorMapping(engine: endpoints.hostPort, endpoints: endpoints,
+                                         connectTimeout: connectTimeout, requestTimeout: requestTimeout,
+                                         maxResponseBytes: 1 << 20)
+        var configuration = HTTPClientConfiguration()
+        configuration.maxResponseBytes = 1 << 20
+        configuration.insecure = true
+        configuration.connectTimeout = connectTimeout
+        configuration.requestTimeout = requestTimeout
+        configuration.maxConcurrentRequests = 1
+        return try await HTTPClient.withHTTPClient(configuration: configuration) { client in
+            var request = HTTPRequest(url: endpoints.url(path: "version"), headers: [("Accept", "application/json")])
+            request.capturePeerCertificates = true
+            let response: HTTPResponse
+            do {
+                response = try await client.execute(request)
+            } catch let error as HTTPClientError {
+                throw errors.transport(error)
+            }
+            guard let last = response.peerCertificates.last,
+                  let der = CertificateTools.pemBlocks(last).first
+            else {
+                throw BackendError(.tls, engine: endpoints.hostPort,
+                                   message: "\(endpoints.hostPort) presented no certificate in the TLS handshake")
+            }
+            return CertificateTools.pem(der: der)
+        }
+    }
+}

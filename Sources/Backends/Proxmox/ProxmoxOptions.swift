@@ -1,0 +1,71 @@
+import AggregatorCore
+
+/// Settings of a Proxmox VE engine from its entry's `options:` mapping:
+///
+/// ```yaml
+/// options:
+///   task_poll_interval: 1s
+///   task_timeout: 15m
+///   agent_timeout: 3s
+///   agent_concurrency: 8
+///   nextid_retries: 3
+/// ```
+struct ProxmoxOptions: Sendable, Hashable {
+    /// Pause between two reads of a task's status (and of a starting VM's status). Defaults to 1 second.
+    var taskPollInterval: Duration = .seconds(1)
+    /// How long one task (a clone, a disk allocation, a start) may run, and how long a started VM
+    /// may take to report `running`. Defaults to 15 minutes.
+    var taskTimeout: Duration = .seconds(900)
+    /// How long a listing waits for one VM's guest agent before leaving its IP addresses empty.
+    /// Defaults to 3 seconds.
+    var agentTimeout: Duration = .seconds(3)
+    /// Guest agent calls in flight at once during a listing; 0 reads no IP addresses. Defaults to 8.
+    var agentConcurrency = 8
+    /// How often a clone is tried again with a fresh id when the id `/cluster/nextid` gave was taken
+    /// meanwhile. Defaults to 3.
+    var nextIDRetries = 3
+
+    init() {}
+
+    /// Reads the `options:` mapping; nil gives the defaults.
+    /// - Throws: ``ConfigurationError`` at the offending key for unknown keys and bad values.
+    init(options: YAMLNode?, engine: String) throws {
+        guard let options, !options.isNull else { return }
+        guard case .mapping(let pairs) = options.content else {
+            throw ConfigurationError(location: options.location, keyPath: "options",
+                                     message: "engine '\(engine)': options must be a mapping")
+        }
+        for pair in pairs {
+            let key = pair.key.scalar ?? ""
+            let value = pair.value
+            func duration() throws -> Duration {
+                guard let text = value.scalar, let parsed = ConfigDuration.parse(text) else {
+                    throw ConfigurationError(location: value.location, keyPath: "options.\(key)",
+                                             message: "engine '\(engine)': must be a positive duration such as 2s, 500ms or 10m",
+                                             fix: "write e.g. \(key): 2s")
+                }
+                return parsed
+            }
+            func count(_ range: ClosedRange<Int>) throws -> Int {
+                guard let text = value.scalar, let number = Int(text), range.contains(number) else {
+                    throw ConfigurationError(location: value.location, keyPath: "options.\(key)",
+                                             message: "engine '\(engine)': must be a whole number from "
+                                                 + "\(range.lowerBound) to \(range.upperBound)")
+                }
+                return number
+            }
+            switch key {
+            case "task_poll_interval": taskPollInterval = try duration()
+            case "task_timeout": taskTimeout = try duration()
+            case "agent_timeout": agentTimeout = try duration()
+            case "agent_concurrency": agentConcurrency = try count(0...64)
+            case "nextid_retries": nextIDRetries = try count(0...20)
+            default:
+                throw ConfigurationError(
+                    location: pair.key.location, keyPath: "options.\(key)",
+                    message: "engine '\(engine)': unknown option '\(key)' for a proxmox engine",
+                    fix: "use task_poll_interval, task_timeout, agent_timeout, agent_concurrency or nextid_retries")
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import AggregatorCore
+
+/// `GET /ready`: 200 once the server can answer from every engine's data, 503 until then.
+///
+/// The process reaches the listener only after the configuration was loaded and the job store
+/// opened; it is ready once every engine has been tried once (read in full, or failed trying),
+/// so a load balancer does not send listings to a replica that would still say "loading".
+/// An engine that is down does not make the server unready: its failure is in the body.
+struct ReadyBody: Encodable {
+    struct Engine: Encodable {
+        var name: String
+        var kind: String
+        /// A full read was attempted.
+        var tried: Bool
+        /// The last refresh succeeded.
+        var ok: Bool
+        var stale: Bool
+        /// Age of the data in milliseconds; absent before the first successful read.
+        var ageMs: Int64?
+        var error: String?
+    }
+
+    var status: String
+    var jobStore: String
+    var engines: [Engine]
+
+    var ready: Bool { status == "ready" }
+
+    init(_ model: InventoryModel, jobStoreOpen: Bool) {
+        let now = ContinuousClock.now
+        engines = model.engines.map { engine in
+            let snapshot = engine.snapshot
+            let age = snapshot.syncedAt.map { now - $0 }
+            return Engine(name: engine.name, kind: engine.entry.backend.kind.rawValue, tried: snapshot.tried,
+                          ok: snapshot.tried && snapshot.lastError == nil && snapshot.loaded,
+                          stale: !snapshot.loaded || age.map { $0 > engine.staleAfter } ?? true,
+                          ageMs: age?.milliseconds, error: snapshot.lastError?.message)
+        }
+        jobStore = jobStoreOpen ? "open" : "none"
+        status = engines.allSatisfy(\.tried) ? "ready" : "starting"
+    }
+}
