@@ -147,14 +147,23 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // The browser face: page shells (Mustache templates) and the script and style sheet they
-        // load, all compiled into the binary.
+        // The web face: page shells (Mustache templates) and the script and style sheet they load,
+        // all compiled into the binary (embedInCode: nothing to install beside it).
         .target(
             name: "WebUI",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            resources: [
+                .embedInCode("Templates/layout.mustache"), .embedInCode("Templates/jobs_head.mustache"),
+                .embedInCode("Templates/overview.mustache"), .embedInCode("Templates/inventory.mustache"),
+                .embedInCode("Templates/create.mustache"), .embedInCode("Templates/jobs.mustache"),
+                .embedInCode("Templates/job.mustache"),
+                .embedInCode("Assets/core.js"), .embedInCode("Assets/overview.js"), .embedInCode("Assets/inventory.js"),
+                .embedInCode("Assets/create.js"), .embedInCode("Assets/jobs.js"), .embedInCode("Assets/main.js"),
+                .embedInCode("Assets/app.css"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -123,11 +123,14 @@ struct InventoryView: Sendable {
     }
 }
 
-/// The Mustache templates of the pages (`Templates/*Template.swift`), by the names partials and
-/// parents use.
+/// The Mustache templates of the pages, compiled into the binary from `Templates/`, by the names
+/// partials and parents use: `layout` (the frame of every page), `jobs_head` (a partial), and
+/// one per page.
 enum PageTemplates {
     static let all: [(name: String, text: String)] = [
-        ("layout", layout), ("jobs_head", jobsHead), ("overview", overview), ("inventory", inventory),
-        ("create", create), ("jobs", jobs), ("job", job),
-    ]
+        ("layout", PackageResources.layout_mustache), ("jobs_head", PackageResources.jobs_head_mustache),
+        ("overview", PackageResources.overview_mustache), ("inventory", PackageResources.inventory_mustache),
+        ("create", PackageResources.create_mustache), ("jobs", PackageResources.jobs_mustache),
+        ("job", PackageResources.job_mustache),
+    ].map { ($0.0, WebAssets.text($0.1)) }
 }

@@ -1,6 +1,3 @@
-extension WebAssets {
-    /// Starts the page the server-rendered shell names.
-    static let mainScript = #"""
 // Starts the page named by the server-rendered shell.
 const PAGES = {
   overview: overviewPage,
@@ -17,5 +14,3 @@ updateLanguageLinks();
 Auth.setup();
 const start = PAGES[body.dataset.page];
 if (start) start();
-"""#
-}

@@ -1,6 +1,3 @@
-extension WebAssets {
-    /// Create: upload or paste a file, dry-run it, show problems or the plan, submit and follow the jobs.
-    static let createScript = #"""
 // Create: a seed file (uploaded or pasted) checked with a dry run, then submitted; its jobs followed.
 
 /** The endpoint a document is meant for, from its shape: the seed's per-kind files or /api/v1/vms. */
@@ -238,6 +235,4 @@ function createPage() {
     if (checkedText === textArea.value) send(false);
   });
   return () => {};
-}
-"""#
 }

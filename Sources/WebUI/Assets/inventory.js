@@ -1,6 +1,3 @@
-extension WebAssets {
-    /// VMs, hosts and clusters: the table the server filters and pages, with search, filters and sorting.
-    static let inventoryScript = #"""
 // VMs, hosts and clusters: one table across every engine, filtered and paged by the server.
 
 const IP_PATTERN = /^(\d{1,3}\.){3}\d{1,3}$|^[0-9a-f]*:[0-9a-f:.]+$/i;
@@ -251,6 +248,4 @@ function inventoryPage(kind) {
   const stopWatch = watchEstate();
   load();
   return stopWatch;
-}
-"""#
 }

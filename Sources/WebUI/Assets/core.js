@@ -1,6 +1,3 @@
-extension WebAssets {
-    /// Shared by every page: UI strings, element building, formatting, the API client and sign-in.
-    static let coreScript = #"""
 // Shared by every page: strings, element building, formatting, the API client and sign-in.
 // Text from the API only ever reaches the page as text nodes (el() and textContent), never as HTML.
 const body = document.body;
@@ -256,6 +253,4 @@ function dropLanguageParameter() {
   params.delete('lang');
   const query = params.toString();
   window.history.replaceState(window.history.state, '', window.location.pathname + (query ? `?${query}` : ''));
-}
-"""#
 }

@@ -1,6 +1,3 @@
-extension WebAssets {
-    /// The estate overview: engines with kind, version, status, counts and data age; the down/stale banner.
-    static let overviewScript = #"""
 // The estate overview: every engine with its kind, version, status, counts and data age.
 
 /** One engine's state from its listing status and its live probe: up, stale or down. */
@@ -149,6 +146,4 @@ function overviewPage() {
   const stops = [repeat(5000, loadListings), repeat(30000, loadBackends), repeat(10000, loadJobs)];
   Auth.onSignIn(() => { loadListings(); loadBackends(); loadJobs(); });
   return () => stops.forEach((stop) => stop());
-}
-"""#
 }

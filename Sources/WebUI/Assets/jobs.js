@@ -1,6 +1,3 @@
-extension WebAssets {
-    /// Jobs: the filterable list and one job as a live timeline.
-    static let jobsScript = #"""
 // Jobs: the filterable list, and one job's steps as a timeline that follows a running job.
 
 const FINAL_STATES = ['succeeded', 'failed', 'interrupted'];
@@ -142,6 +139,4 @@ function jobPage() {
   Auth.onSignIn(load);
   stop = repeat(1000, load);
   return () => stop();
-}
-"""#
 }
