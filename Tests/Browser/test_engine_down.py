@@ -38,3 +38,4 @@ def test_a_stopped_engine_is_marked_down_and_the_rest_still_show(demo, browser, 
     wait(browser, lambda d: "k45" in text_of(d, "#engine-warnings"), message="listing warning")
     wait(browser, lambda d: len(rows(d, "#inventory-table")) == 200)
     assert browser.find_element(By.ID, "estate-alert").is_displayed()
+    browser.save_screenshot(str(shots / "vms-engine-down.png"))

@@ -67,6 +67,7 @@ def test_search_a_vm_by_ip_and_follow_it_to_its_host(demo, browser, shots):
     row.find_element(By.LINK_TEXT, vm["host"]).click()
     wait(browser, lambda d: "/hosts" in d.current_url and table_names(d) == [vm["host"]], message="host page")
     assert browser.find_element(By.ID, "exact-filter").is_displayed()
+    browser.save_screenshot(str(shots / "host.png"))
 
 
 def test_filters_combine_and_pages_follow_the_cursor(demo, browser):

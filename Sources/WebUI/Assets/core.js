@@ -45,7 +45,7 @@ const dateFormat = new Intl.DateTimeFormat(LANG, { dateStyle: 'medium', timeStyl
 const timeFormat = new Intl.DateTimeFormat(LANG, { timeStyle: 'medium' });
 const relativeFormat = new Intl.RelativeTimeFormat(LANG, { numeric: 'auto' });
 
-function formatNumber(value) { return value === null || value === undefined ? '' : numberFormat.format(value); }
+function formatNumber(value) { return value === null || value === undefined || value === '' ? '' : numberFormat.format(value); }
 
 /** A `<time>` element showing an ISO 8601 instant in the browser's time zone. */
 function timeElement(iso, short) {

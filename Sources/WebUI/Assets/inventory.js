@@ -179,21 +179,26 @@ function inventoryPage(kind) {
     }
   }
 
+  let typing = null;
   form.addEventListener('submit', (event) => {
     event.preventDefault();
+    clearTimeout(typing);
     go(formParams());
   });
   for (const select of form.querySelectorAll('select')) {
     select.addEventListener('change', () => go(formParams()));
   }
-  let typing = null;
   const search = $('#f-q');
   search.addEventListener('input', () => {
     clearTimeout(typing);
-    typing = setTimeout(() => go(formParams(), { replace: true }), 350);
+    typing = setTimeout(() => {
+      // Searches as the reader types, unless the address already holds this search.
+      if ((params().get('q') || '') !== search.value.trim()) go(formParams(), { replace: true });
+    }, 350);
   });
 
   next.addEventListener('click', () => {
+    clearTimeout(typing);
     if (!current.nextCursor) return;
     const p = params();
     const stack = (window.history.state && window.history.state.stack) || [];

@@ -88,8 +88,8 @@ function jobPage() {
     const finished = step.finished_at ? new Date(step.finished_at) : null;
     return el('li', { class: `step step-${step.state}`, 'data-step': step.name, 'data-state': step.state },
       el('div', { class: 'step-head' }, statusBadge(step.state), ' ', el('strong', {}, step.description), ' ', el('code', {}, step.name)),
-      el('p', { class: 'step-times' }, t('step_started'), ' ', timeElement(step.started_at),
-        finished ? [' · ', t('step_finished'), ' ', timeElement(step.finished_at), ' · ', formatDuration(finished - new Date(step.started_at))] : ''),
+      el('p', { class: 'step-times' }, t('step_started'), ' ', timeElement(step.started_at, true),
+        finished ? [' · ', t('step_finished'), ' ', timeElement(step.finished_at, true), ' · ', formatDuration(finished - new Date(step.started_at))] : ''),
       step.detail ? el('p', { class: 'step-detail' }, step.detail) : '',
       ids.length ? el('dl', { class: 'engine-ids' }, ids.map(([name, value]) => definition(name, el('code', {}, value))).flat()) : '',
       step.error ? el('div', { class: 'fault' }, el('p', {}, el('strong', {}, t('step_fault'))), el('pre', {}, step.error)) : '');
