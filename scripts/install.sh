@@ -448,20 +448,24 @@ if [ "$fresh_config" -eq 1 ] || [ "$check" -ne 0 ]; then
   2. Put the engines' password in $shown_env (OVIRT_PASSWORD='...'),
      or use LoadCredential= (docs/operations.md, "Secrets").
   3. For each engine with its own CA:  $shown_bin trust ENGINE --config $shown_config
+EOF
+    if [ "$use_systemd" -eq 1 ]; then
+        cat <<EOF
      then:  chgrp $service_user $shown_config && chown -R $service_user: $data_dir/ca
   4. Check again, logging in to every engine, as the service would:
        systemd-run --quiet --wait --pipe -p User=$service_user -p EnvironmentFile=$shown_env \\
            $shown_bin check-config --probe --config $shown_config
-EOF
-    if [ "$use_systemd" -eq 1 ]; then
-        cat <<EOF
   5. Start it:  systemctl enable --now aggregator    (log: journalctl -u aggregator)
      Health:    curl -s http://127.0.0.1:6299/health ; curl -s http://127.0.0.1:6299/ready
   6. Exports (the old cron getters), hourly into $data_dir/export/:
        systemctl enable --now aggregator-export@vms.timer aggregator-export@hosts.timer aggregator-export@clusters.timer
 EOF
     else
-        echo "  5. Start it:  $shown_bin serve --config $shown_config --data-dir $data_dir"
+        cat <<EOF
+  4. Check again, logging in to every engine, with the variables of $shown_env exported:
+       $shown_bin check-config --probe --config $shown_config
+  5. Start it the same way:  $shown_bin serve --config $shown_config --data-dir $data_dir
+EOF
     fi
 elif [ "$binary_changed" -eq 1 ] && [ "$enable" -eq 0 ] && service_active; then
     echo "  aggregator.service still runs the previous binary: systemctl restart aggregator"

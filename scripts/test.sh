@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: Swift unit and in-process tests, then the process-level integration tests
-# (ovirt-sim + aggregator on loopback, driven over HTTP and with curl) and the ovirtsdk4
-# conformance tests against the simulator, and the install script with its systemd units.
+# (ovirt-sim + aggregator on loopback, driven over HTTP and with curl), the ovirtsdk4 and
+# proxmoxer conformance tests against the simulators, and the install script with its systemd units.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-system.sh

@@ -35,10 +35,11 @@ public enum AggregatorServer {
                                    access: AccessControl = .open(), metrics: PrometheusCollectorRegistry? = nil)
         -> Router<APIRequestContext>
     {
-        let router = Router(context: APIRequestContext.self)
+        let router = Router(context: APIRequestContext.self, options: .autoGenerateHeadEndpoints)
+        let routes = RouteTable()
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: ErrorBodyMiddleware())
-        router.add(middleware: KnownMethodMiddleware())
+        router.add(middleware: MethodCheckMiddleware(table: routes))
         if metrics != nil { router.add(middleware: MetricsMiddleware()) }
         addAccessControl(access, jobs: jobs, to: router)
         IndexController(inventory: inventory, jobStoreOpen: jobs != nil).addRoutes(to: router)
@@ -50,6 +51,7 @@ public enum AggregatorServer {
             ProvisioningController(inventory: inventory, runner: jobs, maxUploadBytes: maxUploadBytes)
                 .addRoutes(to: router)
         }
+        routes.fill(router.routes.map { ("\($0.path)", $0.method) })
         return router
     }
 

@@ -30,7 +30,7 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(1)))
-    func uploadsThatAreNotOneJSONFileAreClear400sAndCreateNothing() async throws {
+    func uploadsThatAreNotOneJSONFileAreClear4xxsAndCreateNothing() async throws {
         try await routes.withHarness { harness in
             try await harness.application().test(.router) { client in
                 let seed = try ProvisioningRoutesTests.example("create_vm.json")
@@ -44,13 +44,13 @@ import Testing
                 for type in ["text/plain", "application/xml", "multipart/mixed; boundary=XyZ"] {
                     try await client.execute(uri: "/ovirt/create_vm", method: .post, headers: [.contentType: type],
                                              body: ByteBuffer(string: seed)) {
-                        #expect($0.status == .badRequest)
+                        #expect($0.status == .unsupportedMediaType)
                         let code = try errorBody($0)["code"] as? String
                         #expect(code == "unsupported_content_type")
                     }
                 }
                 try await client.execute(uri: "/ovirt/create_vm", method: .post, body: ByteBuffer(string: seed)) {
-                    #expect($0.status == .badRequest)
+                    #expect($0.status == .unsupportedMediaType)
                     let code = try errorBody($0)["code"] as? String
                     #expect(code == "unsupported_content_type")
                 }
@@ -74,7 +74,7 @@ import Testing
                 try await client.execute(uri: "/ovirt/create_vm", method: .post,
                                          headers: [.contentType: "application/json; charset=windows-1251"],
                                          body: ByteBuffer(string: seed)) {
-                    #expect($0.status == .badRequest)
+                    #expect($0.status == .unsupportedMediaType)
                 }
                 #expect(try await harness.store.jobs(matching: JobFilter()).isEmpty)
             }

@@ -10,6 +10,8 @@ final class RequestAuditNote: Sendable {
     struct State: Sendable {
         var identity: APIIdentity?
         var items: [AuditItem] = []
+        /// What the request asked for (`create_vm`), when it was a create.
+        var action: String?
     }
 
     private let state = Mutex(State())
@@ -25,7 +27,10 @@ final class RequestAuditNote: Sendable {
         let noted = items.map {
             AuditItem(documentNum: $0.meta.documentNum, engine: $0.engine, target: Job.target(for: $0))
         }
-        state.withLock { $0.items = noted }
+        state.withLock {
+            $0.items = noted
+            $0.action = items.first?.action.rawValue
+        }
     }
 
     /// The jobs a create stored or answered again; they replace the items with their ids.

@@ -43,6 +43,7 @@ struct InventoryController: Sendable {
             throw APIError(.badGateway, code: "all_engines_failed",
                            message: "no engine answered: "
                                + statuses.map { "\($0.engine): \($0.message ?? "failed")" }.joined(separator: "; "),
+                           fix: "check the engines' state in GET /api/v1/backends; retry when one answers",
                            engines: statuses)
         }
         return JSONBody.stream(ListingDocument.flat(listing))

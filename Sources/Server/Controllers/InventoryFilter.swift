@@ -69,7 +69,22 @@ struct InventoryFilter: Sendable {
             }
             query.after = cursor
         }
-        refresh = Self.isTrue(value("refresh"))
+        if let text = value("refresh") {
+            guard let flag = Self.flag(text) else {
+                throw APIError(.badRequest, code: "bad_parameter", message: "refresh must be true or false, found '\(text)'",
+                               fix: "use refresh=true to read the engines now")
+            }
+            refresh = flag
+        }
+    }
+
+    /// `true`/`1`/`yes` or `false`/`0`/`no`; nil for anything else.
+    static func flag(_ value: String) -> Bool? {
+        switch value.lowercased() {
+        case "true", "1", "yes": true
+        case "false", "0", "no": false
+        default: nil
+        }
     }
 
     /// `true`, `1` or `yes`.

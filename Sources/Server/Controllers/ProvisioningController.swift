@@ -167,21 +167,33 @@ struct ProvisioningController: Sendable {
             throw APIError(.badRequest, code: "unknown_parameter", message: "unknown query parameter '\(key)'",
                            fix: "use any of: \(known.sorted().joined(separator: ", "))")
         }
+        // An empty value is no filter, as in the listings.
+        func value(_ name: String) -> String? {
+            query[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        }
         var filter = JobFilter()
-        if let state = query["state"].map(String.init) {
+        if let state = value("state") {
             guard let known = JobState.all.first(where: { $0.rawValue == state }) else {
                 throw APIError(.badRequest, code: "bad_filter", message: "unknown job state '\(state)'",
                                fix: "one of: \(JobState.all.map(\.rawValue).joined(separator: ", "))")
             }
             filter.state = known
         }
-        filter.engine = query["engine"].map(String.init)
-        filter.documentNum = query["document_num"].map(String.init)
-        if let limit = query["limit"].map(String.init) {
-            guard let value = Int(limit), (1...1000).contains(value) else {
-                throw APIError(.badRequest, code: "bad_filter", message: "limit must be 1–1000, found '\(limit)'")
+        if let engine = value("engine") {
+            let names = inventory.backends.map(\.backend.name)
+            guard names.contains(engine) else {
+                throw APIError(.badRequest, code: "unknown_engine", message: "unknown engine '\(engine)'",
+                               fix: "configured engines: \(names.joined(separator: ", "))")
             }
-            filter.limit = value
+            filter.engine = engine
+        }
+        filter.documentNum = value("document_num")
+        if let limit = value("limit") {
+            guard let count = Int(limit), (1...1000).contains(count) else {
+                throw APIError(.badRequest, code: "bad_limit", message: "limit must be 1–1000, found '\(limit)'",
+                               fix: "use limit=100 (the default) or any number from 1 to 1000")
+            }
+            filter.limit = count
         }
         let jobs = try await runner.store.jobs(matching: filter)
         return try JSONBody.response(encoding: JobsBody(jobs: jobs.map { JobView($0) }, count: jobs.count))

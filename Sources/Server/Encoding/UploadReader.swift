@@ -24,7 +24,7 @@ enum UploadReader {
                 throw APIError(.badRequest, code: "missing_field", message: "the request has no body and no 'jsonfile' field",
                                fix: fix)
             }
-            throw APIError(.badRequest, code: "unsupported_content_type",
+            throw APIError(.unsupportedMediaType, code: "unsupported_content_type",
                            message: "the request has a body but no Content-Type", fix: fix)
         }
         let type: MediaType
@@ -38,7 +38,7 @@ enum UploadReader {
             return type
         case "application/json":
             if let charset = type.parameters["charset"], !["utf-8", "utf8"].contains(charset.lowercased()) {
-                throw APIError(.badRequest, code: "unsupported_content_type",
+                throw APIError(.unsupportedMediaType, code: "unsupported_content_type",
                                message: "a JSON upload must be UTF-8, not \(MediaType.shown(charset))",
                                fix: "save the file as UTF-8 and send it with charset=utf-8 or no charset")
             }
@@ -47,7 +47,7 @@ enum UploadReader {
             throw APIError(.badRequest, code: "missing_field",
                            message: "a url-encoded form cannot carry the 'jsonfile' file field", fix: fix)
         default:
-            throw APIError(.badRequest, code: "unsupported_content_type",
+            throw APIError(.unsupportedMediaType, code: "unsupported_content_type",
                            message: "Content-Type '\(MediaType.shown(type.type))' is not accepted; "
                                + "an upload is multipart/form-data or application/json",
                            fix: fix)
