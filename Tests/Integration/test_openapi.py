@@ -514,8 +514,6 @@ def test_error_answers_match_the_schema(demo):
     check("GET", "/api/v1/audit", call(base, "GET", "/api/v1/audit"))
 
 
-@pytest.mark.xfail(strict=False, reason="server bug: a refused POST /api/v1/vms (415, 413, 422 invalid_request) "
-                                        "is audited with action 'vms'; only dry runs and accepted ones say 'create_vm'")
 def test_the_audit_names_create_vm_for_every_post_to_api_v1_vms(demo):
     refused = call(demo.base, "POST", "/api/v1/vms", body=b"{}", headers={"Content-Type": "text/plain"})
     assert CONTRACT.check("POST", "/api/v1/vms", refused)["error"]["code"] == "unsupported_content_type"
