@@ -198,6 +198,7 @@ let package = Package(
                 "OvirtBackend",
                 "OvirtSimulator",
                 "ProxmoxBackend",
+                "ProxmoxSimulator",
                 "Server",
                 "SQLiteJobStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

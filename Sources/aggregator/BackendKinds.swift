@@ -14,5 +14,6 @@ enum BackendKinds {
     /// The simulators `aggregator demo` runs for engines of each kind.
     static let demoSimulators: [BackendKind: DemoSimulator] = [
         OvirtBackend.kind: OvirtDemoEngine.start,
+        ProxmoxBackend.kind: ProxmoxDemoEngine.start,
     ]
 }

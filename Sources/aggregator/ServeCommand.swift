@@ -61,6 +61,12 @@ struct ServeCommand: AsyncParsableCommand {
                     + "(fix: check data_dir in the configuration, or pass --data-dir)",
             ])
         }
+        if !store.appliedMigrations.isEmpty {
+            logger.notice("Job database migrated forward", metadata: [
+                "database.path": "\(databasePath)", "migration.from": "\(store.previousMigration ?? "new file")",
+                "migration.applied": "\(store.appliedMigrations.joined(separator: ", "))",
+            ])
+        }
         let interrupted = try await store.markUnfinishedInterrupted()
         if interrupted > 0 {
             logger.warning("Jobs left unfinished by the previous run were marked interrupted",

@@ -1,6 +1,7 @@
 """`POST /api/v1/vms`: one backend-neutral body creates a running VM on each kind of engine of
 `aggregator demo`, checked on the engine with its own client (ovirtsdk4, proxmoxer)."""
 import json
+import urllib.request
 
 from integration_harness import ROOT, send_json
 from test_provisioning import GIB, demo, wait_job  # noqa: F401 (demo is a fixture)
@@ -65,3 +66,52 @@ def test_bad_neutral_body_names_fields_and_creates_nothing(demo):
     assert issue["path"] == "placement.cluster" and "Default" in issue["message"]
     status, jobs = send_json(f"{demo.base}/api/v1/jobs", method="GET")
     assert jobs["count"] == 0
+
+
+# pve-sim's fixed demo token (SimulatedProxmoxAPIToken.default).
+PVE_TOKEN = "PVEAPIToken=root@pam!aggregator=4f3e2d1c-0b9a-4876-9543-210fedcba987"
+
+
+def pve_get(demo, path):
+    request = urllib.request.Request(demo.proxmox["pve-lab"] + path, headers={"Authorization": PVE_TOKEN})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())["data"]
+
+
+def test_the_same_kind_of_body_makes_a_running_proxmox_vm(demo):
+    body = example("vm-proxmox.json")
+    status, planned = send_json(f"{demo.base}/api/v1/vms?dry_run=true", body)
+    assert status == 200, planned
+    assert planned["items"][0]["plan"]["kind"] == "proxmox"
+
+    status, accepted = send_json(f"{demo.base}/api/v1/vms?wait=90", body, timeout=120)
+    assert status == 200, accepted
+    job = accepted["jobs"][0]
+    assert job["state"] == "succeeded", json.dumps(job, indent=1, ensure_ascii=False)
+    vmid = next(s["engine_ids"]["vm_id"] for s in job["steps"] if "vm_id" in s.get("engine_ids", {}))
+
+    # On the engine, read with its own API: running on the node asked for, as configured.
+    status = pve_get(demo, f"/nodes/pve2/qemu/{vmid}/status/current")
+    assert status["status"] == "running"
+    config = pve_get(demo, f"/nodes/pve2/qemu/{vmid}/config")
+    assert config["name"] == "app-vm-02" and config["cores"] == 2 and int(config["memory"]) == 4096
+    assert "bridge=vmbr0" in config["net0"] and "tag=2922" in config["net0"]
+    assert config["ipconfig0"] == "ip=10.105.250.22/24,gw=10.105.250.1"
+    assert "size=40G" in config["scsi0"]
+    assert any("size=20G" in config[key] for key in config if key.startswith("scsi") and key != "scsi0")
+
+    # The listing merges both kinds; the new VM shows with its common and raw status.
+    status, listed = send_json(f"{demo.base}/api/v1/vms?name_exact=app-vm-02&refresh=true", method="GET")
+    assert [(vm["engine"], vm["status"], vm.get("raw_status")) for vm in listed["items"]] == [
+        ("pve-lab", "up", "running")]
+    status, both = send_json(f"{demo.base}/api/v1/vms?limit=1000", method="GET")
+    assert {vm["engine"] for vm in both["items"]} >= {"e15-test", "pve-lab"}
+
+
+def test_a_capability_the_kind_lacks_is_a_clear_4xx(demo):
+    vlan = json.loads((EXAMPLES / "create_vlan.json").read_text())
+    vlan[0]["proxmox"] = {**vlan[0].pop("ovirt"), "engine": "pve-lab"}
+    status, error = send_json(f"{demo.base}/proxmox/create_vlan", vlan)
+    assert status == 422, error
+    assert error["error"]["code"] == "unsupported_capability"
+    assert "proxmox" in error["error"]["message"] and "create_vlan" in error["error"]["message"]

@@ -1,7 +1,10 @@
 """docs/openapi.json against the running server (`aggregator demo`): the document is valid OpenAPI 3.1,
 every operation it describes is routed, real answers (listings, paging, dry runs, creates, jobs,
-errors, refusals, failed engines) validate against the schema of their operation and status, and
-schemathesis finds no server error or undocumented answer with bounded, deterministic examples."""
+errors, refusals, failed engines, both backend kinds) validate against the schema of their operation and
+status, the HTTP semantics the document states once (405 with `Allow`, HEAD on every GET, 404 off the routes)
+hold on every path, and schemathesis finds no server error or undocumented answer with bounded,
+deterministic examples."""
+import http.client
 import json
 import re
 import subprocess
@@ -68,6 +71,18 @@ def call(base, method, path, query=None, body=None, headers=None, timeout=120):
         return Answer(error.code, error.headers, error.read())
 
 
+def raw_call(base, method, path, body=None, headers=None, timeout=60):
+    """A request exactly as given: unlike urllib, http.client adds no Content-Type to a body."""
+    host, port = urllib.parse.urlsplit(base).netloc.rsplit(":", 1)
+    connection = http.client.HTTPConnection(host, int(port), timeout=timeout)
+    try:
+        connection.request(method, path, body=body, headers=dict(headers or {}))
+        response = connection.getresponse()
+        return Answer(response.status, response.headers, response.read())
+    finally:
+        connection.close()
+
+
 def json_body(value):
     return {"body": json.dumps(value, ensure_ascii=False).encode(), "headers": {"Content-Type": "application/json"}}
 
@@ -116,14 +131,24 @@ class Contract:
         status = str(answer.status)
         key = status if status in responses else f"{status[0]}XX" if f"{status[0]}XX" in responses else "default"
         assert key in responses, f"{method} {template} answered {answer!r}, a status the document does not list"
-        pointer = f"{operation_pointer}/responses/{key}"
+        return self.check_response(f"{operation_pointer}/responses/{key}", method, template, answer)
+
+    def check_response(self, pointer, method, template, answer):
+        """Asserts `answer` matches the response object at `pointer` (an operation's or a reusable one in
+        #/components/responses); returns its body."""
+        status = str(answer.status)
         response = self.pointer(pointer)
         if "$ref" in response:
             pointer = response["$ref"]
             response = self.pointer(pointer)
         for name, header in response.get("headers", {}).items():
-            if (self.pointer(header["$ref"]) if "$ref" in header else header).get("required"):
-                assert answer.headers.get(name), f"{method} {template} {status}: no {name} header"
+            header = self.pointer(header["$ref"]) if "$ref" in header else header
+            value = answer.headers.get(name)
+            if header.get("required"):
+                assert value, f"{method} {template} {status}: no {name} header"
+            if value is not None and "schema" in header:
+                errors = list(jsonschema.Draft202012Validator(header["schema"]).iter_errors(value))
+                assert not errors, f"{method} {template} {status}: {name}: {value!r}: {errors[0].message}"
         content = response.get("content", {})
         assert answer.media_type in content, \
             f"{method} {template} {status}: {answer.media_type!r} is not among {sorted(content)}"
@@ -212,6 +237,55 @@ def test_every_endpoint_the_index_lists_is_documented(demo):
             f"the index lists {endpoint}, which the document does not describe"
 
 
+# Methods no documented operation of a path takes, including ones the API never uses.
+PROBED_METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "QUERY", "PROPFIND")
+
+
+def path_methods(path):
+    """The methods a documented path takes, HEAD with every GET (as the server's `Allow` lists them)."""
+    methods = {method.upper() for method in METHODS if method in DOCUMENT["paths"][path]}
+    return methods | {"HEAD"} if "GET" in methods else methods
+
+
+@pytest.mark.parametrize("path", list(DOCUMENT["paths"]))
+def test_a_method_the_path_does_not_take_is_405_with_allow(demo, path):
+    allowed = path_methods(path)
+    for method in PROBED_METHODS:
+        if method in allowed:
+            continue
+        answer = call(demo.base, method, concrete(path))
+        assert answer.status == 405, f"{method} {path}: {answer!r}"
+        body = CONTRACT.check_response("#/components/responses/MethodNotAllowed", method, path, answer)
+        assert body["error"]["code"] == "method_not_allowed", answer
+        assert set(answer.headers["Allow"].split(", ")) == allowed, f"{method} {path}: Allow {answer.headers['Allow']}"
+
+
+def test_any_method_off_the_routes_is_404_not_found(demo):
+    for method in PROBED_METHODS + ("HEAD",):
+        for path in ("/no/such/path", "/api/v1/vms/extra/parts", "/api/v2/vms"):
+            answer = call(demo.base, method, path)
+            assert answer.status == 404 and answer.headers.get("X-Request-Id"), f"{method} {path}: {answer!r}"
+            if method != "HEAD":
+                CONTRACT.validate("#/components/schemas/APIError", answer.body)
+                assert answer.body["error"]["code"] == "not_found", f"{method} {path}: {answer!r}"
+
+
+@pytest.mark.parametrize("template", [path for method, path in operations() if method == "GET"])
+def test_head_answers_every_get_with_its_headers_and_no_body(demo, template):
+    get = call(demo.base, "GET", concrete(template))
+    head = call(demo.base, "HEAD", concrete(template))
+    assert head.raw == b"", head
+    assert (head.status, head.media_type) == (get.status, get.media_type), (head, get)
+    assert head.headers.get("X-Request-Id") and int(head.headers["Content-Length"]) > 0
+    if template in ("/health", "/openapi.json", "/api/v1/jobs/{id}"):  # the same bytes every time
+        assert int(head.headers["Content-Length"]) == len(get.raw), (head.headers, len(get.raw))
+    # With the GET's query, and so its errors too.
+    query = {"refresh": "maybe"} if template in ("/api/v1/vms", "/api/v1/hosts", "/api/v1/clusters") else None
+    if query:
+        refused = call(demo.base, "HEAD", template, query)
+        assert (refused.status, refused.raw) == (400, b""), refused
+
+
 @pytest.mark.xfail(STALE_BINARY, strict=False,
                    reason="the aggregator binary is older than the document, which it compiles in: rebuild it")
 def test_the_server_serves_this_document(demo):
@@ -262,10 +336,27 @@ def test_listings_filters_and_inventory_answers_match_the_schema(demo):
     check("GET", "/api/v1/hosts", call(base, "GET", "/api/v1/hosts", {"status": "up", "cluster": "Default"}))
     check("GET", "/api/v1/vms", call(base, "GET", "/api/v1/vms", {"name": "no-such-vm-anywhere"}))
 
+    # refresh: the flag's spellings, any case; an empty value is no value.
+    for value in ("YES", "no", "0", "1", "False", ""):
+        check("GET", "/api/v1/clusters", call(base, "GET", "/api/v1/clusters", {"refresh": value}))
+
     for template in ("/{kind}/vm_list", "/{kind}/host_list", "/{kind}/cluster_list"):
-        seed = check("GET", template, call(base, "GET", concrete(template)))
-        assert list(seed) == list(demo.engines), "one member per engine, in configuration order"
+        for kind, engines in (("ovirt", demo.engines), ("proxmox", demo.proxmox)):
+            seed = check("GET", template, call(base, "GET", template.replace("{kind}", kind)))
+            assert list(seed) == list(engines), "one member per engine of the kind, in configuration order"
         check("GET", template, call(base, "GET", concrete(template), {"refresh": "true"}))
+        # The seed tool's refresh: anything but true, 1 or yes means no.
+        check("GET", template, call(base, "GET", concrete(template), {"refresh": "maybe"}))
+
+    # Proxmox items carry the engine's own status beside the common one.
+    pve = next(iter(demo.proxmox))
+    for template in ("/api/v1/vms", "/api/v1/hosts"):
+        items = check("GET", template, call(base, "GET", template, {"engine": pve}))["items"]
+        assert items and all(item["engine"] == pve and item.get("raw_status") for item in items), items
+    seed = check("GET", "/{kind}/host_list", call(base, "GET", "/proxmox/host_list"))
+    assert all(host.get("raw_status") for host in seed[pve]), seed
+    kinds = {b["name"]: b["kind"] for b in check("GET", "/api/v1/backends", call(base, "GET", "/api/v1/backends"))["items"]}
+    assert kinds[pve] == "proxmox" and kinds["e15-test"] == "ovirt"
 
 
 @pytest.mark.parametrize("template", ["/api/v1/vms", "/api/v1/hosts", "/api/v1/clusters"])
@@ -330,6 +421,31 @@ def test_dry_runs_creates_and_jobs_match_the_schema(demo):
                                                      **multipart("jsonfile", "create_vlan.json", seed_vlan)))
     assert vlan["jobs"][0]["state"] == "succeeded"
 
+    # Proxmox: the seed's create_vm file with a `proxmox` section as a dry run, the API's body for real.
+    pve = next(iter(demo.proxmox))
+    api_pve = {**json.loads((EXAMPLES / "vm-proxmox.json").read_text()), "engine": pve}
+    item = json.loads(seed_vm)[0]
+    item["proxmox"] = {"engine": pve, **api_pve["placement"]}
+    del item["ovirt"]
+    item["vm"].update(name="test-vm-12", hostname="test-vm-12", template=api_pve["template"])
+    plan = check("POST", "/{kind}/create_vm", call(base, "POST", "/proxmox/create_vm", {"dry_run": "true"},
+                                                   **multipart("jsonfile", "create_vm.json", json.dumps([item]).encode())))
+    assert plan.get("dry_run") is True and plan["items"][0]["plan"]["kind"] == "proxmox", plan
+    made = check("POST", "/api/v1/vms", call(base, "POST", "/api/v1/vms", {"wait": "120"}, **json_body(api_pve)))
+    assert [(job["kind"], job["state"]) for job in made["jobs"]] == [("proxmox", "succeeded")], made
+    check("GET", "/api/v1/jobs/{id}", call(base, "GET", made["jobs"][0]["href"]))
+    listed = check("GET", "/api/v1/jobs", call(base, "GET", "/api/v1/jobs", {"engine": pve, "state": "", "limit": ""}))
+    assert [job["id"] for job in listed["jobs"]] == [made["jobs"][0]["id"]]
+    vm = check("GET", "/api/v1/vms", call(base, "GET", "/api/v1/vms", {"name_exact": api_pve["name"], "refresh": "yes"}))
+    assert [(v["engine"], v["status"]) for v in vm["items"]] == [(pve, "up")] and vm["items"][0].get("raw_status")
+
+    # The audit names what was asked for, whichever path it came by.
+    trail = check("GET", "/api/v1/audit", call(base, "GET", "/api/v1/audit", {"limit": "100"}))["entries"]
+    actions = {(e["path"], e["outcome"], e["action"]) for e in trail if e["method"] == "POST"}
+    assert {("/api/v1/vms", "dry_run", "create_vm"), ("/api/v1/vms", "accepted", "create_vm"),
+            ("/ovirt/create_vm", "dry_run", "create_vm"), ("/ovirt/create_vlan", "accepted", "create_vlan"),
+            ("/proxmox/create_vm", "dry_run", "create_vm")} <= actions, actions
+
 
 def test_error_answers_match_the_schema(demo):
     base = demo.base
@@ -346,18 +462,29 @@ def test_error_answers_match_the_schema(demo):
     error("GET", "/api/v1/clusters", query={"status": "up"}, status=400, code="bad_filter")
     error("GET", "/api/v1/vms", query={"limit": "0"}, status=400, code="bad_limit")
     error("GET", "/api/v1/vms", query={"cursor": "not-a-cursor"}, status=400, code="bad_cursor")
+    for template in ("/api/v1/vms", "/api/v1/hosts", "/api/v1/clusters"):
+        refresh = error("GET", template, query={"refresh": "maybe"}, status=400, code="bad_parameter")
+        assert refresh["error"]["fix"], refresh
     error("GET", "/api/v1/jobs", query={"state": "sleeping"}, status=400, code="bad_filter")
-    error("GET", "/api/v1/jobs", query={"limit": "1001"}, status=400, code="bad_filter")
+    for limit in ("1001", "0", "ten"):
+        assert error("GET", "/api/v1/jobs", query={"limit": limit}, status=400, code="bad_limit")["error"]["fix"]
+    engine = error("GET", "/api/v1/jobs", query={"engine": "no-such-engine"}, status=400, code="unknown_engine")
+    assert "e15-test" in engine["error"]["fix"], engine
     error("GET", "/api/v1/audit", query={"outcome": "lost"}, status=400, code="bad_filter")
     error("GET", "/api/v1/jobs/{id}", "/api/v1/jobs/" + str(uuid.uuid4()), status=404, code="unknown_job")
-    error("GET", "/{kind}/vm_list", "/proxmox/vm_list", status=404, code="unknown_kind")
-    error("POST", "/{kind}/create_vm", "/proxmox/create_vm", status=404, code="unknown_kind",
+    kind = error("GET", "/{kind}/vm_list", "/vsphere/vm_list", status=404, code="unknown_kind")
+    assert "ovirt" in kind["error"]["fix"] and "proxmox" in kind["error"]["fix"], kind
+    error("POST", "/{kind}/create_vm", "/vsphere/create_vm", status=404, code="unknown_kind",
           **json_body([]))
 
     # Uploads: not JSON, not an upload, and files with every problem listed.
     error("POST", "/api/v1/vms", status=400, code="missing_field", body=b"")
-    error("POST", "/api/v1/vms", status=400, code="unsupported_content_type", body=b"{}",
-          headers={"Content-Type": "text/plain"})
+    for content_type in ("text/plain", "application/xml", "application/json; charset=windows-1251"):
+        error("POST", "/api/v1/vms", status=415, code="unsupported_content_type", body=b"{}",
+              headers={"Content-Type": content_type})
+    untyped = raw_call(base, "POST", "/ovirt/create_vm?dry_run=true", body=(EXAMPLES / "create_vm.json").read_bytes())
+    assert check("POST", "/{kind}/create_vm", untyped)["error"]["code"] == "unsupported_content_type", untyped
+    assert untyped.status == 415, untyped
     error("POST", "/{kind}/create_vm", "/ovirt/create_vm", status=400, code="missing_field",
           **multipart("file", "create_vm.json", b"[]"))
     error("POST", "/api/v1/vms", query={"wait": "forever"}, status=400, code="bad_parameter", **json_body({}))
@@ -370,9 +497,13 @@ def test_error_answers_match_the_schema(demo):
     unknown = error("POST", "/api/v1/vms", status=422, code="invalid_request",
                     **json_body({**json.loads((EXAMPLES / "vm-ovirt.json").read_text()), "engine": "nowhere"}))
     assert [i["path"] for i in unknown["issues"]] == ["engine"]
-    proxmox = error("POST", "/api/v1/vms", status=422, code="invalid_request", query={"dry_run": "true"},
-                    **json_body(json.loads((EXAMPLES / "vm-proxmox.json").read_text())))
-    assert proxmox["issues"][0]["path"] == "engine"
+    # A capability the engine's kind lacks: a VLAN on Proxmox is a NIC tag, not something create_vlan makes.
+    pve = next(iter(demo.proxmox))
+    vlan = json.loads((EXAMPLES / "create_vlan.json").read_text())
+    vlan[0]["proxmox"] = {**vlan[0].pop("ovirt"), "engine": pve}
+    unsupported = error("POST", "/{kind}/create_vlan", "/proxmox/create_vlan", status=422,
+                        code="unsupported_capability", **json_body(vlan))
+    assert [i["path"] for i in unsupported["issues"]] == ["[0].proxmox.engine"], unsupported
     syntax = error("POST", "/{kind}/create_vlan", "/ovirt/create_vlan", status=422, code="invalid_request",
                    body=b'[{"meta": }]', headers={"Content-Type": "application/json"})
     assert syntax["issues"][0]["line"] == 1 and syntax["issues"][0]["column"] > 1
@@ -381,6 +512,14 @@ def test_error_answers_match_the_schema(demo):
     audit = check("GET", "/api/v1/audit", call(base, "GET", "/api/v1/audit", {"outcome": "rejected", "limit": "50"}))
     assert audit["count"] >= 8 and all(entry["outcome"] == "rejected" for entry in audit["entries"])
     check("GET", "/api/v1/audit", call(base, "GET", "/api/v1/audit"))
+
+
+def test_the_audit_names_create_vm_for_every_post_to_api_v1_vms(demo):
+    refused = call(demo.base, "POST", "/api/v1/vms", body=b"{}", headers={"Content-Type": "text/plain"})
+    assert CONTRACT.check("POST", "/api/v1/vms", refused)["error"]["code"] == "unsupported_content_type"
+    trail = CONTRACT.check("GET", "/api/v1/audit", call(demo.base, "GET", "/api/v1/audit", {"outcome": "rejected"}))
+    actions = {e["action"] for e in trail["entries"] if (e["method"], e["path"]) == ("POST", "/api/v1/vms")}
+    assert actions == {"create_vm"}, actions
 
 
 def test_refusals_match_the_schema(demo, tmp_path):
@@ -439,7 +578,8 @@ def test_answers_about_failed_engines_match_the_schema(tmp_path):
             seed = CONTRACT.check("GET", "/{kind}/host_list", call(base, "GET", "/ovirt/host_list"))
             assert list(seed["_errors"]) == ["down"]
             answer = call(base, "GET", "/api/v1/clusters", {"engine": "down"})
-            assert CONTRACT.check("GET", "/api/v1/clusters", answer)["error"]["code"] == "all_engines_failed"
+            failed = CONTRACT.check("GET", "/api/v1/clusters", answer)
+            assert failed["error"]["code"] == "all_engines_failed" and failed["error"]["fix"], failed
             answer = call(base, "GET", "/ovirt/cluster_list")
             assert answer.status == 200 and CONTRACT.check("GET", "/{kind}/cluster_list", answer)["_errors"]
             backends = CONTRACT.check("GET", "/api/v1/backends", call(base, "GET", "/api/v1/backends"))
@@ -484,13 +624,13 @@ database = "none"
 include-method = "POST"
 phases.coverage.enabled = false
 
-# Methods no operation has are expected to be refused with a 4xx. TRACE and QUERY are left out: the
-# server answers every method outside GET, HEAD, POST, PUT, DELETE, PATCH and OPTIONS with
-# 501 unknown_method, which not_a_server_error counts as a server error.
-[phases.coverage]
-unexpected-methods = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "PATCH"]
+# Methods no operation of a path has (schemathesis's default set: GET, PUT, POST, DELETE, OPTIONS, PATCH,
+# TRACE and QUERY) are sent to every path whose coverage phase runs: the server answers each with
+# 405 and an Allow header that lists the path's documented methods and HEAD (unsupported_method,
+# allow_header_conformance).
 """
-CHECKS = "not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance"
+CHECKS = ("not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance,"
+          "unsupported_method,allow_header_conformance")
 
 
 def schemathesis(base, workdir):

@@ -16,6 +16,7 @@ from integration_harness import AGGREGATOR, ROOT, Process, free_port, get_json, 
 EXAMPLES = ROOT / "examples"
 GIB = 2 ** 30
 BANNER = re.compile(r"^\s+(\S+)\s+ovirt\s+(http://\S+/ovirt-engine/api)$", re.M)
+PVE_BANNER = re.compile(r"^\s+(\S+)\s+proxmox\s+(http://\S+/api2/json)$", re.M)
 
 
 class Demo(Process):
@@ -26,7 +27,8 @@ class Demo(Process):
         self.base = f"http://127.0.0.1:{self.port}"
         wait_http(self.base + "/health", self)
         self.engines = dict(BANNER.findall(self.output()))
-        assert "e15-test" in self.engines, self.output()
+        self.proxmox = dict(PVE_BANNER.findall(self.output()))
+        assert "e15-test" in self.engines and "pve-lab" in self.proxmox, self.output()
 
     def connection(self, engine):
         return sdk.Connection(url=self.engines[engine], username="admin@internal", password="admin", insecure=True)

@@ -136,10 +136,12 @@ import Testing
         let served = try await Application(router: router).test(.router) { client in
             try await client.execute(uri: "/openapi.json", method: .get) { Array($0.body.readableBytesView) }
         }
-        #expect(served == OpenAPIController.document)
+        let servedSame = served == OpenAPIController.document
+        #expect(servedSame, "/openapi.json is not the compiled document")
         let kept = try Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../../docs/openapi.json").standardized)
-        #expect(Array(kept) == OpenAPIController.document, "docs/openapi.json differs from the compiled document")
+        let keptSame = Array(kept) == OpenAPIController.document
+        #expect(keptSame, "docs/openapi.json differs from the compiled document: rebuild")
     }
 
     /// `/api/v1/jobs/:id` → `/api/v1/jobs/{id}`.

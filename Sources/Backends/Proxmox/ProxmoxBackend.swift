@@ -30,6 +30,8 @@ public final class ProxmoxBackend: VirtualizationBackend {
 
     let session: ProxmoxSession
     let options: ProxmoxOptions
+    /// VMs whose guest agent did not answer lately.
+    let agentBackoff: ProxmoxAgentBackoff
     let logger: Logger
 
     /// Creates the backend for one configured engine. Nothing is sent until the first call.
@@ -39,7 +41,7 @@ public final class ProxmoxBackend: VirtualizationBackend {
     ///     (`USER@REALM`, or `USER@REALM!TOKENID` for an API token), the resolved password (the token's
     ///     secret for a token), `ca_file`, `insecure`, `connect_timeout`, `request_timeout`,
     ///     `max_response_bytes` and `options` (`task_poll_interval`, `task_timeout`, `agent_timeout`,
-    ///     `agent_concurrency`, `nextid_retries`).
+    ///     `agent_concurrency`, `agent_retry_after`, `nextid_retries`).
     ///   - logger: The backend's logger (carrying `backend.name`).
     /// - Throws: ``ConfigurationError`` naming the engine when the password is missing, the URL is
     ///   not an http(s) URL, the user name has no realm, or an option is unknown or invalid.
@@ -85,6 +87,7 @@ public final class ProxmoxBackend: VirtualizationBackend {
                                          maxResponseBytes: configuration.maxResponseBytes)
         self.name = configuration.name
         self.options = resolved
+        self.agentBackoff = ProxmoxAgentBackoff(retryAfter: resolved.agentRetryAfter)
         self.logger = logger
         self.session = ProxmoxSession(engine: configuration.name, endpoints: endpoints, credentials: credentials,
                                       client: HTTPClient(configuration: http, logger: logger), errors: errors,

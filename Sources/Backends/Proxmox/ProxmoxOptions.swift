@@ -8,6 +8,7 @@ import AggregatorCore
 ///   task_timeout: 15m
 ///   agent_timeout: 3s
 ///   agent_concurrency: 8
+///   agent_retry_after: 5m
 ///   nextid_retries: 3
 /// ```
 struct ProxmoxOptions: Sendable, Hashable {
@@ -21,6 +22,9 @@ struct ProxmoxOptions: Sendable, Hashable {
     var agentTimeout: Duration = .seconds(3)
     /// Guest agent calls in flight at once during a listing; 0 reads no IP addresses. Defaults to 8.
     var agentConcurrency = 8
+    /// How long a VM whose guest agent did not answer is left out of the agent calls of later
+    /// listings (its addresses stay empty meanwhile). Defaults to 5 minutes.
+    var agentRetryAfter: Duration = .seconds(300)
     /// How often a clone is tried again with a fresh id when the id `/cluster/nextid` gave was taken
     /// meanwhile. Defaults to 3.
     var nextIDRetries = 3
@@ -59,12 +63,13 @@ struct ProxmoxOptions: Sendable, Hashable {
             case "task_timeout": taskTimeout = try duration()
             case "agent_timeout": agentTimeout = try duration()
             case "agent_concurrency": agentConcurrency = try count(0...64)
+            case "agent_retry_after": agentRetryAfter = try duration()
             case "nextid_retries": nextIDRetries = try count(0...20)
             default:
                 throw ConfigurationError(
                     location: pair.key.location, keyPath: "options.\(key)",
                     message: "engine '\(engine)': unknown option '\(key)' for a proxmox engine",
-                    fix: "use task_poll_interval, task_timeout, agent_timeout, agent_concurrency or nextid_retries")
+                    fix: "use task_poll_interval, task_timeout, agent_timeout, agent_concurrency, agent_retry_after or nextid_retries")
             }
         }
     }

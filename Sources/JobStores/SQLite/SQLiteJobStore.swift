@@ -12,15 +12,38 @@ public final class SQLiteJobStore: JobStore {
 
     /// Opens (creating when needed) the database at `path`; its directory is created too.
     /// The file is readable by this user alone (0600, a new directory 0700).
+    /// The schema steps this open applied (empty when the file was current), oldest first, for
+    /// the log: an upgrade says how it moved the database forward.
+    public let appliedMigrations: [String]
+    /// The schema step the database was at before this open (nil for a new file).
+    public let previousMigration: String?
+
+    /// Every schema step this version knows, oldest first.
+    public static var knownMigrations: [String] { migrator.migrations }
+
+    /// Opens (creating when needed) the database at `path` and migrates it forward.
+    /// - Throws: ``NewerDatabaseError`` when a newer version wrote schema steps this one does
+    ///   not know (a rollback onto an upgraded file): it is not opened, so it is not damaged.
     public init(path: String) throws {
         try PrivateDatabaseFile.prepare(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         database = try DatabaseQueue(path: path, configuration: configuration)
-        try Self.migrator.migrate(database)
+        let migrator = Self.migrator
+        let (completed, superseded) = try database.read { db in
+            (try migrator.completedMigrations(db), try migrator.hasBeenSuperseded(db))
+        }
+        if superseded {
+            let unknown = try database.read { db in try migrator.appliedIdentifiers(db) }
+                .subtracting(migrator.migrations).sorted()
+            throw NewerDatabaseError(path: path, unknownMigrations: unknown)
+        }
+        try migrator.migrate(database)
+        previousMigration = completed.last
+        appliedMigrations = migrator.migrations.filter { !completed.contains($0) }
     }
 
-    private static var migrator: DatabaseMigrator {
+    static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1 jobs") { db in
             try db.create(table: "job") { table in
@@ -138,5 +161,17 @@ public final class SQLiteJobStore: JobStore {
             }
             return bodies.count
         }
+    }
+}
+
+/// The job database was written by a newer version of the aggregator.
+public struct NewerDatabaseError: Error, CustomStringConvertible {
+    public var path: String
+    /// Schema steps in the file that this version does not know.
+    public var unknownMigrations: [String]
+
+    public var description: String {
+        "\(path) was migrated by a newer version (schema steps \(unknownMigrations.joined(separator: ", ")) are unknown "
+            + "to this one); run the newer version, or restore the backup the install script made before the upgrade"
     }
 }

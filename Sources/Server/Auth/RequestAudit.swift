@@ -23,6 +23,12 @@ final class RequestAuditNote: Sendable {
     }
 
     /// The items of a decoded upload: document, engine and target.
+    /// What a create asks for, known from its route before its body is read, so a refused
+    /// upload is on record under its action too.
+    func note(action: ProvisioningAction) {
+        state.withLock { $0.action = action.rawValue }
+    }
+
     func note(items: [ProvisioningItem]) {
         let noted = items.map {
             AuditItem(documentNum: $0.meta.documentNum, engine: $0.engine, target: Job.target(for: $0))

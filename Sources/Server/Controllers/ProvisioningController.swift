@@ -51,6 +51,7 @@ struct ProvisioningController: Sendable {
     private func createFromFile(_ request: Request, context: some RequestContext, action: ProvisioningAction) async throws
         -> Response
     {
+        RequestAudit.current?.note(action: action)
         let kind = try context.parameters.require("kind")
         let engines = inventory.backends.filter { $0.backend.kind.rawValue == kind }.map(\.backend.name)
         guard !engines.isEmpty else {
@@ -71,6 +72,7 @@ struct ProvisioningController: Sendable {
 
     /// `POST /api/v1/vms`: one VM object, or an array of them, for engines of any kind.
     private func createVMs(_ request: Request, context: some RequestContext) async throws -> Response {
+        RequestAudit.current?.note(action: .createVM)
         let options = try CreateOptions(request)
         let upload = try await readUpload(request)
         var engines: [String: BackendKind] = [:]

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import OvirtBackend
+import ProxmoxBackend
 import Server
 
 /// `aggregator demo`: simulated engines with the configuration's names, and the API over them.
@@ -12,8 +13,9 @@ struct DemoCommand: AsyncParsableCommand {
         abstract: "Start simulated engines named after the configured ones and serve the API over them.",
         discussion: """
             No real engine is contacted and no password is needed: every engine in the configuration \
-            file is replaced by an in-process simulator on a free loopback port. Without a configuration \
-            file, the six engines of the default estate are simulated.
+            file is replaced by an in-process simulator of its kind (ovirt-sim, pve-sim) on a free loopback \
+            port. Without a configuration file, the six engines of the default estate are simulated. A \
+            simulated Proxmox VE cluster is added when the configuration has none (--proxmox-clusters).
             """)
 
     @OptionGroup var options: GlobalOptions
@@ -35,6 +37,9 @@ struct DemoCommand: AsyncParsableCommand {
 
     @Option(help: "Directory for the job database (default: data_dir of the configuration, else ./data).")
     var dataDir: String?
+
+    @Option(help: "Simulated Proxmox VE clusters added beside the configured engines when the configuration has no Proxmox engine (named pve-lab, pve-lab-2, ...).")
+    var proxmoxClusters: Int = 1
 
     @Flag(help: "Allow a non-loopback --host: the demo serves without authentication.")
     var insecureNoAuth = false
@@ -58,6 +63,10 @@ struct DemoCommand: AsyncParsableCommand {
                 logger.notice("No configuration file; simulating the default engines",
                               metadata: ["config.file": "\(options.config)"])
                 wanted = Self.defaultEngines
+            }
+            // Both kinds side by side: a Proxmox cluster beside an oVirt-only estate.
+            if !wanted.contains(where: { $0.kind == ProxmoxBackend.kind }), proxmoxClusters > 0 {
+                wanted += (1...proxmoxClusters).map { ($0 == 1 ? "pve-lab" : "pve-lab-\($0)", ProxmoxBackend.kind) }
             }
             guard !wanted.isEmpty else {
                 let kinds = BackendKinds.demoSimulators.keys.map(\.rawValue).sorted().joined(separator: ", ")

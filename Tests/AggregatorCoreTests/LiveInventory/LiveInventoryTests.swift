@@ -96,7 +96,8 @@ import Testing
     @Test func deadEngineKeepsItsLastGoodDataMarkedStaleWithItsAge() async throws {
         let a = engineA()
         let b = FeedBackend(name: "b", vms: [VM.sample("b", 1)])
-        let model = model([a, b])
+        // A long timeout: b's data stays fresh (3 polls + timeout) however slow this machine is.
+        let model = model([a, b], timeout: .seconds(60))
         _ = await model.vms()
         a.state.withLock { $0.failing = .connectionRefused }
         let engine = try #require(model.engine(named: "a"))

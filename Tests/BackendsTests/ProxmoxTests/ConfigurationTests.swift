@@ -43,10 +43,11 @@ struct ConfigurationTests {
 
     @Test("options: every key, and clear errors for unknown keys and bad values")
     func options() throws {
-        let backend = try make(options: "task_poll_interval: 250ms\ntask_timeout: 5m\nagent_timeout: 2s\nagent_concurrency: 0\nnextid_retries: 5\n")
+        let backend = try make(options: "task_poll_interval: 250ms\ntask_timeout: 5m\nagent_timeout: 2s\nagent_concurrency: 0\nagent_retry_after: 1m\nnextid_retries: 5\n")
         #expect(backend.options.taskPollInterval == .milliseconds(250))
         #expect(backend.options.taskTimeout == .seconds(300))
         #expect(backend.options.agentConcurrency == 0)
+        #expect(backend.options.agentRetryAfter == .seconds(60))
         #expect(backend.options.nextIDRetries == 5)
         let unknown = #expect(throws: ConfigurationError.self) { try make(options: "poll_interval: 2s\n") }
         #expect(unknown?.message.contains("unknown option 'poll_interval' for a proxmox engine") == true)

@@ -211,7 +211,8 @@ private let vmXML = """
 
 @Suite struct VMWriteTests {
     @Test func createVMGoesImageLockedThenDown() async throws {
-        try await withWritableEngine(asyncDelay: .seconds(2)) { client in
+        // The lock must outlast two requests even on a loaded machine.
+        try await withWritableEngine(asyncDelay: .seconds(6)) { client in
             let token = try await client.login()
             let response = try await client.send(.post, "/ovirt-engine/api/vms", token: token, xml: vmXML)
             #expect(response.status == .accepted)

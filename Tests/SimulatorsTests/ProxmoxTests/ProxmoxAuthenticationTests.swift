@@ -101,9 +101,10 @@ struct ProxmoxAuthenticationTests {
     }
 
     @Test func expiredTicketIsRefusedAndTicketRenewalWorks() async throws {
-        try await withProxmox(configure: { $0.ticketLifetime = .seconds(1) }) { client, _ in
+        // Four seconds: short to wait out, long enough for a fresh ticket's two uses on a loaded machine.
+        try await withProxmox(configure: { $0.ticketLifetime = .seconds(4) }) { client, _ in
             let session = try await client.login()
-            _ = try await client.waitUntil("/version", session: session, timeout: .seconds(5)) { $0.status.code == 401 }
+            _ = try await client.waitUntil("/version", session: session, timeout: .seconds(30)) { $0.status.code == 401 }
             let fresh = try await client.login()
             #expect(try await client.pve(.get, "/version", session: fresh).status == .ok)
             let renewed = try await client.pve(.post, "/access/ticket", session: nil, form: ["username": "root@pam", "password": fresh.ticket])

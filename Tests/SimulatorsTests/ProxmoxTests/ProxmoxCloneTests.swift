@@ -7,7 +7,8 @@ import Testing
 @Suite("Proxmox clone tasks", .timeLimit(.minutes(1)))
 struct ProxmoxCloneTests {
     @Test func fullCloneOntoAnotherNodeIsLockedUntilItsTaskEnds() async throws {
-        try await withProxmox(configure: { $0.taskDelay = .milliseconds(300) }) { client, _ in
+        // Long enough that the checks made while the task runs see it running on a loaded machine.
+        try await withProxmox(configure: { $0.taskDelay = .seconds(5) }) { client, _ in
             let session = try await client.login()
             let answer = try await client.pve(
                 .post, "/nodes/pve1/qemu/9000/clone", session: session,

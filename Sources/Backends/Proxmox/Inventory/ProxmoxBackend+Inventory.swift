@@ -18,6 +18,7 @@ extension ProxmoxBackend {
     func readInventory(agent: Bool) async throws -> EngineReadout {
         let inventory = try await readResources()
         let running = agent ? inventory.vms.filter { $0.status == "running" } : []
+        if agent { agentBackoff.keep(only: Set(running.compactMap(\.vmidValue))) }
         let ips = try await guestAddresses(running)
         return inventory.readout(engine: name, ips: ips)
     }
@@ -28,7 +29,9 @@ extension ProxmoxBackend {
         guard let vmid = Int(id) else { return nil }
         let inventory = try await readResources()
         guard let resource = inventory.vms.first(where: { $0.vmidValue == vmid }) else { return nil }
-        let ips = try await guestAddresses(resource.status == "running" ? [resource] : [])
+        // A single read always asks the agent: a VM just created must show its addresses once its
+        // agent is up, whatever earlier listings found.
+        let ips = try await guestAddresses(resource.status == "running" ? [resource] : [], backingOff: false)
         return inventory.readout(engine: name, ips: ips).vms.first { $0.id == id }
     }
 
@@ -44,9 +47,12 @@ extension ProxmoxBackend {
 
     /// The guest agent's addresses of `vms` (running ones), `agent_concurrency` calls at a time,
     /// each bounded by `agent_timeout`. A VM whose agent does not answer (none installed, not
-    /// running yet, too slow, any error) has none; the listing never fails for it.
-    func guestAddresses(_ vms: [ProxmoxResource]) async throws -> [Int: [String]] {
+    /// running yet, too slow, any error) has none, and is not asked again for `agent_retry_after`;
+    /// the listing never fails for it.
+    func guestAddresses(_ vms: [ProxmoxResource], backingOff: Bool = true) async throws -> [Int: [String]] {
+        let backoff = agentBackoff
         let targets = vms.compactMap { vm in vm.vmidValue.flatMap { id in vm.node.map { (id, $0) } } }
+            .filter { !backingOff || backoff.mayAsk($0.0) }
         guard options.agentConcurrency > 0, !targets.isEmpty else { return [:] }
         let session = self.session
         let timeout = options.agentTimeout
@@ -62,10 +68,12 @@ extension ProxmoxBackend {
                             ProxmoxAgentInterfaces.self,
                             path: "nodes/\(ProxmoxEncoding.pathSegment(node))/qemu/\(vmid)/agent/network-get-interfaces",
                             expected: "a JSON guest agent answer", timeout: timeout)
+                        backoff.answered(vmid)
                         return (vmid, ProxmoxMapping.ipAddresses(answer))
                     } catch is CancellationError {
                         throw CancellationError()
                     } catch {
+                        backoff.failed(vmid)
                         logger.trace("Guest agent gave no addresses", metadata: [
                             "backend.name": "\(engine)", "vm.id": "\(vmid)", "error.message": "\(error)",
                         ])

@@ -21,6 +21,8 @@ final class AuthStubEngine: Sendable {
     let generation = Mutex(0)
     /// Writes seen, with whether they carried the right CSRF token.
     let writes = Mutex<[Bool]>([])
+    /// Guest agent calls for the VM whose agent does not answer.
+    let silentAgentCalls = Mutex(0)
     /// Authorization headers seen on API calls.
     let authorizations = Mutex<[String]>([])
 
@@ -61,6 +63,7 @@ final class AuthStubEngine: Sendable {
         }
         router.get("api2/json/nodes/solo/qemu/100/agent/network-get-interfaces") { request, _ in
             guard self.authorized(request, write: false) else { return Self.unauthorized() }
+            self.silentAgentCalls.withLock { $0 += 1 }
             return Self.respond(status: 500, json: #"{"data":null,"message":"QEMU guest agent is not running\n"}"#)
         }
         router.get("api2/json/nodes/solo/qemu/101/agent/network-get-interfaces") { request, _ in
