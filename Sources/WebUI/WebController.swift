@@ -1,4 +1,6 @@
+import Foundation
 import Hummingbird
+import NIOCore
 
 /// The web face: the pages an operator keeps open (`/`, `/vms`, `/hosts`, `/clusters`, `/jobs`,
 /// `/jobs/{id}`, `/create`) and the script and style sheet they load (`/ui/...`).
@@ -28,9 +30,7 @@ public struct WebController: Sendable {
         }
         router.get("ui/:file") { request, context in
             let file = try context.parameters.require("file")
-            guard let entry = WebAssets.byFileName[file] else {
-                throw HTTPError(.notFound, message: "no asset '\(file)'")
-            }
+            guard let entry = WebAssets.byFileName[file] else { return Self.unknownAsset(file) }
             return entry.asset.response(for: request, immutable: entry.immutable)
         }
     }
@@ -75,6 +75,23 @@ public struct WebController: Sendable {
         case 2: return components[0] == "jobs" || components[0] == "ui"
         default: return false
         }
+    }
+
+    /// 404 with the API's error body, coded `unknown_asset` (a route that exists, unlike `not_found`).
+    static func unknownAsset(_ file: String) -> Response {
+        struct Body: Encodable {
+            struct Error: Encodable {
+                var code: String
+                var message: String
+                var fix: String
+            }
+            var error: Error
+        }
+        let body = Body(error: .init(code: "unknown_asset", message: "no asset '\(file.prefix(100))'",
+                                     fix: "load a page; it names the current \(WebAssets.script.path) and \(WebAssets.style.path)"))
+        let bytes = (try? JSONEncoder().encode(body)) ?? Data()
+        return Response(status: .notFound, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     static let pageHeaders: HTTPFields = {

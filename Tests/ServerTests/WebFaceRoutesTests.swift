@@ -99,8 +99,9 @@ import WebUI
                 let (plain, plainHeaders, _) = try await get(client, "/ui/app.js")
                 #expect(plain == .ok)
                 #expect(plainHeaders[.cacheControl] == "no-cache")
-                let (missing, _, _) = try await get(client, "/ui/nothing.js")
+                let (missing, _, missingBody) = try await get(client, "/ui/nothing.js")
                 #expect(missing == .notFound)
+                #expect(missingBody.contains(#""code":"unknown_asset""#))
             }
         }
     }

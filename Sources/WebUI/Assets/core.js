@@ -121,6 +121,7 @@ class APIError extends Error {
 
 /** A box saying what went wrong, with the API's fix when it gave one. */
 function errorBox(error) {
+  if (error.status === 401) return el('p', { class: 'banner banner-info' }, t('auth_waiting'));
   const box = el('div', { class: 'banner banner-danger', role: 'alert' },
     el('strong', {}, t('error_title')), ' ', error.message || String(error));
   if (error.fix) box.append(el('div', { class: 'fix' }, t('fix_label'), ' ', error.fix));

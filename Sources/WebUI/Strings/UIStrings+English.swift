@@ -32,6 +32,7 @@ extension UIStrings {
         "auth_submit": "Sign in",
         "auth_forget": "Forget token",
         "auth_rejected": "The token was not accepted.",
+        "auth_waiting": "Sign in with a token above to see this data.",
         "auth_signed_in": "Signed in.",
         // Overview
         "summary_label": "Estate summary",

@@ -32,6 +32,7 @@ extension UIStrings {
         "auth_submit": "Войти",
         "auth_forget": "Забыть токен",
         "auth_rejected": "Токен не принят.",
+        "auth_waiting": "Чтобы увидеть эти данные, войдите по токену выше.",
         "auth_signed_in": "Вход выполнен.",
         // Overview
         "summary_label": "Сводка",
