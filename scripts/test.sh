@@ -15,4 +15,4 @@ BIN="$(swift build --show-bin-path)"
 VENV="$(bash scripts/python-env.sh)"
 AGGREGATOR_BIN="$BIN/aggregator" OVIRT_SIM_BIN="$BIN/ovirt-sim" PVE_SIM_BIN="$BIN/pve-sim" \
     "$VENV/bin/pytest" -q -p no:cacheprovider Tests/Integration Tests/Conformance Tests/Install
-AGGREGATOR_BIN="$BIN/aggregator" "$VENV/bin/pytest" -q -p no:cacheprovider Tests/Browser
+AGGREGATOR_BIN="$BIN/aggregator" OVIRT_SIM_BIN="$BIN/ovirt-sim" "$VENV/bin/pytest" -q -p no:cacheprovider Tests/Browser
