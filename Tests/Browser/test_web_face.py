@@ -167,14 +167,16 @@ def test_a_broken_file_shows_each_problem_at_its_line_and_column(demo, browser, 
     browser.save_screenshot(str(shots / "broken-file.png"))
 
 
-def test_language_follows_the_switch_and_is_remembered(demo, browser):
+def test_language_follows_the_switch_and_is_remembered(demo, browser, shots):
     browser.get(demo.base + "/jobs")
     browser.find_element(By.CSS_SELECTOR, '[data-lang-switch="ru"]').click()
     wait(browser, lambda d: d.execute_script("return document.documentElement.lang") == "ru")
     assert "lang=" not in browser.current_url
     assert browser.find_element(By.CSS_SELECTOR, 'nav a[aria-current="page"]').text == "Задания"
-    browser.get(demo.base + "/vms")
+    browser.get(demo.base + "/")
     assert browser.execute_script("return document.documentElement.lang") == "ru"
+    wait(browser, lambda d: "работает" in text_of(d, '#engines-table tr[data-engine="e15"]'), message="Russian statuses")
+    browser.save_screenshot(str(shots / "overview-ru.png"))
     browser.find_element(By.CSS_SELECTOR, '[data-lang-switch="en"]').click()
     wait(browser, lambda d: d.execute_script("return document.documentElement.lang") == "en")
 

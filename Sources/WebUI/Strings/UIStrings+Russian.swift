@@ -181,7 +181,7 @@ extension UIStrings {
         "size_gib": "{n} ГиБ",
         // Statuses
         "status_up": "работает",
-        "status_down": "выключена",
+        "status_down": "не работает",
         "status_suspended": "приостановлена",
         "status_paused": "на паузе",
         "status_migrating": "миграция",
