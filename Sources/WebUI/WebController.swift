@@ -16,6 +16,7 @@ import NIOCore
 /// `/` itself is the JSON index's route; it answers ``response(_:to:)`` for `.overview` when
 /// ``PageNegotiation/prefersHTML(accept:)`` says the request comes from a browser.
 public struct WebController: Sendable {
+    /// A controller; it holds no state (shells and assets are built once per process).
     public init() {}
 
     /// Adds the page and asset routes (not `/`).

@@ -8,7 +8,9 @@ public struct WebLanguage: Sendable, Hashable, CustomStringConvertible {
     /// The language's name in itself, for the switch on the page.
     public let ownName: String
 
+    /// English, the default.
     public static let english = WebLanguage(code: "en", ownName: "English")
+    /// Russian, the language the request files are written in.
     public static let russian = WebLanguage(code: "ru", ownName: "Русский")
 
     /// Every language the pages are written in, in the order the switch shows them.
