@@ -51,7 +51,9 @@ const INVENTORY_KINDS = {
 
 /** The API query for the page's address: `q` is an IP address (VMs) or part of a name. */
 function inventoryQuery(kind, params) {
-  const query = { limit: params.get('limit') || '50' };
+  // At most 200 rows a page, whatever the address says: the page never asks for the whole estate.
+  const limit = Math.min(200, Math.max(1, parseInt(params.get('limit'), 10) || 50));
+  const query = { limit: String(limit) };
   const search = (params.get('q') || '').trim();
   if (search) {
     if (kind === 'vms' && IP_PATTERN.test(search)) query.ip = search;
