@@ -109,6 +109,14 @@ import Testing
         ("auth:\n  token:\n    - {name: a}", "unknown key 'token'"),
         ("auth:\n  jwt: {issuer: i, audience: a, jwks_file: missing.json}", "JWKS file 'missing.json' does not exist"),
         ("auth:\n  jwt: {issuer: i, audience: a, jwks_file: x, roles: {g: boss}}", "auth.jwt.roles.g: unknown role 'boss'"),
+        ("auth:\n  jwt: {issuer: i, audience: a, jwks_file: x, algorithms: []}", "auth.jwt.algorithms: must list at least one"),
+        ("auth:\n  jwt: {issuer: i, audience: a, jwks_file: x, algorithms: RS256}", "auth.jwt.algorithms"),
+        ("auth:\n  jwt: {issuer: i, audience: a, jwks_file: x, require_typ: ''}", "auth.jwt.require_typ: must not be empty"),
+        ("auth:\n  jwt: {issuer: i, audience: a, jwks_file: x, authorized_parties: []}",
+         "auth.jwt.authorized_parties: must list at least one client id"),
+        ("auth:\n  jwt: {issuer: i, audience: a, jwks_file: x, authorized_parties: [a, '']}",
+         "auth.jwt.authorized_parties[1]: must not be empty"),
+        ("auth:\n  jwt: {issuer: i, audience: a, jwks_file: x, algorithm: RS256}", "unknown key 'algorithm'"),
     ])
     func badAuthSectionsAreLocatedErrors(section: String, expected: String) {
         let found = errors(Self.backends + section + "\n").map(\.description)
@@ -157,5 +165,97 @@ import Testing
         #expect(TokenDigest.of(token: "abc").hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(TokenDigest(hex: String(repeating: "g", count: 64)) == nil)
         #expect(TokenDigest.of(token: "abc").description.hasPrefix("sha256:"))
+    }
+
+    /// Parses `jwt` (the lines under `auth:\n  jwt:`, indented by four) beside a readable JWKS file.
+    func parseJWT(_ jwt: String) throws -> (JWTSettings?, [ConfigurationError]) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("auth-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try #"{"keys": []}"#.write(to: directory.appendingPathComponent("jwks.json"), atomically: true, encoding: .utf8)
+        let yaml = Self.backends + "auth:\n  jwt:\n    issuer: https://sso.example\n    audience: vma\n    jwks_file: jwks.json\n"
+            + jwt
+        do {
+            return (try loader.parse(yaml, file: "backends.yaml", baseDirectory: directory.path).auth.jwt, [])
+        } catch let error as ConfigurationErrors {
+            return (nil, error.errors)
+        } catch let error as ConfigurationError {
+            return (nil, [error])
+        }
+    }
+
+    @Test func jwtAlgorithmsDefaultToRS256AndTheTypeAndPartyChecksToOff() throws {
+        let (settings, errors) = try parseJWT("")
+        #expect(errors.isEmpty, "\(errors)")
+        let jwt = try #require(settings)
+        #expect(jwt.algorithms == [.rs256])
+        #expect(jwt.requiredType == nil && jwt.authorizedParties == nil)
+        #expect(jwt.acceptsType(nil) && jwt.acceptsType("JWT"))
+        #expect(JWTSettings(issuer: "i", audience: "a", jwksFile: "f").algorithms == [.rs256])
+    }
+
+    @Test func jwtAlgorithmsTypeAndPartiesAreRead() throws {
+        let (settings, errors) = try parseJWT("""
+                algorithms: [PS256, RS256, PS256, EdDSA]
+                require_typ: at+jwt
+                authorized_parties: [vm-portal, vm-cli]
+
+            """)
+        #expect(errors.isEmpty, "\(errors)")
+        let jwt = try #require(settings)
+        #expect(jwt.algorithms == [.ps256, .rs256, .eddsa], "in order, without repeats")
+        #expect(jwt.requiredType == "at+jwt")
+        #expect(jwt.authorizedParties == ["vm-portal", "vm-cli"])
+    }
+
+    @Test(arguments: [
+        ("rs256", "unknown signature algorithm 'rs256'", "write RS256: algorithm names are case-sensitive"),
+        ("HS256", "'HS256' is a shared-secret (HMAC) algorithm, never accepted", "use one of RS256 RS384 RS512 PS256"),
+        ("none", "'none' would accept unsigned tokens", "use one of RS256"),
+        ("RSA-OAEP", "unknown signature algorithm 'RSA-OAEP'", "use one of RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 EdDSA"),
+        ("ES256K", "unknown signature algorithm 'ES256K'", "EdDSA"),
+    ])
+    func anUnknownAlgorithmIsAnErrorAtItsLine(name: String, message: String, fix: String) throws {
+        let (settings, errors) = try parseJWT("    algorithms:\n      - RS256\n      - \(name)\n")
+        #expect(settings == nil)
+        let error = try #require(errors.first { $0.keyPath == "auth.jwt.algorithms[1]" }, "\(errors)")
+        #expect(errors.count == 1, "\(errors)")
+        #expect(error.message == message || error.message.hasPrefix(message), "\(error.message)")
+        #expect(error.fix?.contains(fix) == true, "\(String(describing: error.fix))")
+        let lines = (Self.backends + "auth:\n  jwt:\n    issuer: x\n    audience: x\n    jwks_file: x\n    algorithms:\n      - RS256\n")
+            .split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(error.location?.line == lines.count, "the line of '- \(name)'")
+        #expect(error.location?.file == "backends.yaml")
+        #expect(error.description.hasPrefix("backends.yaml:\(lines.count):"), "\(error.description)")
+    }
+
+    @Test(arguments: [
+        ("RS256", "RSA", nil, true), ("PS512", "RSA", nil, true), ("RS256", "EC", "P-256", false),
+        ("ES256", "EC", "P-256", true), ("ES256", "EC", "P-384", false), ("ES384", "EC", "P-384", true),
+        ("ES512", "EC", "P-521", true), ("ES256", "RSA", nil, false), ("EdDSA", "OKP", "Ed25519", true),
+        ("EdDSA", "OKP", "X25519", false), ("EdDSA", "EC", "Ed25519", false),
+    ] as [(String, String, String?, Bool)])
+    func algorithmsFitTheirKeyTypes(name: String, keyType: String, curve: String?, fits: Bool) throws {
+        let algorithm = try #require(JWTSigningAlgorithm(name: name))
+        #expect(algorithm.fits(keyType: keyType, curve: curve) == fits)
+        #expect(algorithm.name == name)
+    }
+
+    @Test func onlyPublicKeyAlgorithmsAreKnown() {
+        #expect(JWTSigningAlgorithm.supportedNames == "RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 EdDSA")
+        for name in ["HS256", "HS384", "HS512", "none", "rs256", "RSA-OAEP", ""] {
+            #expect(JWTSigningAlgorithm(name: name) == nil, "\(name)")
+        }
+    }
+
+    @Test func aRequiredTypeMatchesIgnoringCaseAndTheApplicationPrefix() {
+        var settings = JWTSettings(issuer: "i", audience: "a", jwksFile: "f")
+        settings.requiredType = "at+jwt"
+        for type in ["at+jwt", "AT+JWT", "application/at+jwt", "APPLICATION/at+JWT"] {
+            #expect(settings.acceptsType(type), "\(type)")
+        }
+        for type in [nil, "JWT", "jwt", "application/jwt", "at+jwt ", "xapplication/at+jwt", "at+jwt+x"] as [String?] {
+            #expect(!settings.acceptsType(type), "\(String(describing: type))")
+        }
     }
 }

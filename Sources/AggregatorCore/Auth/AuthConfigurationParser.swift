@@ -94,10 +94,68 @@ enum AuthConfigurationParser {
                 issuer: rawJWT.issuer, audience: rawJWT.audience, jwksFile: jwksFile,
                 roleClaim: rawJWT.roleClaim ?? "roles", subjectClaim: rawJWT.subjectClaim ?? "sub",
                 roles: roles, location: location(["jwt"]))
+            if let names = rawJWT.algorithms {
+                let (algorithms, problems) = parseAlgorithms(names)
+                for (index, message, fix) in problems {
+                    error(index.map { ["jwt", "algorithms", "\($0)"] } ?? ["jwt", "algorithms"], message, fix: fix)
+                }
+                if !algorithms.isEmpty { settings.algorithms = algorithms }
+            }
+            if let type = rawJWT.requireTyp {
+                if type.trimmingCharacters(in: .whitespaces).isEmpty {
+                    error(["jwt", "require_typ"], "must not be empty",
+                          fix: "write at+jwt (RFC 9068 access tokens), or leave require_typ out")
+                } else {
+                    settings.requiredType = type
+                }
+            }
+            if let parties = rawJWT.authorizedParties {
+                if parties.isEmpty {
+                    error(["jwt", "authorized_parties"], "must list at least one client id",
+                          fix: "list the client ids whose tokens are accepted (their azp), or leave authorized_parties out")
+                }
+                for (index, party) in parties.enumerated() where party.isEmpty {
+                    error(["jwt", "authorized_parties", "\(index)"], "must not be empty",
+                          fix: "write the client id the issuer puts in azp")
+                }
+                settings.authorizedParties = parties
+            }
             if let leeway = rawJWT.leeway { settings.leeway = leeway.duration }
             jwt = settings
         }
         return (AuthConfiguration(tokens: tokens, jwt: jwt, location: location([])), errors)
+    }
+
+    /// The algorithms `auth.jwt.algorithms` names, without repeats, and a problem (item index,
+    /// message, fix) for each name that is not a supported public-key algorithm.
+    static func parseAlgorithms(_ names: [String]) -> ([JWTSigningAlgorithm], [(Int?, String, String)]) {
+        let supported = JWTSigningAlgorithm.supportedNames
+        guard !names.isEmpty else {
+            return ([], [(nil, "must list at least one algorithm",
+                          "list the algorithms the issuer signs with (\(supported)), or leave algorithms out for RS256")])
+        }
+        var algorithms: [JWTSigningAlgorithm] = []
+        var problems: [(Int?, String, String)] = []
+        for (index, name) in names.enumerated() {
+            if let algorithm = JWTSigningAlgorithm(name: name) {
+                if !algorithms.contains(algorithm) { algorithms.append(algorithm) }
+                continue
+            }
+            let upper = name.uppercased()
+            if let algorithm = JWTSigningAlgorithm.all.first(where: { $0.name.uppercased() == upper }) {
+                problems.append((index, "unknown signature algorithm '\(name)'",
+                                 "write \(algorithm.name): algorithm names are case-sensitive"))
+            } else if upper.hasPrefix("HS") {
+                problems.append((index, "'\(name)' is a shared-secret (HMAC) algorithm, never accepted: "
+                                    + "the JWKS file holds public keys, and anyone who could read a shared secret could sign tokens",
+                                 "use one of \(supported)"))
+            } else if upper == "NONE" {
+                problems.append((index, "'none' would accept unsigned tokens, never accepted", "use one of \(supported)"))
+            } else {
+                problems.append((index, "unknown signature algorithm '\(name)'", "use one of \(supported)"))
+            }
+        }
+        return (algorithms, problems)
     }
 }
 
@@ -166,10 +224,15 @@ struct RawJWT: Decodable {
     var subjectClaim: String?
     var roles: [String: String]?
     var leeway: ConfigDuration?
+    var algorithms: [String]?
+    var requireTyp: String?
+    var authorizedParties: [String]?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case issuer, audience, roles, leeway
+        case issuer, audience, roles, leeway, algorithms
         case jwksFile = "jwks_file"
+        case requireTyp = "require_typ"
+        case authorizedParties = "authorized_parties"
         case roleClaim = "role_claim"
         case subjectClaim = "subject_claim"
     }

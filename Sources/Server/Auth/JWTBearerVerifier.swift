@@ -5,26 +5,36 @@ import JWTKit
 /// Verifies single sign-on bearer tokens (JWTs) with jwt-kit against the issuer's keys (a JWKS
 /// file) and maps them to an ``APIIdentity`` by the configured role claim.
 ///
-/// The signature is checked first (by a key of the set, chosen by `kid`), then `iss`, `aud`,
-/// `exp` (required) and `nbf` with the configured leeway.
+/// Before any key is touched, the token's header is read here: its `alg` must be one of
+/// ``JWTSettings/algorithms``, its `typ` the ``JWTSettings/requiredType`` when one is set, and
+/// its `kid` must name a key of the file whose algorithm is that `alg` (a token without `kid`
+/// only when the file holds one key). Only then does jwt-kit check the signature with that key
+/// alone, and then `exp` (required), `nbf`, `iss`, `aud` and `azp` are checked here with the
+/// configured leeway. See ``JWTSettings`` for the rules, and ``JWTVerificationKeys`` for how
+/// each key is bound to one algorithm at load.
 public struct JWTBearerVerifier: Sendable {
     let settings: JWTSettings
-    let keys: JWTKeyCollection
+    let keys: JWTVerificationKeys
+
+    /// Keys of the JWKS file that were left out, and why (encryption keys, keys for algorithms
+    /// not in `auth.jwt.algorithms`), for the start-up log.
+    public var skippedKeys: [String] { keys.skipped }
 
     /// - Parameter jwksJSON: The JSON Web Key Set (`{"keys": [...]}`) with the issuer's public keys.
-    /// - Throws: ``ConfigurationError`` when the key set cannot be read.
+    /// - Throws: ``ConfigurationError`` at `auth.jwt.jwks_file` when the key set cannot be used,
+    ///   naming the key at fault and the fix.
     public init(settings: JWTSettings, jwksJSON: String) async throws {
         self.settings = settings
-        keys = JWTKeyCollection()
         do {
-            try await keys.add(jwksJSON: jwksJSON)
+            keys = try await JWTVerificationKeys.load(jwksJSON: jwksJSON, accepting: settings.algorithms)
         } catch {
-            let message = "the JWKS file \(settings.jwksFile) holds no usable key set: \(error)"
-            let fix = "save the issuer's jwks_uri document (a JSON object with a 'keys' list) to this file"
+            let problem = error as? JWKSLoadError
+                ?? JWKSLoadError(key: nil, message: "cannot be read: \(error)", fix: "save the issuer's jwks_uri document to this file")
+            let message = "the JWKS file \(settings.jwksFile)" + (problem.key.map { ": \($0)" } ?? "") + " " + problem.message
             if let location = settings.location {
-                throw ConfigurationError(location: location, keyPath: "auth.jwt.jwks_file", message: message, fix: fix)
+                throw ConfigurationError(location: location, keyPath: "auth.jwt.jwks_file", message: message, fix: problem.fix)
             }
-            throw ConfigurationError(file: nil, keyPath: "auth.jwt.jwks_file", message: message, fix: fix)
+            throw ConfigurationError(file: nil, keyPath: "auth.jwt.jwks_file", message: message, fix: problem.fix)
         }
     }
 
@@ -36,9 +46,38 @@ public struct JWTBearerVerifier: Sendable {
     /// The caller `token` identifies.
     /// - Throws: ``AccessDenied`` (401 for a token that does not verify, 403 for one that grants no role).
     func identify(_ token: String, now: Date = Date()) async throws -> APIIdentity {
+        guard let header = JWTHeaderFields(token: token) else {
+            throw AccessDenied.invalidToken("its header is not a JSON object naming its algorithm (alg)")
+        }
+        guard let algorithm = JWTSigningAlgorithm(name: header.alg), settings.algorithms.contains(algorithm) else {
+            throw AccessDenied.invalidToken("its algorithm (alg) is not one of "
+                + settings.algorithms.map(\.name).joined(separator: ", "))
+        }
+        guard header.crit == nil else {
+            throw AccessDenied.invalidToken("it names critical header extensions (crit) this server does not know")
+        }
+        if let requiredType = settings.requiredType, !settings.acceptsType(header.typ) {
+            throw AccessDenied.invalidToken("it is not an access token: its type (typ) is not \(requiredType)")
+        }
+        let keyAlgorithm: JWTSigningAlgorithm
+        if let kid = header.kid {
+            guard let known = keys.algorithms[kid] else {
+                throw AccessDenied.invalidToken("its key id (kid) names no key of the issuer's key set")
+            }
+            keyAlgorithm = known
+        } else {
+            guard let sole = keys.soleKeyAlgorithm else {
+                throw AccessDenied.invalidToken("it names no key (kid), and the issuer's key set holds several")
+            }
+            keyAlgorithm = sole
+        }
+        guard keyAlgorithm == algorithm else {
+            throw AccessDenied.invalidToken("its algorithm (alg) is not the one of its key")
+        }
+
         let claims: BearerClaims
         do {
-            claims = try await keys.verify(token, as: BearerClaims.self)
+            claims = try await keys.collection.verify(token, as: BearerClaims.self, iteratingKeys: false)
         } catch {
             throw AccessDenied.invalidToken("its signature or format does not verify")
         }
@@ -52,11 +91,16 @@ public struct JWTBearerVerifier: Sendable {
         if let notBefore = claims.number("nbf"), notBefore - leeway > now.timeIntervalSince1970 {
             throw AccessDenied.invalidToken("it is not valid yet (nbf)")
         }
-        guard claims.strings("iss") == [settings.issuer] else {
-            throw AccessDenied.invalidToken("it was not issued by the configured issuer")
+        guard case .string(let issuer)? = claims.values["iss"], issuer == settings.issuer else {
+            throw AccessDenied.invalidToken("it was not issued by the configured issuer (iss)")
         }
         guard claims.strings("aud").contains(settings.audience) else {
             throw AccessDenied.invalidToken("it is not meant for this audience")
+        }
+        if let parties = settings.authorizedParties {
+            guard case .string(let party)? = claims.values["azp"], parties.contains(party) else {
+                throw AccessDenied.invalidToken("it was not issued to an authorized client (azp)")
+            }
         }
         guard let subject = claims.strings(settings.subjectClaim).first, !subject.isEmpty else {
             throw AccessDenied.invalidToken("it has no '\(settings.subjectClaim)' claim naming the caller")
