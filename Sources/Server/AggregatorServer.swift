@@ -38,6 +38,8 @@ public enum AggregatorServer {
     {
         let router = Router(context: APIRequestContext.self, options: .autoGenerateHeadEndpoints)
         let routes = RouteTable()
+        router.add(middleware: ResponseHeadersMiddleware())
+        router.add(middleware: ClientAddressMiddleware(trustedProxies: access.trustedProxies))
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: ErrorBodyMiddleware())
         router.add(middleware: MethodCheckMiddleware(table: routes))

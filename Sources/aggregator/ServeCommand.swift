@@ -32,14 +32,16 @@ struct ServeCommand: AsyncParsableCommand {
             let logger = options.makeLogger()
             let configuration = try options.loadConfiguration(resolveSecrets: true)
             let access = try await ListenerAccess.make(
-                configuration.auth, host: host ?? configuration.server.host, insecureNoAuth: insecureNoAuth,
+                configuration.auth, host: host ?? configuration.server.host, server: configuration.server,
+                insecureNoAuth: insecureNoAuth,
                 logger: logger)
             let inventory = try InventoryFactory.make(configuration, logger: logger)
             let server = configuration.server
             let settings = AggregatorServer.Settings(
                 host: host ?? server.host, port: port ?? server.port, maxUploadBytes: server.maxUploadBytes,
                 limits: ConnectionLimits(maxConnections: server.maxConnections, idleTimeout: server.idleTimeout,
-                                         headerTimeout: server.headerTimeout, requestTimeout: server.requestTimeout))
+                                         headerTimeout: server.headerTimeout, requestTimeout: server.requestTimeout,
+                                         lingeringTime: server.lingeringTime, lingeringBytes: server.lingeringBytes))
             try await Self.serve(inventory: inventory, settings: settings,
                                  dataDirectory: dataDir ?? configuration.dataDirectory,
                                  jobsPerEngine: configuration.server.jobsPerEngine, access: access, logger: logger)

@@ -39,6 +39,18 @@ public struct AggregatorConfiguration: Sendable {
         /// A whole request, headers and body, must arrive within this long of its first byte.
         /// Defaults to 60 seconds. (How long the server takes to answer is not limited by it.)
         public var requestTimeout: Duration = .seconds(60)
+        /// After an answer written before its request's body ended (a 413), the rest of the body is
+        /// read and dropped for at most this long before closing, so a client that sends its whole
+        /// body before reading gets the answer instead of a reset. Defaults to 10 seconds.
+        public var lingeringTime: Duration = .seconds(10)
+        /// At most this many bytes of the rest of such a body are read and dropped. Defaults to 64 MiB.
+        public var lingeringBytes: Int = 64 << 20
+        /// Reverse proxies (addresses or CIDR blocks) whose `Forwarded` / `X-Forwarded-For`
+        /// headers name the client; from any other peer those headers are ignored. Defaults to none.
+        public var trustedProxies: [IPAddressRange] = []
+        /// Names clients may address the server by (`Host`), checked when authentication is off.
+        /// Defaults to nil: the listener's own names (loopback names on a loopback listener).
+        public var allowedHosts: [String]?
         public init() {}
     }
 

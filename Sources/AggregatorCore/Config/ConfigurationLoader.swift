@@ -72,6 +72,7 @@ public struct ConfigurationLoader: Sendable {
                 }
             }
             errors += parseListenerLimits(rawServer, into: &server, root: root)
+            errors += parseClientAddressing(rawServer, into: &server, root: root)
         }
 
         let (auth, authErrors) = AuthConfigurationParser.parse(raw.auth, root: root, baseDirectory: baseDirectory) {
@@ -158,6 +159,19 @@ public struct ConfigurationLoader: Sendable {
                 refresh.fullRefreshWithoutChangeFeed = explicit
             }
             refresh.eventsPoll = entry.eventsPoll?.duration ?? defaults.eventsPoll?.duration ?? refresh.eventsPoll
+            refresh.probeCache = entry.probeCache?.duration ?? defaults.probeCache?.duration ?? refresh.probeCache
+            refresh.refreshMinInterval = entry.refreshMinInterval?.duration ?? defaults.refreshMinInterval?.duration
+                ?? refresh.refreshMinInterval
+            if refresh.probeCache > .seconds(3600) {
+                let key = entry.probeCache != nil ? path + ["probe_cache"] : ["defaults", "probe_cache"]
+                errors.append(error(root, key, "must be at most 1h, found \(refresh.probeCache)",
+                                    fix: "use 5s (the default); 0 asks the engine on every GET /api/v1/backends"))
+            }
+            if refresh.refreshMinInterval > .seconds(3600) {
+                let key = entry.refreshMinInterval != nil ? path + ["refresh_min_interval"] : ["defaults", "refresh_min_interval"]
+                errors.append(error(root, key, "must be at most 1h, found \(refresh.refreshMinInterval)",
+                                    fix: "use 10s (the default)"))
+            }
             if refresh.fullRefresh < .seconds(10) {
                 let key = entry.fullRefresh != nil ? path + ["full_refresh"] : ["defaults", "full_refresh"]
                 errors.append(error(root, key, "must be at least 10s, found \(refresh.fullRefresh)",
@@ -197,7 +211,8 @@ public struct ConfigurationLoader: Sendable {
         return configuration
     }
 
-    /// `max_connections`, `idle_timeout`, `header_timeout` and `request_timeout` under `server:`.
+    /// `max_connections`, `idle_timeout`, `header_timeout`, `request_timeout`, `lingering_time` and
+    /// `lingering_bytes` under `server:`.
     private func parseListenerLimits(_ raw: RawServer, into server: inout AggregatorConfiguration.ServerSettings,
                                      root: YAMLNode) -> [ConfigurationError] {
         var errors: [ConfigurationError] = []
@@ -220,10 +235,49 @@ public struct ConfigurationLoader: Sendable {
         timeout(raw.idleTimeout, "idle_timeout") { server.idleTimeout = $0 }
         timeout(raw.headerTimeout, "header_timeout") { server.headerTimeout = $0 }
         timeout(raw.requestTimeout, "request_timeout") { server.requestTimeout = $0 }
+        timeout(raw.lingeringTime, "lingering_time") { server.lingeringTime = $0 }
+        if let bytes = raw.lingeringBytes {
+            if bytes > 0 {
+                server.lingeringBytes = bytes
+            } else {
+                errors.append(error(root, ["server", "lingering_bytes"], "must be a positive number of bytes",
+                                    fix: "use 67108864 (64 MiB, the default)"))
+            }
+        }
         if server.headerTimeout > server.requestTimeout {
             errors.append(error(root, ["server", "header_timeout"],
                                 "must not be longer than server.request_timeout (\(server.requestTimeout))",
                                 fix: "the headers are part of the request; shorten header_timeout"))
+        }
+        return errors
+    }
+
+    /// `trusted_proxies` and `allowed_hosts` under `server:`.
+    private func parseClientAddressing(_ raw: RawServer, into server: inout AggregatorConfiguration.ServerSettings,
+                                       root: YAMLNode) -> [ConfigurationError] {
+        var errors: [ConfigurationError] = []
+        for (index, text) in (raw.trustedProxies ?? []).enumerated() {
+            if let range = IPAddressRange(text.trimmingCharacters(in: .whitespaces)) {
+                server.trustedProxies.append(range)
+            } else {
+                errors.append(error(root, ["server", "trusted_proxies", "\(index)"],
+                                    "must be an IP address or a CIDR block, found '\(text)'",
+                                    fix: "name the proxy's own address as this server sees it, such as 10.0.0.5 or 10.0.0.0/24"))
+            }
+        }
+        if let hosts = raw.allowedHosts {
+            var names: [String] = []
+            for (index, name) in hosts.enumerated() {
+                let trimmed = name.trimmingCharacters(in: .whitespaces).lowercased()
+                if trimmed.isEmpty || trimmed.contains("/") || trimmed.contains(" ") {
+                    errors.append(error(root, ["server", "allowed_hosts", "\(index)"],
+                                        "must be a host name or address, found '\(name)'",
+                                        fix: "list the names clients use in their URLs, such as vma.example.org"))
+                } else {
+                    names.append(trimmed)
+                }
+            }
+            server.allowedHosts = names.isEmpty ? nil : names
         }
         return errors
     }
@@ -295,9 +349,15 @@ private struct RawServer: Decodable {
     var idleTimeout: ConfigDuration?
     var headerTimeout: ConfigDuration?
     var requestTimeout: ConfigDuration?
+    var lingeringTime: ConfigDuration?
+    var lingeringBytes: Int?
+    var trustedProxies: [String]?
+    var allowedHosts: [String]?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case host, port
+        case trustedProxies = "trusted_proxies"
+        case allowedHosts = "allowed_hosts"
         case maxUploadBytes = "max_upload_bytes"
         case jobsPerEngine = "jobs_per_engine"
         case cacheTTL = "cache_ttl"
@@ -305,6 +365,8 @@ private struct RawServer: Decodable {
         case idleTimeout = "idle_timeout"
         case headerTimeout = "header_timeout"
         case requestTimeout = "request_timeout"
+        case lingeringTime = "lingering_time"
+        case lingeringBytes = "lingering_bytes"
     }
 }
 
@@ -317,6 +379,8 @@ private struct RawDefaults: Decodable {
     var requestTimeout: ConfigDuration?
     var fullRefresh: ConfigDuration?
     var eventsPoll: ConfigDuration?
+    var probeCache: ConfigDuration?
+    var refreshMinInterval: ConfigDuration?
     var maxResponseBytes: Int?
 
     init() {}
@@ -329,6 +393,8 @@ private struct RawDefaults: Decodable {
         case requestTimeout = "request_timeout"
         case fullRefresh = "full_refresh"
         case eventsPoll = "events_poll"
+        case probeCache = "probe_cache"
+        case refreshMinInterval = "refresh_min_interval"
         case maxResponseBytes = "max_response_bytes"
     }
 }
@@ -346,6 +412,8 @@ private struct RawBackend: Decodable {
     var requestTimeout: ConfigDuration?
     var fullRefresh: ConfigDuration?
     var eventsPoll: ConfigDuration?
+    var probeCache: ConfigDuration?
+    var refreshMinInterval: ConfigDuration?
     var maxResponseBytes: Int?
     var tags: [String]?
 
@@ -358,6 +426,8 @@ private struct RawBackend: Decodable {
         case requestTimeout = "request_timeout"
         case fullRefresh = "full_refresh"
         case eventsPoll = "events_poll"
+        case probeCache = "probe_cache"
+        case refreshMinInterval = "refresh_min_interval"
         case maxResponseBytes = "max_response_bytes"
     }
 
@@ -381,6 +451,8 @@ private struct RawBackend: Decodable {
         requestTimeout = try container.decodeIfPresent(ConfigDuration.self, forKey: .requestTimeout)
         fullRefresh = try container.decodeIfPresent(ConfigDuration.self, forKey: .fullRefresh)
         eventsPoll = try container.decodeIfPresent(ConfigDuration.self, forKey: .eventsPoll)
+        probeCache = try container.decodeIfPresent(ConfigDuration.self, forKey: .probeCache)
+        refreshMinInterval = try container.decodeIfPresent(ConfigDuration.self, forKey: .refreshMinInterval)
         maxResponseBytes = try container.decodeIfPresent(Int.self, forKey: .maxResponseBytes)
         tags = try container.decodeIfPresent([String].self, forKey: .tags)
         // `options` is kept as a raw node and decoded by the backend kind.

@@ -24,6 +24,10 @@ public struct EngineStatus: Sendable, Codable, Hashable {
     /// True when the data shown is the last good data of an engine whose refresh failed, or
     /// older than the model's refresh settings allow. Absent when there is no data.
     public var stale: Bool?
+    /// What `?refresh=true` did for this engine: `read` (a full read was made or joined for
+    /// this request) or `recent` (a request read it in full moments ago, within the engine's
+    /// `refresh_min_interval`; ``ageMs`` tells how long ago). Absent without `refresh=true`.
+    public var refresh: String?
 
     public init(engine: String, kind: String, ok: Bool, count: Int, durationMs: Int64,
                 error: String? = nil, message: String? = nil, httpStatus: Int? = nil, cachedAgeMs: Int64? = nil) {
@@ -44,7 +48,7 @@ public struct EngineStatus: Sendable, Codable, Hashable {
         case httpStatus = "http_status"
         case cachedAgeMs = "cached_age_ms"
         case ageMs = "age_ms"
-        case stale
+        case stale, refresh
     }
 }
 
@@ -62,6 +66,7 @@ extension EngineStatus {
         writer.field("kind", kind)
         writer.field("message", message)
         writer.field("ok", ok)
+        writer.field("refresh", refresh)
         writer.field("stale", stale)
         writer.endObject()
     }

@@ -78,9 +78,26 @@ public struct Inventory: Sendable {
         }
     }
 
-    /// Probes (logs in to) every engine; never cached.
+    /// Probes (logs in to) every engine, each answered from its short probe cache
+    /// (``EngineModel/probe()``), so callers at any rate cost an engine one login per period.
     public func probe() async -> FanOutResult<EngineProbe> {
-        await collect(engines: nil, capability: [], operation: "probe") { [try await $0.probe()] }
+        let engines = model.engines
+        let results = await withTaskGroup(of: (Int, FanOutResult<EngineProbe>.EngineResult).self) { group in
+            for (index, engine) in engines.enumerated() {
+                group.addTask {
+                    let (outcome, duration, age) = await engine.probe()
+                    var result = FanOutResult<EngineProbe>.EngineResult(
+                        engine: engine.name, kind: engine.entry.backend.kind, outcome: outcome.map { [$0] },
+                        duration: duration)
+                    result.cacheAge = age
+                    return (index, result)
+                }
+            }
+            var collected = [FanOutResult<EngineProbe>.EngineResult?](repeating: nil, count: engines.count)
+            for await (index, result) in group { collected[index] = result }
+            return collected.compactMap { $0 }
+        }
+        return FanOutResult(engines: results)
     }
 
     /// Runs `operation` on the engine named `engine`, bounded by that engine's timeout.

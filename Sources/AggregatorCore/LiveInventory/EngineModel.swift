@@ -16,10 +16,14 @@ public final class EngineModel: Sendable {
     private let writer = ConcurrencyLimiter(limit: 1)
     /// The full read asked for and not finished yet, which later requests join.
     private let pendingRead = Mutex<Task<BackendError?, Never>?>(nil)
+    /// When a request last made a full read (``requestedRefresh()``).
+    private let lastRequestedRead = Mutex<ContinuousClock.Instant?>(nil)
+    private let probes: EngineProbeCache
 
     init(entry: RegisteredBackend, settings: RefreshSettings, logger: Logger) {
         self.entry = entry
         self.settings = settings
+        probes = EngineProbeCache(ttl: settings.probeCache)
         var logger = logger
         logger[metadataKey: "backend.name"] = "\(entry.backend.name)"
         self.logger = logger
@@ -45,7 +49,51 @@ public final class EngineModel: Sendable {
         followsChanges ? settings.fullRefresh : settings.fullRefreshWithoutChangeFeed
     }
 
+    // MARK: Probes
+
+    /// Logs in and reads the engine's product and version, or answers what a probe made less
+    /// than ``RefreshSettings/probeCache`` ago (shared by every caller, failures included).
+    /// - Returns: The outcome, how long the probe took, and its age when it came from memory.
+    public func probe() async -> (outcome: Result<EngineProbe, BackendError>, duration: Duration, age: Duration?) {
+        await probes.value { [entry] in
+            await Inventory.withTimeout(entry.timeout, engine: entry.backend.name, operation: "probe") {
+                try await entry.backend.probe()
+            }
+        }
+    }
+
     // MARK: Writes
+
+    /// What a request's `?refresh=true` did for this engine.
+    public enum RequestedRefresh: String, Sendable {
+        /// A full read was made (or joined) for it.
+        case read
+        /// A request made a full read less than ``RefreshSettings/refreshMinInterval`` ago; the
+        /// answer comes from that read.
+        case recent
+    }
+
+    /// A full read for a request (`?refresh=true`): at most one per
+    /// ``RefreshSettings/refreshMinInterval``, so clients polling with `refresh=true` cannot
+    /// drive engine logins and full reads at their request rate. Inside the interval a read
+    /// still under way is joined; otherwise the request is answered from the last one.
+    public func requestedRefresh() async -> RequestedRefresh {
+        let now = ContinuousClock.now
+        let allowed = lastRequestedRead.withLock { last -> Bool in
+            if let last, now - last < settings.refreshMinInterval { return false }
+            last = now
+            return true
+        }
+        if allowed {
+            await fullRead(notBefore: now)
+            return .read
+        }
+        if let pending = pendingRead.withLock({ $0 }) {
+            _ = await pending.value
+            return .read
+        }
+        return .recent
+    }
 
     /// Reads the engine in full unless a full read that started at or after `notBefore` already
     /// ended. A full read asked for while another is pending or under way joins it instead of

@@ -20,14 +20,19 @@ public final class InventoryModel: Sendable {
     /// One refresh service per engine, for the server's `ServiceGroup`.
     public var services: [EngineRefreshService] { engines.map(EngineRefreshService.init) }
 
-    /// Reads the selected engines in full now (`?refresh=true`); concurrent requests share reads
-    /// that started after they were made.
-    public func refresh(engines selected: Set<String>?) async {
-        let requested = ContinuousClock.now
-        await withTaskGroup(of: Void.self) { group in
+    /// Reads the selected engines in full now (`?refresh=true`), each at most once per its
+    /// ``RefreshSettings/refreshMinInterval`` (see ``EngineModel/requestedRefresh()``);
+    /// concurrent requests share reads.
+    /// - Returns: What was done for each engine, by name.
+    @discardableResult
+    public func refresh(engines selected: Set<String>?) async -> [String: EngineModel.RequestedRefresh] {
+        await withTaskGroup(of: (String, EngineModel.RequestedRefresh).self) { group in
             for engine in engines where selected?.contains(engine.name) ?? true {
-                group.addTask { await engine.fullRead(notBefore: requested) }
+                group.addTask { (engine.name, await engine.requestedRefresh()) }
             }
+            var done: [String: EngineModel.RequestedRefresh] = [:]
+            for await (name, outcome) in group { done[name] = outcome }
+            return done
         }
     }
 

@@ -13,6 +13,13 @@ public struct Listing<Item: InventoryRecord>: Sendable {
     /// Where the next page starts; nil on the last page.
     public var nextCursor: PageCursor?
 
+    /// Notes on each engine's status what `?refresh=true` did for it (``EngineStatus/refresh``).
+    public mutating func note(refresh outcomes: [String: EngineModel.RequestedRefresh]) {
+        for index in parts.indices {
+            parts[index].status.refresh = outcomes[parts[index].status.engine]?.rawValue
+        }
+    }
+
     /// The items of this page, in order.
     public var items: [Item] { parts.flatMap { $0.records.map(\.item) } }
     /// Item count of this page.

@@ -9,6 +9,12 @@ public struct RefreshSettings: Sendable, Hashable {
     public var eventsPoll: Duration = .seconds(1)
     /// Objects re-read at once after a batch of changes. Defaults to 4.
     public var targetedReadsInFlight = 4
+    /// How long one probe of the engine (login and version, for `GET /api/v1/backends`) answers
+    /// every caller. Defaults to 5 seconds.
+    public var probeCache: Duration = .seconds(5)
+    /// Shortest time between two full reads asked for by requests (`?refresh=true`); a request
+    /// inside it answers from the read just made and says so. Defaults to 10 seconds.
+    public var refreshMinInterval: Duration = .seconds(10)
 
     public init(fullRefresh: Duration = .seconds(900), eventsPoll: Duration = .seconds(1)) {
         self.fullRefresh = fullRefresh

@@ -10,12 +10,20 @@ public struct APIRequestContext: AuthRequestContext, RemoteAddressRequestContext
     public var identity: APIIdentity?
     /// The connected peer, when the request came over a socket.
     public let remoteAddress: SocketAddress?
+    /// The client a trusted reverse proxy named (`server.trusted_proxies`); nil when the peer is
+    /// the client.
+    public var clientAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         identity = nil
+        clientAddress = nil
         remoteAddress = source.channel.remoteAddress
     }
+
+    /// Who sent the request, for the audit trail and the access log: the client a trusted proxy
+    /// named, else the peer (`127.0.0.1:53422`, `[::1]:53422`), or nil.
+    var clientDescription: String? { clientAddress ?? peerDescription }
 
     /// `127.0.0.1:53422`, `[::1]:53422`, or nil.
     var peerDescription: String? {

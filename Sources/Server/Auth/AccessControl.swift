@@ -15,23 +15,32 @@ public struct AccessControl: Sendable {
     /// Where creates, dry runs and denials are recorded. Defaults to the job store when it
     /// keeps an audit trail.
     public var audit: (any AuditLog)?
-    /// With authentication off, accept only loopback `Host` names (`localhost`, `127.0.0.1`,
-    /// `[::1]`), so a page that rebinds its own DNS name to 127.0.0.1 cannot reach the API.
-    /// True unless the server was told `--insecure-no-auth` for a wider listener.
-    public var loopbackHostsOnly: Bool
+    /// The names clients may address the server by. Checked while authentication is off
+    /// (always, under `--insecure-no-auth` too), and also with it on when `server.allowed_hosts`
+    /// is configured (``enforceAllowedHosts``). Defaults to the loopback names.
+    public var allowedHosts: HostAllowList
+    /// Check ``allowedHosts`` even with authentication on (it was configured explicitly).
+    public var enforceAllowedHosts: Bool
+    /// Reverse proxies whose forwarding headers name the client (`server.trusted_proxies`).
+    public var trustedProxies: [IPAddressRange]
 
     public init(tokens: TokenRegistry = TokenRegistry([]), jwt: JWTBearerVerifier? = nil,
-                audit: (any AuditLog)? = nil, loopbackHostsOnly: Bool = true) {
+                audit: (any AuditLog)? = nil, allowedHosts: HostAllowList = .loopback,
+                enforceAllowedHosts: Bool = false, trustedProxies: [IPAddressRange] = []) {
         self.tokens = tokens
         self.jwt = jwt
         self.audit = audit
-        self.loopbackHostsOnly = loopbackHostsOnly
+        self.allowedHosts = allowedHosts
+        self.enforceAllowedHosts = enforceAllowedHosts
+        self.trustedProxies = trustedProxies
     }
 
     /// The configured tokens of `auth`, with `jwt` built from its `jwt` settings.
     public init(auth: AuthConfiguration, jwt: JWTBearerVerifier? = nil, audit: (any AuditLog)? = nil,
-                loopbackHostsOnly: Bool = true) {
-        self.init(tokens: TokenRegistry(auth.tokens), jwt: jwt, audit: audit, loopbackHostsOnly: loopbackHostsOnly)
+                allowedHosts: HostAllowList = .loopback, enforceAllowedHosts: Bool = false,
+                trustedProxies: [IPAddressRange] = []) {
+        self.init(tokens: TokenRegistry(auth.tokens), jwt: jwt, audit: audit, allowedHosts: allowedHosts,
+                  enforceAllowedHosts: enforceAllowedHosts, trustedProxies: trustedProxies)
     }
 
     /// No authentication (`auth: none`): for a loopback listener, and the demo.

@@ -9,8 +9,10 @@ extension AggregatorServer {
     static func addAccessControl(_ access: AccessControl, jobs: JobRunner?, to router: Router<APIRequestContext>) {
         let audit = access.audit ?? (jobs?.store as? any AuditLog)
         if let audit { router.add(middleware: AuditMiddleware(log: audit)) }
+        let authenticationOff = !access.requiresAuthentication
         router.add(middleware: CrossSiteGuard(
-            loopbackHostsOnly: access.loopbackHostsOnly && !access.requiresAuthentication))
+            allowedHosts: authenticationOff || access.enforceAllowedHosts ? access.allowedHosts : nil,
+            refuseForwarded: authenticationOff))
         router.add(middleware: BearerAuthenticator(access: access))
         router.add(middleware: RoleGuard())
         if let audit { AuditController(log: audit).addRoutes(to: router.group("api/v1")) }

@@ -63,7 +63,7 @@ struct AuditMiddleware: RouterMiddleware {
         let entry = AuditEntry(
             who: gathered.identity?.name ?? (error as? AccessDenied)?.caller ?? "-",
             authMethod: gathered.identity?.method.rawValue,
-            role: gathered.identity?.role.name, peer: context.peerDescription, method: request.method.rawValue,
+            role: gathered.identity?.role.name, peer: context.clientDescription, method: request.method.rawValue,
             path: String(request.uri.path.prefix(512)), action: gathered.action ?? components.last.map { String($0.prefix(64)) } ?? "/",
             dryRun: dryRun, items: gathered.items, outcome: outcome, status: status.code, code: code,
             message: message)

@@ -6,14 +6,20 @@ import Hummingbird
 /// - A state-changing request with an `Origin` other than the server's own (or `null`), or
 ///   with `Sec-Fetch-Site` other than `same-origin`/`none`, is a 403 `cross_site_request`: a
 ///   page on another site cannot post a form or a `text/plain` body to the API.
-/// - With authentication off on a loopback listener, a `Host` that is not a loopback name is a
-///   403 `untrusted_host`: a page that rebinds its own DNS name to 127.0.0.1 is refused too.
+/// - With authentication off, a `Host` outside the allow-list (the listener's own names, or
+///   `server.allowed_hosts`), or no `Host` at all, is a 403 `untrusted_host`: a page that
+///   rebinds its own DNS name to this server's address is refused too.
+/// - With authentication off, a request a proxy passed on (`Forwarded`, `X-Forwarded-For`,
+///   `X-Real-IP`, `X-Forwarded-Host`) is a 403 `proxy_without_auth`: behind a proxy every
+///   network client would otherwise be an anonymous admin seen as the proxy's address.
 ///
 /// No CORS headers are ever sent, so browsers keep other origins from reading answers.
 struct CrossSiteGuard: RouterMiddleware {
     typealias Context = APIRequestContext
-    /// Check `Host` against loopback names (authentication off, loopback listener).
-    let loopbackHostsOnly: Bool
+    /// The names `Host` must be one of; nil checks nothing (authentication on, no allow-list).
+    let allowedHosts: HostAllowList?
+    /// Refuse requests passed on by a proxy (authentication off).
+    let refuseForwarded: Bool
 
     static let secFetchSite = HTTPFields.Element.Name("Sec-Fetch-Site")!
 
@@ -22,13 +28,32 @@ struct CrossSiteGuard: RouterMiddleware {
         guard RoutePolicy.requiredRole(for: request) != nil else {
             return try await next(request, context)
         }
-        let authority = request.head.authority?.lowercased()
-        if loopbackHostsOnly, let authority, !LoopbackAddress.contains(Self.hostName(authority)) {
+        if refuseForwarded, ClientAddress.isForwarded(request.headers) {
             throw AccessDenied(
-                status: .forbidden, code: "untrusted_host",
-                message: "without authentication the API answers only requests addressed to this machine's "
-                    + "loopback names, not '\(Self.hostName(authority))'",
-                fix: "use http://127.0.0.1:PORT or http://localhost:PORT, or configure auth.tokens")
+                status: .forbidden, code: "proxy_without_auth",
+                message: "the request was passed on by a proxy (it carries a forwarding header), and this server "
+                    + "runs without authentication: behind a proxy every network client would be an anonymous admin",
+                fix: "configure auth.tokens or auth.jwt before putting the server behind a proxy, and list the "
+                    + "proxy under server.trusted_proxies (docs/operations.md shows both)")
+        }
+        let authority = request.head.authority?.lowercased()
+        if let allowedHosts {
+            guard let authority, !authority.isEmpty else {
+                throw AccessDenied(
+                    status: .forbidden, code: "untrusted_host",
+                    message: "the request names no Host, and without authentication the API answers only requests "
+                        + "addressed to this server's own names",
+                    fix: "send a Host header (HTTP/1.1 requires one), e.g. use http://127.0.0.1:PORT")
+            }
+            let name = Self.hostName(authority)
+            guard allowedHosts.contains(name) else {
+                throw AccessDenied(
+                    status: .forbidden, code: "untrusted_host",
+                    message: "without authentication the API answers only requests addressed to this server's own "
+                        + "names, not '\(name.prefix(100))'",
+                    fix: "use http://127.0.0.1:PORT or http://localhost:PORT, list the name under server.allowed_hosts, "
+                        + "or configure auth.tokens")
+            }
         }
         if RoutePolicy.isStateChanging(request.method) {
             if let site = request.headers[Self.secFetchSite]?.lowercased(), site != "same-origin", site != "none" {

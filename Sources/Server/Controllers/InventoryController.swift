@@ -9,13 +9,17 @@ struct InventoryController: Sendable {
     func addRoutes(to group: RouterGroup<some RequestContext>) {
         group.get("vms") { request, _ in
             let filter = try InventoryFilter(request: request, knownEngines: inventory.engineNames, fields: .vms)
-            if filter.refresh { await inventory.model.refresh(engines: filter.engines) }
-            return try Self.listing(await inventory.model.vms(filter.query))
+            let refreshed = filter.refresh ? await inventory.model.refresh(engines: filter.engines) : [:]
+            var listing = await inventory.model.vms(filter.query)
+            listing.note(refresh: refreshed)
+            return try Self.listing(listing)
         }
         group.get("hosts") { request, _ in
             let filter = try InventoryFilter(request: request, knownEngines: inventory.engineNames, fields: .hosts)
-            if filter.refresh { await inventory.model.refresh(engines: filter.engines) }
-            return try Self.listing(await inventory.model.hosts(filter.query))
+            let refreshed = filter.refresh ? await inventory.model.refresh(engines: filter.engines) : [:]
+            var listing = await inventory.model.hosts(filter.query)
+            listing.note(refresh: refreshed)
+            return try Self.listing(listing)
         }
         group.get("clusters") { request, _ in
             if request.uri.queryParameters["status"] != nil {
@@ -23,8 +27,10 @@ struct InventoryController: Sendable {
                                fix: "filter clusters by engine, cluster or name")
             }
             let filter = try InventoryFilter(request: request, knownEngines: inventory.engineNames, fields: .clusters)
-            if filter.refresh { await inventory.model.refresh(engines: filter.engines) }
-            return try Self.listing(await inventory.model.clusters(filter.query))
+            let refreshed = filter.refresh ? await inventory.model.refresh(engines: filter.engines) : [:]
+            var listing = await inventory.model.clusters(filter.query)
+            listing.note(refresh: refreshed)
+            return try Self.listing(listing)
         }
         group.get("backends") { _, _ in
             let probes = await inventory.probe()

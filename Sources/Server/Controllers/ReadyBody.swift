@@ -5,7 +5,11 @@ import AggregatorCore
 /// The process reaches the listener only after the configuration was loaded and the job store
 /// opened; it is ready once every engine has been tried once (read in full, or failed trying),
 /// so a load balancer does not send listings to a replica that would still say "loading".
-/// An engine that is down does not make the server unready: its failure is in the body.
+/// An engine that is down does not make the server unready.
+///
+/// It needs no token (load balancers call it), so it says only ready or not, each engine's
+/// `ok`/`stale` and the counts: never an engine's error, address or user name, which
+/// `GET /api/v1/backends` shows to readers.
 struct ReadyBody: Encodable {
     struct Engine: Encodable {
         var name: String
@@ -17,12 +21,19 @@ struct ReadyBody: Encodable {
         var stale: Bool
         /// Age of the data in milliseconds; absent before the first successful read.
         var ageMs: Int64?
-        var error: String?
+    }
+
+    /// How many engines there are, answer and are stale.
+    struct Counts: Encodable {
+        var engines: Int
+        var ok: Int
+        var stale: Int
     }
 
     var status: String
     var jobStore: String
     var engines: [Engine]
+    var counts: Counts
 
     var ready: Bool { status == "ready" }
 
@@ -34,8 +45,9 @@ struct ReadyBody: Encodable {
             return Engine(name: engine.name, kind: engine.entry.backend.kind.rawValue, tried: snapshot.tried,
                           ok: snapshot.tried && snapshot.lastError == nil && snapshot.loaded,
                           stale: !snapshot.loaded || age.map { $0 > engine.staleAfter } ?? true,
-                          ageMs: age?.milliseconds, error: snapshot.lastError?.message)
+                          ageMs: age?.milliseconds)
         }
+        counts = Counts(engines: engines.count, ok: engines.filter(\.ok).count, stale: engines.filter(\.stale).count)
         jobStore = jobStoreOpen ? "open" : "none"
         status = engines.allSatisfy(\.tried) ? "ready" : "starting"
     }

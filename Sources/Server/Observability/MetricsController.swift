@@ -1,6 +1,7 @@
 import AggregatorCore
 import CoreMetrics
 import Hummingbird
+import NIOPosix
 import Prometheus
 import Synchronization
 
@@ -8,7 +9,8 @@ import Synchronization
 ///
 /// Request metrics come from Hummingbird's `MetricsMiddleware` (by route pattern, method and
 /// status); engine calls, refreshes, jobs and step durations from ``AggregatorMetrics``. The
-/// gauges that describe the live model (data age, sizes) are set at each scrape.
+/// gauges that describe the live model (data age, sizes) are set at each scrape, and the
+/// standard `process_*` metrics (``ProcessMetrics``) read from `/proc` then.
 struct MetricsController: Sendable {
     let inventory: Inventory
     let registry: PrometheusCollectorRegistry
@@ -18,6 +20,10 @@ struct MetricsController: Sendable {
             AggregatorMetrics.updateModelGauges(inventory.model)
             var buffer = ByteBuffer()
             buffer.writeBytes(registry.emitToBuffer())
+            // procfs reads are file reads: not on the cooperative pool.
+            if let process = try? await NIOThreadPool.singleton.runIfActive({ ProcessMetrics.read() }) {
+                buffer.writeString(process.text)
+            }
             return Response(status: .ok,
                             headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
                             body: .init(byteBuffer: buffer))

@@ -19,7 +19,7 @@ struct RequestIDMiddleware: RouterMiddleware {
         var context = context
         context.logger[metadataKey: "request.id"] = "\(id)"
         let start = ContinuousClock.now
-        let client = context.peerDescription ?? "-"
+        let client = context.clientDescription ?? "-"
         do {
             var response = try await RequestID.$current.withValue(id) { try await next(request, context) }
             response.headers[RequestID.header] = id

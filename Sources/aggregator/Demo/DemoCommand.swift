@@ -52,7 +52,8 @@ struct DemoCommand: AsyncParsableCommand {
         try await reportingConfigurationErrors {
             let logger = options.makeLogger()
             // The demo's setting is auth: none, so it listens on loopback unless told otherwise.
-            let access = try await ListenerAccess.make(.none, host: host, insecureNoAuth: insecureNoAuth, logger: logger)
+            let access = try await ListenerAccess.make(.none, host: host, server: .init(), insecureNoAuth: insecureNoAuth,
+                                                       logger: logger)
             var wanted: [(name: String, kind: BackendKind)]
             var dataDirectory = dataDir ?? "data"
             if FileManager.default.fileExists(atPath: options.config) {

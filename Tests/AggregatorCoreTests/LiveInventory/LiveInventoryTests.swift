@@ -8,8 +8,10 @@ import Testing
 @Suite struct LiveInventoryTests {
     let logger = Logger(label: "test")
 
-    func model(_ backends: [FeedBackend], timeout: Duration = .seconds(5)) -> InventoryModel {
-        InventoryModel(backends: backends.map { RegisteredBackend(backend: $0, timeout: timeout) }, logger: logger)
+    func model(_ backends: [FeedBackend], timeout: Duration = .seconds(5),
+               refresh: RefreshSettings = RefreshSettings()) -> InventoryModel {
+        InventoryModel(backends: backends.map { RegisteredBackend(backend: $0, timeout: timeout, refresh: refresh) },
+                       logger: logger)
     }
 
     func engineA() -> FeedBackend {
@@ -202,7 +204,9 @@ import Testing
     @Test(.timeLimit(.minutes(1)))
     func concurrentRefreshesShareOneFullRead() async throws {
         let a = engineA()
-        let model = model([a])
+        var settings = RefreshSettings()
+        settings.refreshMinInterval = .zero
+        let model = model([a], refresh: settings)
         _ = await model.vms()
         a.state.withLock { $0.readDelay = .milliseconds(300) }
         await withTaskGroup(of: Void.self) { group in
@@ -211,6 +215,24 @@ import Testing
         #expect(a.state.withLock { $0.fullReads } == 2, "one read at the first listing, one shared by the five refreshes")
         await model.refresh(engines: ["a"])
         #expect(a.state.withLock { $0.fullReads } == 3, "a later refresh reads again")
+    }
+
+    @Test("refresh=true reads an engine at most once per refresh_min_interval, and says when it did not")
+    func requestedRefreshesAreLimitedPerEngine() async throws {
+        let a = engineA()
+        var settings = RefreshSettings()
+        settings.refreshMinInterval = .seconds(3600)
+        let model = model([a], refresh: settings)
+        _ = await model.vms()
+        #expect(await model.refresh(engines: nil) == ["a": .read])
+        #expect(a.state.withLock { $0.fullReads } == 2)
+        for _ in 0..<20 {
+            #expect(await model.refresh(engines: ["a"]) == ["a": .recent])
+        }
+        #expect(a.state.withLock { $0.fullReads } == 2, "requests inside the interval answer from the last read")
+        var listing = await model.vms()
+        listing.note(refresh: ["a": .recent])
+        #expect(listing.statuses.map(\.refresh) == ["recent"])
     }
 
     @Test func nameSubstringSearchMatchesAScanAfterChanges() async throws {

@@ -131,7 +131,7 @@ struct SimulatedEngineTests {
         try await withSimulatedEngine("logout-e1") { engine in
             let backend = try OvirtBackend(configuration: .simulated(engine, password: "admin"), logger: LogRecorder().logger())
             _ = try await backend.probe()
-            let token = try await backend.session.tokens.token { "unused" }.value
+            let token = try await backend.session.tokens.credential { "unused" }.value
             await backend.shutdown()
             await backend.shutdown()
             try await HTTPClient.withHTTPClient { client in

@@ -14,7 +14,8 @@ final class OvirtSession: Sendable {
     let client: HTTPClient
     let errors: OvirtErrorMapping
     let logger: Logger
-    let tokens = OvirtTokenCache()
+    /// The SSO token every request shares; refused logins back off (see ``SharedLogin``).
+    let tokens = SharedLogin<String>()
     /// Only ever sent in the SSO form body; `Secret` prints as `<redacted>`.
     private let password: Secret
 
@@ -128,8 +129,8 @@ final class OvirtSession: Sendable {
 
     // MARK: - SSO
 
-    private func currentToken() async throws -> OvirtTokenCache.Token {
-        try await tokens.token { [self] in try await self.login() }
+    private func currentToken() async throws -> SharedLogin<String>.Issued {
+        try await tokens.credential { [self] in try await self.login() }
     }
 
     /// Logs in through SSO and returns a fresh access token.

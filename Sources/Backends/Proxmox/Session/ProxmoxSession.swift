@@ -41,7 +41,8 @@ final class ProxmoxSession: Sendable {
     let client: HTTPClient
     let errors: ProxmoxErrorMapping
     let logger: Logger
-    let tickets = ProxmoxTicketCache()
+    /// The ticket every request shares; refused logins back off (see ``SharedLogin``).
+    let tickets = SharedLogin<ProxmoxTicket>()
     /// A ticket older than this is replaced before use (Proxmox tickets expire after two hours).
     let ticketRenewal: Duration
 
@@ -123,10 +124,10 @@ final class ProxmoxSession: Sendable {
         "\(request.method) \(endpoints.displayPath(request.path))"
     }
 
-    private func headers(for ticket: ProxmoxTicket, method: String) -> [(name: String, value: String)] {
-        var headers = [(name: "Cookie", value: "PVEAuthCookie=\(ticket.ticket)")]
+    private func headers(for issued: SharedLogin<ProxmoxTicket>.Issued, method: String) -> [(name: String, value: String)] {
+        var headers = [(name: "Cookie", value: "PVEAuthCookie=\(issued.value.ticket)")]
         // Only writes need the CSRF token; reads do not carry it (as the web UI and proxmoxer do).
-        if method != "GET" && method != "HEAD" { headers.append((name: "CSRFPreventionToken", value: ticket.csrfToken)) }
+        if method != "GET" && method != "HEAD" { headers.append((name: "CSRFPreventionToken", value: issued.value.csrfToken)) }
         return headers
     }
 
@@ -153,8 +154,8 @@ final class ProxmoxSession: Sendable {
 
     // MARK: - Tickets
 
-    private func currentTicket() async throws -> ProxmoxTicket {
-        try await tickets.ticket(renewAfter: ticketRenewal) { [self] in try await self.login() }
+    private func currentTicket() async throws -> SharedLogin<ProxmoxTicket>.Issued {
+        try await tickets.credential(renewAfter: ticketRenewal) { [self] in try await self.login() }
     }
 
     private struct TicketAnswer: Decodable {
@@ -167,7 +168,7 @@ final class ProxmoxSession: Sendable {
     ///
     /// - Throws: ``BackendError/Code-swift.struct/unauthorized`` with the engine's reason when it
     ///   rejects the credentials or asks for a second factor.
-    func login() async throws -> (ticket: String, csrfToken: String) {
+    func login() async throws -> ProxmoxTicket {
         guard case .password(let username, let password) = credentials else {
             throw BackendError(.unauthorized, engine: engine, message: "an API token does not log in")
         }
@@ -198,11 +199,11 @@ final class ProxmoxSession: Sendable {
                                  request: target)
         }
         logger.debug("Logged in to engine", metadata: ["backend.name": "\(engine)", "user": "\(username)"])
-        return (ticket, csrf)
+        return ProxmoxTicket(ticket: ticket, csrfToken: csrf)
     }
 
     /// Forgets the ticket. Proxmox VE has no logout call: a ticket simply expires.
     func close() async {
-        await tickets.clear()
+        await tickets.take()
     }
 }
