@@ -2,9 +2,10 @@
 # Installs the system packages vmaggregator builds and tests against, when missing.
 set -euo pipefail
 
-# chromium and chromium-driver run the browser tests (Tests/Browser) headless.
+# chromium and chromium-driver run the browser tests (Tests/Browser) headless; haproxy stands in
+# front of the server in the proxy test (Tests/Integration/test_hardening.py).
 packages=(libcurl4-openssl-dev libyaml-dev libsqlite3-dev libxml2-dev python3-venv curl openssl pkg-config systemd
-          chromium chromium-driver)
+          chromium chromium-driver haproxy)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -267,3 +267,54 @@ def test_metrics_export_the_standard_process_metrics(sim, tmp_config):
         assert abs(values["process_start_time_seconds"] - time.time()) < 600
     finally:
         aggregator.stop()
+
+
+def test_behind_a_real_haproxy_the_audit_and_the_log_name_the_client_not_the_proxy(sim, tmp_config, tmp_path):
+    """HAProxy as docs/operations.md configures it (option forwardfor); the client connects from
+    127.0.0.2, the proxy from 127.0.0.1, which is the only trusted proxy."""
+    admin, entry = new_token("auditor", "admin")
+    write_config(tmp_config, sim.urls,
+                 extra="server:\n  trusted_proxies: [127.0.0.1]\nauth:\n  tokens:\n" + entry + "\n")
+    aggregator = Aggregator(tmp_config)
+    front = free_port()
+    (tmp_path / "haproxy.cfg").write_text(f"""
+defaults
+    mode http
+    timeout connect 5s
+    timeout client 30s
+    timeout server 30s
+frontend vma
+    bind 127.0.0.1:{front}
+    option forwardfor
+    default_backend vmaggregator
+backend vmaggregator
+    server a1 127.0.0.1:{aggregator.port}
+""")
+    proxy = Process(["haproxy", "-db", "-f", str(tmp_path / "haproxy.cfg")], name="haproxy")
+    try:
+        def through_proxy(token, forged=None):
+            deadline = time.monotonic() + 30
+            while True:
+                connection = http.client.HTTPConnection("127.0.0.1", front, timeout=30, source_address=("127.0.0.2", 0))
+                try:
+                    headers = {"Authorization": f"Bearer {token}"}
+                    if forged:
+                        headers["X-Forwarded-For"] = forged
+                    connection.request("GET", "/api/v1/vms", headers=headers)
+                    response = connection.getresponse()
+                    return response.status, response.read()
+                except ConnectionRefusedError:
+                    assert time.monotonic() < deadline, proxy.output()
+                    time.sleep(0.1)  # HAProxy is still binding its port
+                finally:
+                    connection.close()
+
+        assert through_proxy(admin)[0] == 200
+        assert through_proxy("vma_wrong", forged="198.51.100.1")[0] == 401
+        status, _, audit = call(aggregator.base + "/api/v1/audit?outcome=denied", admin)
+        assert [e["peer"] for e in audit["entries"]][:1] == ["127.0.0.2"], audit["entries"][:1]
+        assert "client.address=127.0.0.2" in aggregator.output()
+        assert "198.51.100.1" not in json.dumps(audit)
+    finally:
+        proxy.stop()
+        aggregator.stop()
