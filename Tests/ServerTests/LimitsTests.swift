@@ -1,8 +1,10 @@
 import AggregatorCore
+import Foundation
 import Hummingbird
 import Logging
 import NIOCore
 import NIOPosix
+import SQLiteJobStore
 import Synchronization
 import Testing
 
@@ -32,9 +34,12 @@ struct RawConnection: Sendable {
     let channel: any Channel
     let received: RawReceived
 
-    static func open(port: Int) async throws -> RawConnection {
+    /// - Parameter halfClosure: Keep the connection open after the server shuts down its side
+    ///   (as a client still sending does), instead of closing it then.
+    static func open(port: Int, halfClosure: Bool = false) async throws -> RawConnection {
         let received = RawReceived()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(.allowRemoteHalfClosure, value: halfClosure)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(RawCollector(received))
@@ -65,15 +70,21 @@ func eventually(within timeout: Duration, _ condition: () async -> Bool) async -
     return await condition()
 }
 
-@Suite("Listener limits: connection count, idle, header and request timeouts", .timeLimit(.minutes(2)))
+@Suite("Listener limits: connection count, idle, header and request timeouts, lingering close", .timeLimit(.minutes(2)))
 struct LimitsTests {
     /// Runs the server as `aggregator serve` builds it, on an ephemeral loopback port.
-    private func withServer(_ limits: ConnectionLimits, _ body: @Sendable (Int) async throws -> Void) async throws {
+    /// - Parameter jobs: Serve the create routes too (with a job runner on a temporary SQLite file).
+    private func withServer(_ limits: ConnectionLimits, jobs: Bool = false,
+                            _ body: @Sendable (Int) async throws -> Void) async throws {
         let inventory = Inventory(backends: [RegisteredBackend(backend: FixedBackend(name: "e15"), timeout: .seconds(5))],
                                   logger: Logger(label: "test"))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("jobs-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let runner = jobs ? JobRunner(store: try SQLiteJobStore(path: path), inventory: inventory, logger: Logger(label: "test"))
+            : nil
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = AggregatorServer.buildApplication(
-            inventory: inventory, settings: .init(host: "127.0.0.1", port: 0, limits: limits),
+            inventory: inventory, jobs: runner, settings: .init(host: "127.0.0.1", port: 0, limits: limits),
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
             onServerRunning: { port in
                 continuation.yield(port)
@@ -81,6 +92,7 @@ struct LimitsTests {
             })
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService() }
+            if let runner { group.addTask { await runner.run() } }
             defer { group.cancelAll() }
             let port = try #require(await ports.first(where: { _ in true }))
             try await body(port)
@@ -208,13 +220,13 @@ struct LimitsTests {
         var limits = ConnectionLimits()
         limits.maxConnections = 16
         let outcome = Mutex("ok")
-        try await withServer(limits) { port in
+        try await withServer(limits, jobs: true) { port in
             var opened: [RawConnection] = []
             defer { let all = opened; Task { for connection in all { await connection.close() } } }
             for _ in 0..<16 {
                 let connection = try await RawConnection.open(port: port)
                 opened.append(connection)
-                // Headers sent, body still coming: the request is in progress.
+                // Headers sent, body still coming and read by the create route: the request is in progress.
                 try await connection.send("POST /ovirt/create_vm HTTP/1.1\r\nHost: localhost\r\n"
                                           + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n[")
             }
@@ -239,5 +251,28 @@ struct LimitsTests {
             if !served { outcome.withLock { $0 = "a freed slot was not served" } }
         }
         return outcome.withLock { $0 }
+    }
+
+    @Test("connections lingering after an early answer make room at max_connections; /health still answers")
+    func lingeringConnectionsMakeRoom() async throws {
+        var limits = ConnectionLimits()
+        limits.maxConnections = 16
+        limits.lingeringTime = .seconds(60)
+        try await withServer(limits) { port in
+            var lingering: [RawConnection] = []
+            defer { let all = lingering; Task { for connection in all { await connection.close() } } }
+            for _ in 0..<16 {
+                // Answered 404 while most of its body is still to come: the server drops the rest
+                // (lingering close). The client keeps its side open, as one still sending does.
+                let connection = try await RawConnection.open(port: port, halfClosure: true)
+                lingering.append(connection)
+                try await connection.send("POST /no/such/route HTTP/1.1\r\nHost: localhost\r\n"
+                                          + "Content-Type: application/json\r\nContent-Length: 1000000\r\n\r\n[")
+                #expect(await eventually(within: .seconds(10)) { connection.received.text.contains("\"not_found\"") })
+                #expect(connection.received.text.lowercased().contains("connection: close"))
+            }
+            // Every connection is taken by a lingering one; a new one closes one of them, not itself.
+            #expect(try await health(port).hasPrefix("HTTP/1.1 200"))
+        }
     }
 }

@@ -4,10 +4,11 @@ import Hummingbird
 /// `curl -F "jsonfile=@file.json"`) or an `application/json` body, and nothing else.
 ///
 /// Limits that hold whatever a client sends:
-/// - a body over the upload limit is a 413 `upload_too_large`. The rest of the body is read and
-///   dropped (up to ``drainLimit(forUploadLimit:)``) before answering, so a client that sends its
-///   whole body before reading (Python's urllib) gets the answer instead of a stalled send; the
-///   answer says `Connection: close` and the connection is closed after it;
+/// - a body over the upload limit (declared or read) is a 413 `upload_too_large`, answered at once
+///   with `Connection: close`. The connection's lingering close (``ConnectionGuardHandler``) then
+///   reads and drops the rest of the body, within `server.lingering_bytes` and
+///   `server.lingering_time`, so a client that sends its whole body before reading (Python's
+///   `http.client`) gets the answer instead of a reset;
 /// - any other content type is a 400 that names the two accepted ones (a `text/plain` post is
 ///   never read as JSON);
 /// - multipart boundaries follow RFC 2046 (at most 70 characters), parts are split in linear
@@ -54,27 +55,16 @@ enum UploadReader {
         }
     }
 
-    /// How much of an oversized body is read and dropped before the 413: four times the upload
-    /// limit, at least 8 MiB. Past it the connection is closed without reading further.
-    static func drainLimit(forUploadLimit limit: Int) -> Int {
-        max(limit.multipliedReportingOverflow(by: 4).overflow ? Int.max : limit * 4, 8 << 20)
-    }
-
     /// The whole body, at most `limit` bytes.
     /// - Throws: A 413 ``APIError`` with `Connection: close` for a larger body.
     static func collect(_ body: RequestBody, limit: Int, declaredLength: Int?) async throws -> [UInt8] {
-        let drain = drainLimit(forUploadLimit: limit)
-        // A declared length past what would be drained is refused before reading anything.
-        if let declaredLength, declaredLength > drain { throw tooLarge(limit) }
+        // A declared length over the limit is refused before reading anything.
+        if let declaredLength, declaredLength > limit { throw tooLarge(limit) }
         var bytes: [UInt8] = []
-        if let declaredLength, declaredLength <= limit { bytes.reserveCapacity(declaredLength) }
+        if let declaredLength { bytes.reserveCapacity(declaredLength) }
         var iterator = body.makeAsyncIterator()
         while let chunk = try await iterator.next() {
-            guard bytes.count + chunk.readableBytes <= limit else {
-                var seen = bytes.count + chunk.readableBytes
-                while seen <= drain, let more = try await iterator.next() { seen += more.readableBytes }
-                throw tooLarge(limit)
-            }
+            guard bytes.count + chunk.readableBytes <= limit else { throw tooLarge(limit) }
             bytes.append(contentsOf: chunk.readableBytesView)
         }
         return bytes

@@ -4,15 +4,15 @@ import NIOCore
 import NIOHTTPTypes
 
 /// A connection handler for answers written outside the router: it fills an empty error answer
-/// with the JSON error body, and closes the connection after an answer that says
-/// `Connection: close`.
+/// with the JSON error body.
 ///
-/// - Hummingbird answers a request it cannot parse with an empty 400 written straight to the
-///   connection, past every middleware; this handler gives it the same
-///   `{"error": {"code", "message", "fix"}}` body as every other error.
-/// - An answer that says `Connection: close` (the 413 for an oversized upload) is followed by
-///   closing the connection once it is written, so neither side waits for the rest of a body
-///   nobody will read.
+/// Hummingbird answers a request it cannot parse with an empty 400 written straight to the
+/// connection, past every middleware; this handler gives it the same
+/// `{"error": {"code", "message", "fix"}}` body as every other error.
+///
+/// Closing the connection after an answer that says `Connection: close`, and the lingering close
+/// after an answer written before its request's body ended (the 413 for an oversized upload), are
+/// ``ConnectionGuardHandler``'s, which sits in front of this handler.
 ///
 /// Install it per connection: `.http1(additionalChannelHandlers: [ErrorAnswerChannelHandler()])`.
 public final class ErrorAnswerChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
@@ -25,7 +25,6 @@ public final class ErrorAnswerChannelHandler: ChannelDuplexHandler, RemovableCha
     private var methods: [HTTPRequest.Method] = []
     /// An empty error answer's head, held until its end shows nothing else was written.
     private var heldHead: (head: HTTPResponse, promise: EventLoopPromise<Void>?)?
-    private var closeAfterAnswer = false
 
     public init() {}
 
@@ -37,7 +36,6 @@ public final class ErrorAnswerChannelHandler: ChannelDuplexHandler, RemovableCha
     public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
         case .head(let head):
-            closeAfterAnswer = head.headerFields[.connection]?.lowercased() == "close"
             if head.status.code >= 400, head.headerFields[.contentLength] == "0", methods.first != .head {
                 heldHead = (head, promise)
             } else {
@@ -52,16 +50,7 @@ public final class ErrorAnswerChannelHandler: ChannelDuplexHandler, RemovableCha
                 writeErrorBody(context: context, head: held.head, promise: held.promise)
             }
             if !methods.isEmpty { methods.removeFirst() }
-            guard closeAfterAnswer else {
-                context.write(wrapOutboundOut(.end(trailers)), promise: promise)
-                return
-            }
-            closeAfterAnswer = false
-            let written = context.eventLoop.makePromise(of: Void.self)
-            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            written.futureResult.whenComplete { _ in bound.value.close(promise: nil) }
-            if let promise { written.futureResult.cascade(to: promise) }
-            context.write(wrapOutboundOut(.end(trailers)), promise: written)
+            context.write(wrapOutboundOut(.end(trailers)), promise: promise)
         }
     }
 

@@ -1,10 +1,21 @@
+import HTTPTypes
 import Logging
 import NIOCore
 import NIOHTTPTypes
 
 /// Enforces ``ConnectionLimits`` on one HTTP/1 connection: registers it with the listener's
 /// ``ConnectionRegistry`` and closes it when it idles, sends its headers too slowly (slowloris)
-/// or takes too long to send a whole request.
+/// or takes too long to send a whole request. It also decides when a connection closes after an
+/// answer:
+/// - after an answer that says `Connection: close`, once it is written;
+/// - after an answer written before its request's body ended (a 413 for an oversized upload, a
+///   404 or 401 on a POST), with a lingering close, as nginx's `lingering_close` does: the answer
+///   says `Connection: close`, the write side is shut down once it is written (the client sees
+///   the whole answer and its end), and the rest of the body is read and dropped until it ends,
+///   the client closes, or `lingering_time` or `lingering_bytes` is reached. Closing at once
+///   would leave unread data in the socket, the kernel would reset the connection, and a client
+///   that sends its whole body before reading (Python's `http.client`) would get
+///   `ConnectionResetError` instead of the answer.
 ///
 /// It sits after the HTTP decoder, where it sees where requests start and end, and puts a
 /// ``RequestBytesObserver`` in front of the decoder to learn when the first byte of a request
@@ -24,6 +35,9 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
         case readingBody
         /// The whole request arrived and is being answered: nothing runs.
         case answering
+        /// The answer went out before the request's body ended: the rest is read and dropped
+        /// until it ends, then the connection closes; `lingering_time` runs.
+        case lingering
     }
 
     private let limits: ConnectionLimits
@@ -32,9 +46,19 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var phase = Phase.idle
     private var requestStart = NIODeadline.now()
     private var requestsInProgress = 0
-    /// The answer went out before the request's body ended (a 404 or 413 that does not read it):
-    /// `request_timeout` keeps running until the body ends.
-    private var answeredBeforeEnd = false
+    /// The `Content-Length` of the request whose body is being read, and its body bytes read so far.
+    private var declaredLength: Int?
+    private var bodyBytesRead = 0
+    /// Reading failed on this connection (a malformed body, say): the end of a body can no longer be found.
+    private var decodingFailed = false
+    /// The answer being written says `Connection: close` (or was made to).
+    private var closeAfterAnswer = false
+    /// Body bytes dropped while lingering.
+    private var lingeredBytes = 0
+    /// The early answer is written and the write side shut down: closing now loses nothing.
+    private var lingeringAnswerWritten = false
+    /// The lingering ended before the answer was written: close once it is.
+    private var closeWhenAnswerWritten = false
     private var timer: Scheduled<Void>?
     private var context: ChannelHandlerContext?
     private var observer: RequestBytesObserver?
@@ -77,7 +101,7 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
         case .admitted:
             break
         case .admittedEvicting(let victim):
-            self.logger.debug("Connection limit reached: closing the longest idle connection",
+            self.logger.debug("Connection limit reached: closing a lingering or the longest idle connection",
                               metadata: ["http.max_connections": "\(self.registry.limit)"])
             victim.close(promise: nil)
         case .refused:
@@ -108,12 +132,19 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch self.unwrapInboundIn(data) {
-        case .head:
+        let part = self.unwrapInboundIn(data)
+        guard self.phase != .lingering else {
+            self.drop(part, context: context)
+            return
+        }
+        switch part {
+        case .head(let head):
             self.requestsInProgress += 1
             if self.phase == .idle || self.phase == .readingHead {
                 if self.phase == .idle { self.requestStart = .now() }
                 self.phase = .readingBody
+                self.declaredLength = head.headerFields[.contentLength].flatMap { Int($0) }
+                self.bodyBytesRead = 0
                 self.registry.setBusy(context.channel, true)
                 self.cancelTimer()
                 let elapsed = NIODeadline.now() - self.requestStart
@@ -121,32 +152,124 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
             }
         case .end:
             if self.phase == .readingBody {
-                if self.answeredBeforeEnd {
-                    self.answeredBeforeEnd = false
-                    self.enterIdle(context)
-                } else {
-                    self.phase = .answering
-                    self.cancelTimer()
-                }
+                self.phase = .answering
+                self.cancelTimer()
             }
-        case .body:
-            break
+        case .body(let buffer):
+            if self.phase == .readingBody { self.bodyBytesRead += buffer.readableBytes }
         }
         context.fireChannelRead(data)
     }
 
+    func channelReadComplete(context: ChannelHandlerContext) {
+        // Nobody after this handler reads the dropped body (the request task may wait for the close
+        // without reading), so its backpressure must not stop the reads.
+        if self.phase == .lingering { context.read() }
+        context.fireChannelReadComplete()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if self.phase == .lingering, let event = event as? ChannelEvent, event == .inputClosed {
+            self.endLingering(context)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        self.decodingFailed = true
+        if self.phase == .lingering {
+            self.endLingering(context)
+            return
+        }
+        context.fireErrorCaught(error)
+    }
+
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = self.unwrapOutboundIn(data) {
+        switch self.unwrapOutboundIn(data) {
+        case .head(var head) where head.status.code >= 200:
+            if self.requestsInProgress == 1 && self.phase == .readingBody {
+                // Answered before the body ended: this answer is the connection's last.
+                head.headerFields[.connection] = "close"
+                self.closeAfterAnswer = true
+                context.write(self.wrapOutboundOut(.head(head)), promise: promise)
+                return
+            }
+            self.closeAfterAnswer = head.headerFields[.connection]?.lowercased() == "close"
+        case .head, .body:
+            break
+        case .end:
             self.requestsInProgress = max(0, self.requestsInProgress - 1)
-            if self.requestsInProgress == 0 {
-                if self.phase == .readingBody {
-                    self.answeredBeforeEnd = true
-                } else {
-                    self.enterIdle(context)
-                }
+            let close = self.closeAfterAnswer
+            self.closeAfterAnswer = false
+            if self.requestsInProgress == 0 && self.phase == .readingBody {
+                self.startLingering(context, writing: data, promise: promise)
+                return
+            }
+            if self.requestsInProgress == 0 { self.enterIdle(context) }
+            if close {
+                // The idle timer stays as a backstop for an answer the client never reads.
+                let written = context.eventLoop.makePromise(of: Void.self)
+                if let promise { written.futureResult.cascade(to: promise) }
+                written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+                context.write(data, promise: written)
+                return
             }
         }
         context.write(data, promise: promise)
+    }
+
+    // MARK: - Lingering close
+
+    /// Writes the end of an answer sent before its request's body ended, then shuts the write side
+    /// down and drops the rest of the body, bounded by `lingering_time` and `lingering_bytes`.
+    private func startLingering(_ context: ChannelHandlerContext, writing end: NIOAny, promise: EventLoopPromise<Void>?) {
+        self.phase = .lingering
+        self.lingeredBytes = 0
+        self.lingeringAnswerWritten = false
+        self.registry.setClosing(context.channel)
+        let remaining = self.declaredLength.map { $0 - self.bodyBytesRead } ?? 0
+        // A body declared longer than can be drained, or one the decoder lost track of, cannot end
+        // within the bounds: lingering would only delay the close.
+        self.closeWhenAnswerWritten = self.decodingFailed || remaining > self.limits.lingeringBytes
+        self.schedule(context, after: self.limits.lingeringTime)
+        let written = context.eventLoop.makePromise(of: Void.self)
+        if let promise { written.futureResult.cascade(to: promise) }
+        written.futureResult.assumeIsolated().whenComplete { result in
+            guard self.phase == .lingering, context.channel.isActive else { return }
+            guard case .success = result, !self.closeWhenAnswerWritten else {
+                context.close(promise: nil)
+                return
+            }
+            self.lingeringAnswerWritten = true
+            context.close(mode: .output, promise: nil)
+            context.read()
+        }
+        context.write(end, promise: written)
+    }
+
+    private func drop(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+        switch part {
+        case .body(let buffer):
+            self.lingeredBytes += buffer.readableBytes
+            if self.lingeredBytes > self.limits.lingeringBytes {
+                self.logger.debug("Lingering close: body bound reached, connection closed",
+                                  metadata: ["http.lingering_bytes": "\(self.limits.lingeringBytes)"])
+                self.endLingering(context)
+            }
+        case .end, .head:
+            self.endLingering(context)
+        }
+    }
+
+    /// The rest of the body ended (or cannot be read): close once the answer is written.
+    private func endLingering(_ context: ChannelHandlerContext) {
+        guard self.phase == .lingering else { return }
+        if self.lingeringAnswerWritten {
+            self.cancelTimer()
+            context.close(promise: nil)
+        } else {
+            self.closeWhenAnswerWritten = true
+        }
     }
 
     private func enterIdle(_ context: ChannelHandlerContext) {
@@ -189,6 +312,10 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
             context.close(promise: nil)
         case .answering:
             break
+        case .lingering:
+            self.logger.debug("Lingering close: time bound reached, connection closed",
+                              metadata: ["http.lingering_time": "\(self.limits.lingeringTime)"])
+            context.close(promise: nil)
         }
     }
 

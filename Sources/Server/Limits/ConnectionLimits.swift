@@ -1,5 +1,6 @@
 /// Limits of the HTTP listener that keep `/health` answering whatever clients do: how many
-/// connections stay open, and how long a connection may idle or take to send a request.
+/// connections stay open, how long a connection may idle or take to send a request, and how much
+/// of an unread body is drained before closing after an early answer.
 ///
 /// ```swift
 /// var limits = ConnectionLimits()
@@ -30,13 +31,31 @@ public struct ConnectionLimits: Sendable, Hashable {
     /// (`server.request_timeout`), or the connection is closed. Defaults to 60 seconds.
     public var requestTimeout: Duration = .seconds(60)
 
+    /// After an answer written before its request's body ended (a 413, a 404 on a POST), the rest
+    /// of the body is read and dropped for at most this long (`server.lingering_time`) before the
+    /// connection is closed. Defaults to 10 seconds.
+    ///
+    /// Closing a socket with unread data makes the kernel reset the connection, and a client that
+    /// sends its whole body before reading (Python's `http.client`) then sees
+    /// `ConnectionResetError` instead of the answer; this lingering close (nginx's
+    /// `lingering_close`) lets it finish sending and read the answer.
+    public var lingeringTime: Duration = .seconds(10)
+
+    /// At most this many bytes of the rest of a body are read and dropped after an early answer
+    /// (`server.lingering_bytes`); past them, or when the request declares more than this still to
+    /// come, the connection is closed. Defaults to 64 MiB.
+    public var lingeringBytes: Int = 64 << 20
+
     /// Creates limits; every property left out keeps its default.
     public init(maxConnections: Int = 4096, idleTimeout: Duration = .seconds(30), headerTimeout: Duration = .seconds(10),
-                requestTimeout: Duration = .seconds(60)) {
+                requestTimeout: Duration = .seconds(60), lingeringTime: Duration = .seconds(10),
+                lingeringBytes: Int = 64 << 20) {
         self.maxConnections = maxConnections
         self.idleTimeout = idleTimeout
         self.headerTimeout = headerTimeout
         self.requestTimeout = requestTimeout
+        self.lingeringTime = lingeringTime
+        self.lingeringBytes = lingeringBytes
     }
 
     /// The connection limit that fits under `openFiles` descriptors, keeping some for engines,

@@ -3,9 +3,11 @@ import Synchronization
 
 /// The open client connections of one listener, with the limit on their number.
 ///
-/// At the limit, a new connection evicts the connection that has been idle longest (no request
-/// being answered); if every connection is busy the new one is turned away. Idle clients, however
-/// many, therefore cannot keep a new client such as a health check out.
+/// At the limit, a new connection evicts a connection in its lingering close (answered, dropping
+/// the rest of a body before closing), the oldest first, or else the connection that has been idle
+/// longest (no request being answered); if every connection is busy the new one is turned away.
+/// Idle or lingering clients, however many, therefore cannot keep a new client such as a health
+/// check out.
 ///
 /// Thread-safe: connections on any event loop register here; the decision is made under a lock
 /// and the channels are closed after it.
@@ -13,6 +15,8 @@ public final class ConnectionRegistry: Sendable {
     private struct Entry {
         var channel: any Channel
         var busy: Bool
+        /// Answered, and dropping the rest of a body before closing: evicted before idle ones.
+        var closing = false
         var lastActive: ContinuousClock.Instant
     }
 
@@ -58,9 +62,11 @@ public final class ConnectionRegistry: Sendable {
                 state.entries[ObjectIdentifier(channel)] = Entry(channel: channel, busy: false, lastActive: now)
                 return .admitted
             }
-            var oldest: (key: ObjectIdentifier, since: ContinuousClock.Instant)?
-            for (key, entry) in state.entries where !entry.busy {
-                if oldest == nil || entry.lastActive < oldest!.since { oldest = (key, entry.lastActive) }
+            var oldest: (key: ObjectIdentifier, closing: Bool, since: ContinuousClock.Instant)?
+            for (key, entry) in state.entries where entry.closing || !entry.busy {
+                if let found = oldest, found.closing && !entry.closing { continue }
+                if let found = oldest, found.closing == entry.closing, found.since <= entry.lastActive { continue }
+                oldest = (key, entry.closing, entry.lastActive)
             }
             guard let oldest, let victim = state.entries.removeValue(forKey: oldest.key) else {
                 state.refused += 1
@@ -79,6 +85,20 @@ public final class ConnectionRegistry: Sendable {
             let key = ObjectIdentifier(channel)
             guard state.entries[key] != nil else { return }
             state.entries[key]!.busy = busy
+            state.entries[key]!.closing = false
+            state.entries[key]!.lastActive = now
+        }
+    }
+
+    /// Marks a connection as in its lingering close: answered, dropping the rest of a request body
+    /// before it closes. It is busy (no idle timeout) but the first to make room for a new one.
+    func setClosing(_ channel: any Channel) {
+        let now = ContinuousClock.now
+        state.withLock { state in
+            let key = ObjectIdentifier(channel)
+            guard state.entries[key] != nil else { return }
+            state.entries[key]!.busy = true
+            state.entries[key]!.closing = true
             state.entries[key]!.lastActive = now
         }
     }
