@@ -162,6 +162,29 @@ public struct ConfigurationLoader: Sendable {
             refresh.probeCache = entry.probeCache?.duration ?? defaults.probeCache?.duration ?? refresh.probeCache
             refresh.refreshMinInterval = entry.refreshMinInterval?.duration ?? defaults.refreshMinInterval?.duration
                 ?? refresh.refreshMinInterval
+            refresh.consistencyProbe = entry.consistencyProbe?.duration ?? defaults.consistencyProbe?.duration
+                ?? refresh.consistencyProbe
+            refresh.guestAddressSweep = entry.guestIPSweep?.duration ?? defaults.guestIPSweep?.duration
+                ?? refresh.guestAddressSweep
+            if let rereads = entry.guestIPRereads ?? defaults.guestIPRereads {
+                refresh.guestAddressRereads = rereads.map(\.duration)
+            }
+            for (key, value, range) in [("consistency_probe", refresh.consistencyProbe, Duration.seconds(1)...Duration.seconds(86400)),
+                                        ("guest_ip_sweep", refresh.guestAddressSweep, Duration.seconds(1)...Duration.seconds(86400))]
+            where value != .zero && !range.contains(value) {
+                let explicit = key == "consistency_probe" ? entry.consistencyProbe != nil : entry.guestIPSweep != nil
+                errors.append(error(root, explicit ? path + [key] : ["defaults", key],
+                                    "must be between 1s and 24h, or 0 to turn it off, found \(value)",
+                                    fix: key == "consistency_probe" ? "use 60s (the default)" : "use 5m (the default)"))
+            }
+            if refresh.guestAddressRereads.count > 10
+                || refresh.guestAddressRereads.contains(where: { $0 < .milliseconds(100) || $0 > .seconds(86400) })
+                || refresh.guestAddressRereads != refresh.guestAddressRereads.sorted()
+            {
+                let key = entry.guestIPRereads != nil ? path + ["guest_ip_rereads"] : ["defaults", "guest_ip_rereads"]
+                errors.append(error(root, key, "must be at most 10 rising durations between 100ms and 24h",
+                                    fix: "use [10s, 30s, 2m] (the default), or [] to turn the re-reads off"))
+            }
             if refresh.probeCache > .seconds(3600) {
                 let key = entry.probeCache != nil ? path + ["probe_cache"] : ["defaults", "probe_cache"]
                 errors.append(error(root, key, "must be at most 1h, found \(refresh.probeCache)",
@@ -381,6 +404,9 @@ private struct RawDefaults: Decodable {
     var eventsPoll: ConfigDuration?
     var probeCache: ConfigDuration?
     var refreshMinInterval: ConfigDuration?
+    var consistencyProbe: ConfigInterval?
+    var guestIPRereads: [ConfigDuration]?
+    var guestIPSweep: ConfigInterval?
     var maxResponseBytes: Int?
 
     init() {}
@@ -395,6 +421,9 @@ private struct RawDefaults: Decodable {
         case eventsPoll = "events_poll"
         case probeCache = "probe_cache"
         case refreshMinInterval = "refresh_min_interval"
+        case consistencyProbe = "consistency_probe"
+        case guestIPRereads = "guest_ip_rereads"
+        case guestIPSweep = "guest_ip_sweep"
         case maxResponseBytes = "max_response_bytes"
     }
 }
@@ -414,6 +443,9 @@ private struct RawBackend: Decodable {
     var eventsPoll: ConfigDuration?
     var probeCache: ConfigDuration?
     var refreshMinInterval: ConfigDuration?
+    var consistencyProbe: ConfigInterval?
+    var guestIPRereads: [ConfigDuration]?
+    var guestIPSweep: ConfigInterval?
     var maxResponseBytes: Int?
     var tags: [String]?
 
@@ -428,6 +460,9 @@ private struct RawBackend: Decodable {
         case eventsPoll = "events_poll"
         case probeCache = "probe_cache"
         case refreshMinInterval = "refresh_min_interval"
+        case consistencyProbe = "consistency_probe"
+        case guestIPRereads = "guest_ip_rereads"
+        case guestIPSweep = "guest_ip_sweep"
         case maxResponseBytes = "max_response_bytes"
     }
 
@@ -453,6 +488,9 @@ private struct RawBackend: Decodable {
         eventsPoll = try container.decodeIfPresent(ConfigDuration.self, forKey: .eventsPoll)
         probeCache = try container.decodeIfPresent(ConfigDuration.self, forKey: .probeCache)
         refreshMinInterval = try container.decodeIfPresent(ConfigDuration.self, forKey: .refreshMinInterval)
+        consistencyProbe = try container.decodeIfPresent(ConfigInterval.self, forKey: .consistencyProbe)
+        guestIPRereads = try container.decodeIfPresent([ConfigDuration].self, forKey: .guestIPRereads)
+        guestIPSweep = try container.decodeIfPresent(ConfigInterval.self, forKey: .guestIPSweep)
         maxResponseBytes = try container.decodeIfPresent(Int.self, forKey: .maxResponseBytes)
         tags = try container.decodeIfPresent([String].self, forKey: .tags)
         // `options` is kept as a raw node and decoded by the backend kind.

@@ -10,9 +10,11 @@ import Synchronization
 public final class EngineModel: Sendable {
     public let entry: RegisteredBackend
     public let settings: RefreshSettings
-    private let logger: Logger
-    private let state = Mutex(EngineSnapshot())
-    private let cursor = Mutex<ChangeCursor?>(nil)
+    let logger: Logger
+    let state = Mutex(EngineSnapshot())
+    let cursor = Mutex<ChangeCursor?>(nil)
+    /// Running VMs whose guest addresses are awaited (``rereadAwaitedGuestAddresses(now:)``).
+    let awaitedAddresses = Mutex<[String: GuestAddressWatch]>([:])
     private let writer = ConcurrencyLimiter(limit: 1)
     /// The full read asked for and not finished yet, which later requests join.
     private let pendingRead = Mutex<Task<BackendError?, Never>?>(nil)
@@ -30,7 +32,7 @@ public final class EngineModel: Sendable {
     }
 
     public var name: String { entry.backend.name }
-    private var backend: any VirtualizationBackend { entry.backend }
+    var backend: any VirtualizationBackend { entry.backend }
     /// True when the backend reports changes between full reads.
     public var followsChanges: Bool { backend.capabilities.contains(.changeFeed) }
 
@@ -140,38 +142,7 @@ public final class EngineModel: Sendable {
     /// that cannot say what changed leads to a full read.
     @discardableResult
     public func pollChanges() async -> BackendError? {
-        await serialized {
-            guard let since = self.cursor.withLock({ $0 }) else {
-                return await self.fullReadHoldingWriter()
-            }
-            let result = await Inventory.withTimeout(self.entry.timeout, engine: self.name, operation: "changes") {
-                try await self.backend.changes(since: since)
-            }
-            switch result {
-            case .failure(let error):
-                self.recordFailure(error, during: "change poll")
-                return error
-            case .success(.resync(let reason)):
-                self.logger.info("Change stream lost its place, reading the engine in full",
-                                 metadata: ["reason": "\(reason)"])
-                return await self.fullReadHoldingWriter()
-            case .success(.changes(let objects, let next)):
-                if let error = await self.reread(objects) {
-                    self.recordFailure(error, during: "targeted re-read")
-                    return error
-                }
-                self.cursor.withLock { $0 = next }
-                let now = ContinuousClock.now
-                self.state.withLock {
-                    $0.syncedAt = now
-                    $0.lastError = nil
-                }
-                if !objects.isEmpty {
-                    self.logger.debug("Applied engine changes", metadata: ["object.count": "\(objects.count)"])
-                }
-                return nil
-            }
-        }
+        await serialized { await self.pollChangesHoldingWriter() }
     }
 
     /// Re-reads `objects` now (after a create through this server), without moving the change cursor.
@@ -182,14 +153,46 @@ public final class EngineModel: Sendable {
 
     // MARK: Internals (called holding the writer permit)
 
-    private func serialized<T: Sendable>(_ body: @Sendable () async -> T) async -> T {
+    func pollChangesHoldingWriter() async -> BackendError? {
+        guard let since = cursor.withLock({ $0 }) else {
+            return await fullReadHoldingWriter()
+        }
+        let result = await Inventory.withTimeout(entry.timeout, engine: name, operation: "changes") { [backend] in
+            try await backend.changes(since: since)
+        }
+        switch result {
+        case .failure(let error):
+            recordFailure(error, during: "change poll")
+            return error
+        case .success(.resync(let reason)):
+            logger.info("Change stream lost its place, reading the engine in full", metadata: ["reason": "\(reason)"])
+            return await fullReadHoldingWriter()
+        case .success(.changes(let objects, let next)):
+            if let error = await reread(objects) {
+                recordFailure(error, during: "targeted re-read")
+                return error
+            }
+            cursor.withLock { $0 = next }
+            let now = ContinuousClock.now
+            state.withLock {
+                $0.syncedAt = now
+                $0.lastError = nil
+            }
+            if !objects.isEmpty {
+                logger.debug("Applied engine changes", metadata: ["object.count": "\(objects.count)"])
+            }
+            return nil
+        }
+    }
+
+    func serialized<T: Sendable>(_ body: @Sendable () async -> T) async -> T {
         await writer.acquire("write")
         let result = await body()
         await writer.release("write")
         return result
     }
 
-    private func fullReadHoldingWriter() async -> BackendError? {
+    func fullReadHoldingWriter() async -> BackendError? {
         let start = ContinuousClock.now
         defer { MemoryRelease.returnFreedMemory() }
         let followsChanges = self.followsChanges
@@ -208,6 +211,7 @@ public final class EngineModel: Sendable {
             next.tried = true
             next.syncedAt = start
             next.lastFullReadStart = start
+            next.lastSuccessfulFullRead = start
             next.lastFullReadDuration = duration
             next.lastError = nil
             state.withLock { $0 = next }
@@ -230,7 +234,7 @@ public final class EngineModel: Sendable {
 
     /// Re-reads each object (a few at a time) and applies what the engine says; returns the
     /// first failure after applying every read that succeeded.
-    private func reread(_ objects: [InventoryObject]) async -> BackendError? {
+    func reread(_ objects: [InventoryObject]) async -> BackendError? {
         guard !objects.isEmpty else { return nil }
         let unique = Array(Set(objects))
         let backend = self.backend
@@ -267,10 +271,14 @@ public final class EngineModel: Sendable {
             $0.hosts = next.hosts
             $0.clusters = next.clusters
         }
+        watchGuestAddresses(of: results.compactMap { _, result in
+            if case .success(.vm(let vm?)) = result { return vm }
+            return nil
+        })
         return firstError
     }
 
-    private func recordFailure(_ error: BackendError, during operation: String) {
+    func recordFailure(_ error: BackendError, during operation: String) {
         state.withLock { $0.lastError = error }
         logger.warning("Engine refresh failed, keeping the last good data", metadata: [
             "refresh.operation": "\(operation)", "error.code": "\(error.code)", "error.message": "\(error.message)",

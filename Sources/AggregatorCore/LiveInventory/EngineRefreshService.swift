@@ -4,6 +4,10 @@ import ServiceLifecycle
 /// and every `full_refresh`, and between them the engine's change stream polled every
 /// `events_poll` (kinds without one get full reads only). A failed refresh keeps the last good
 /// data, marked stale, and is retried with a backoff that doubles up to 30 seconds.
+///
+/// Between full reads it also checks the model against the engine every `consistency_probe`
+/// (kinds that can say what they hold), re-reads VMs that started without guest addresses until
+/// they appear, and sweeps every running VM still without them every `guest_address_sweep`.
 public struct EngineRefreshService: Service {
     public let engine: EngineModel
 
@@ -17,6 +21,8 @@ public struct EngineRefreshService: Service {
             // A listing may have read the engine already; then that read counts as the first.
             await engine.ensureTried()
             var lastFull = engine.snapshot.loaded ? engine.snapshot.lastFullReadStart : nil
+            var lastProbe = clock.now
+            var lastSweep = clock.now
             var failures = 0
             while !Task.isCancelled {
                 let now = clock.now
@@ -26,9 +32,27 @@ public struct EngineRefreshService: Service {
                     lastFull = now
                     error = await engine.fullRead(notBefore: now)
                 } else if engine.followsChanges {
-                    error = await engine.pollChanges()
+                    if settings.consistencyProbe > .zero, now - lastProbe >= settings.consistencyProbe {
+                        lastProbe = now
+                        if case .failed(let failure) = await engine.checkConsistency() {
+                            error = failure
+                        } else {
+                            error = nil
+                        }
+                    } else {
+                        error = await engine.pollChanges()
+                    }
                 } else {
                     error = nil
+                }
+                if error == nil {
+                    await engine.rereadAwaitedGuestAddresses()
+                    if engine.followsChanges, settings.guestAddressSweep > .zero,
+                       clock.now - lastSweep >= settings.guestAddressSweep
+                    {
+                        lastSweep = clock.now
+                        await engine.sweepGuestAddresses()
+                    }
                 }
                 if !engine.followsChanges, let lastFull {
                     pause = max(.milliseconds(10), fullRefresh - (clock.now - lastFull))

@@ -44,8 +44,10 @@ public enum AggregatorMetrics {
     /// Sets the gauges that describe the live model now (call before each export):
     /// `aggregator_engine_data_age_seconds{engine}`, `aggregator_engine_up{engine}` (the last
     /// refresh succeeded), `aggregator_engine_stale{engine}`,
-    /// `aggregator_engine_last_full_read_duration_seconds{engine}` and
-    /// `aggregator_inventory_objects{engine,type}`.
+    /// `aggregator_engine_last_full_read_duration_seconds{engine}`,
+    /// `aggregator_engine_full_read_age_seconds{engine}` (since the last full read that succeeded),
+    /// `aggregator_engine_consistency_probe_age_seconds{engine}` (since the last consistency
+    /// probe the engine answered) and `aggregator_inventory_objects{engine,type}`.
     public static func updateModelGauges(_ model: InventoryModel) {
         let now = ContinuousClock.now
         for engine in model.engines {
@@ -57,6 +59,14 @@ public enum AggregatorMetrics {
                 .record(snapshot.tried && snapshot.lastError == nil && snapshot.loaded ? 1 : 0)
             let stale = !snapshot.loaded || snapshot.syncedAt.map { now - $0 > engine.staleAfter } ?? true
             Gauge(label: "aggregator_engine_stale", dimensions: labels).record(stale ? 1 : 0)
+            if let lastFull = snapshot.lastSuccessfulFullRead {
+                Gauge(label: "aggregator_engine_full_read_age_seconds", dimensions: labels)
+                    .record((now - lastFull).inSeconds)
+            }
+            if let lastProbe = snapshot.lastConsistencyProbe {
+                Gauge(label: "aggregator_engine_consistency_probe_age_seconds", dimensions: labels)
+                    .record((now - lastProbe).inSeconds)
+            }
             if let duration = snapshot.lastFullReadDuration {
                 Gauge(label: "aggregator_engine_last_full_read_duration_seconds", dimensions: labels)
                     .record(duration.inSeconds)
@@ -81,5 +91,13 @@ extension Duration {
     /// The duration in seconds, as a floating-point number.
     var inSeconds: Double {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}
+
+extension AggregatorMetrics {
+    /// A consistency probe found the model and the engine different and read the engine in full:
+    /// `aggregator_engine_consistency_full_reads_total{engine}`.
+    public static func consistencyFullRead(engine: String) {
+        Counter(label: "aggregator_engine_consistency_full_reads_total", dimensions: [("engine", engine)]).increment()
     }
 }

@@ -34,8 +34,13 @@ struct InventoryController: Sendable {
         }
         group.get("backends") { _, _ in
             let probes = await inventory.probe()
+            let now = ContinuousClock.now
             let items = inventory.backends.enumerated().map { index, entry in
-                BackendBody(entry, probe: probes.engines[index])
+                var body = BackendBody(entry, probe: probes.engines[index])
+                if let engine = inventory.model.engine(named: entry.backend.name) {
+                    body.freshness = FreshnessBody(engine, now: now)
+                }
+                return body
             }
             return try JSONBody.response(encoding: BackendsBody(items: items, count: items.count))
         }
@@ -66,6 +71,7 @@ struct BackendBody: Encodable {
     var status: EngineStatusBody
     var product: String?
     var version: String?
+    var freshness: FreshnessBody?
 
     init(_ entry: RegisteredBackend, probe: FanOutResult<EngineProbe>.EngineResult) {
         let backend = entry.backend
@@ -80,6 +86,34 @@ struct BackendBody: Encodable {
         let info = probe.items.first
         product = info?.product
         version = info?.version
+    }
+}
+
+/// How current the live model's data of one engine is, and how it was kept so.
+struct FreshnessBody: Encodable {
+    /// Since the last full read that succeeded, in milliseconds.
+    var fullReadAgeMs: Int64?
+    /// Since the last consistency probe the engine answered, in milliseconds; absent for kinds
+    /// without one, and before the first.
+    var consistencyProbeAgeMs: Int64?
+    /// Full reads a consistency probe started since the server started.
+    var consistencyFullReads: Int
+    /// What the last consistency probe found different; absent when the model agreed.
+    var consistencyDifferences: [String]?
+    /// Time between consistency probes in milliseconds; absent when the kind has none or they are off.
+    var consistencyProbeIntervalMs: Int64?
+    /// Time between full reads in milliseconds.
+    var fullRefreshIntervalMs: Int64
+
+    init(_ engine: EngineModel, now: ContinuousClock.Instant) {
+        let snapshot = engine.snapshot
+        fullReadAgeMs = snapshot.lastSuccessfulFullRead.map { (now - $0).milliseconds }
+        consistencyProbeAgeMs = snapshot.lastConsistencyProbe.map { (now - $0).milliseconds }
+        consistencyFullReads = snapshot.consistencyFullReads
+        consistencyDifferences = snapshot.lastConsistencyDifferences.isEmpty ? nil : snapshot.lastConsistencyDifferences
+        let probes = engine.entry.backend is any ConsistencyProbing && engine.settings.consistencyProbe > .zero
+        consistencyProbeIntervalMs = probes ? engine.settings.consistencyProbe.milliseconds : nil
+        fullRefreshIntervalMs = engine.fullRefreshInterval.milliseconds
     }
 }
 

@@ -128,3 +128,26 @@ extension VM {
            cluster: cluster, host: host, cpus: 2, memoryBytes: 1 << 30, ipAddresses: ips)
     }
 }
+
+/// Counts as the engine's own summary does: VMs and hosts `up` are active.
+extension FeedBackend: ConsistencyProbing {
+    /// Changes the engine without writing an event (a lost or rolled-back event).
+    func changeSilently(_ body: (inout State) -> Void) {
+        state.withLock { body(&$0) }
+    }
+
+    func consistencySummary(after cursor: ChangeCursor?) async throws -> EngineSummary {
+        try check()
+        return state.withLock { state in
+            let newest = state.events.last?.0 ?? 0
+            let seen = cursor.flatMap { Int($0.token) } ?? 0
+            return EngineSummary(
+                vms: .init(total: state.vms.count, active: state.vms.values.count { $0.status == "up" }),
+                hosts: .init(total: state.hosts.count, active: state.hosts.values.count { $0.status == "up" }),
+                changeStreamDifference: newest > seen ? "events up to \(newest), feed at \(seen)" : nil)
+        }
+    }
+
+    func activity(of vm: VM) -> EngineSummary.Activity { vm.status == "up" ? .active : .inactive }
+    func activity(of host: AggregatorCore.Host) -> EngineSummary.Activity { host.status == "up" ? .active : .inactive }
+}

@@ -74,8 +74,13 @@ struct Representer {
                 )
             }
         }
-        let upVMs = inventory.vms.filter(\.isUp).count
-        let upHosts = inventory.hosts.filter { $0.status == "up" }.count
+        // As ovirt-engine's Getsystem_statistics counts them: VMs Up, PoweringUp, Paused,
+        // MigratingTo, Unknown, WaitForLaunch, RebootInProgress or PoweringDown (a migrating VM's
+        // own status is MigratingFrom, not counted); hosts Up or PreparingForMaintenance.
+        let activeVMStatuses: Set<String> = ["up", "powering_up", "paused", "unknown", "wait_for_launch",
+                                             "reboot_in_progress", "powering_down"]
+        let upVMs = inventory.vms.filter { activeVMStatuses.contains($0.status) }.count
+        let upHosts = inventory.hosts.filter { $0.status == "up" || $0.status == "preparing_for_maintenance" }.count
         let summaryItem = { (name: String, active: Int, total: Int) -> OvirtNode in
             .group(name, [.int("active", active), .int("total", total)])
         }

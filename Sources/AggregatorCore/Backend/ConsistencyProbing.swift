@@ -1,0 +1,82 @@
+/// A kind whose engines say cheaply what they hold, so the live model can check itself between
+/// full reads (``EngineModel/checkConsistency()``): a change stream that lost an event without
+/// noticing (an event dropped at the tail of the log, a rolled-back transaction) shows as a
+/// difference, and the model reads the engine in full.
+public protocol ConsistencyProbing: VirtualizationBackend {
+    /// What the engine says about itself now, and whether its change stream holds anything the
+    /// feed at `cursor` has not reported.
+    func consistencySummary(after cursor: ChangeCursor?) async throws -> EngineSummary
+    /// Whether the engine counts `vm` among its active VMs in ``EngineSummary/vms``.
+    func activity(of vm: VM) -> EngineSummary.Activity
+    /// Whether the engine counts `host` among its active hosts in ``EngineSummary/hosts``.
+    func activity(of host: Host) -> EngineSummary.Activity
+}
+
+/// An engine's own account of what it holds, for ``ConsistencyProbing``.
+public struct EngineSummary: Sendable, Hashable {
+    /// A total and an active count of one kind of object.
+    public struct Count: Sendable, Hashable, CustomStringConvertible {
+        public var total: Int
+        /// Nil when the engine does not say.
+        public var active: Int?
+
+        public init(total: Int, active: Int?) {
+            self.total = total
+            self.active = active
+        }
+
+        public var description: String { active.map { "\(total) (\($0) active)" } ?? "\(total)" }
+    }
+
+    /// Whether an engine counts an object as active.
+    public enum Activity: Sendable, Hashable {
+        case active
+        case inactive
+        /// The common model cannot tell (oVirt's API shows `migrating` for both sides of a
+        /// migration, and the engine counts only one of them).
+        case either
+    }
+
+    /// VMs; nil when the engine does not say.
+    public var vms: Count?
+    /// Hosts; nil when the engine does not say.
+    public var hosts: Count?
+    /// Why the change stream is not where the feed is (newer events it has not reported, or
+    /// numbering that went backwards); nil when the feed has seen everything.
+    public var changeStreamDifference: String?
+
+    public init(vms: Count? = nil, hosts: Count? = nil, changeStreamDifference: String? = nil) {
+        self.vms = vms
+        self.hosts = hosts
+        self.changeStreamDifference = changeStreamDifference
+    }
+
+    /// How the model's snapshot differs from this summary, one line per difference; empty when
+    /// they agree. An active count agrees when it lies between the model's certainly active
+    /// objects and those plus the ones the model cannot tell about.
+    public func differences(from snapshot: EngineSnapshot, countingActive backend: some ConsistencyProbing) -> [String] {
+        var found: [String] = []
+        if let vms, let difference = Self.difference("VMs", engine: vms, model: snapshot.vms.ordered.map {
+            backend.activity(of: $0.item)
+        }) {
+            found.append(difference)
+        }
+        if let hosts, let difference = Self.difference("hosts", engine: hosts, model: snapshot.hosts.ordered.map {
+            backend.activity(of: $0.item)
+        }) {
+            found.append(difference)
+        }
+        if let changeStreamDifference { found.append(changeStreamDifference) }
+        return found
+    }
+
+    private static func difference(_ what: String, engine: Count, model: [Activity]) -> String? {
+        let active = model.count { $0 == .active }
+        let either = model.count { $0 == .either }
+        let totalDiffers = engine.total != model.count
+        let activeDiffers = engine.active.map { $0 < active || $0 > active + either } ?? false
+        guard totalDiffers || activeDiffers else { return nil }
+        let modelActive = either == 0 ? "\(active)" : "\(active)–\(active + either)"
+        return "\(what): engine \(engine), model \(model.count) (\(modelActive) active)"
+    }
+}

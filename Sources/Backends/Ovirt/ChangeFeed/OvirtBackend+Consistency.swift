@@ -1,0 +1,50 @@
+import AggregatorCore
+
+/// The consistency probe (see `docs/ovirt-backend.md`): the API root's `summary` and the newest
+/// audit-log index, compared by the live model with what it holds.
+///
+/// The engine computes the summary live on every `GET /ovirt-engine/api`, but leaves it out for
+/// a filtered request (a user without an admin role, or `Filter: true`); then only the event
+/// index is compared.
+extension OvirtBackend: ConsistencyProbing {
+    /// VM statuses the engine counts in `summary.vms.active`. ovirt-engine counts `vm_dynamic`
+    /// rows whose status is Up, PoweringUp, Paused, MigratingTo, Unknown, WaitForLaunch,
+    /// RebootInProgress or PoweringDown (`Getsystem_statistics` in `system_statistics_sp.sql`).
+    static let activeVMStatuses: Set<String> = [
+        "up", "powering_up", "paused", "unknown", "wait_for_launch", "reboot_in_progress", "powering_down",
+    ]
+    /// The API shows both MigratingFrom (not counted) and MigratingTo (counted) as `migrating`.
+    static let ambiguousVMStatuses: Set<String> = ["migrating"]
+    /// Host statuses the engine counts in `summary.hosts.active`: Up and PreparingForMaintenance.
+    static let activeHostStatuses: Set<String> = ["up", "preparing_for_maintenance"]
+
+    public func consistencySummary(after cursor: ChangeCursor?) async throws -> EngineSummary {
+        async let root = session.get(OvirtAPI.self, path: "", expected: "the JSON API root")
+        async let newest = newestEvent()
+        let (api, event) = try await (root, newest)
+        func count(_ item: OvirtAPI.SummaryItem?) -> EngineSummary.Count? {
+            guard let total = item?.total?.value else { return nil }
+            return EngineSummary.Count(total: Int(total), active: item?.active.map { Int($0.value) })
+        }
+        var difference: String?
+        if let cursor, let position = OvirtEventCursor(cursor) {
+            let top = event?.number ?? 0
+            if top < position.last {
+                difference = "the engine's newest event is \(top), the feed had reached \(position.last)"
+            } else if top > position.last {
+                difference = "the engine holds events up to \(top), the feed has reported up to \(position.last)"
+            }
+        }
+        return EngineSummary(vms: count(api.summary?.vms), hosts: count(api.summary?.hosts),
+                             changeStreamDifference: difference)
+    }
+
+    public func activity(of vm: VM) -> EngineSummary.Activity {
+        if Self.activeVMStatuses.contains(vm.status) { return .active }
+        return Self.ambiguousVMStatuses.contains(vm.status) ? .either : .inactive
+    }
+
+    public func activity(of host: Host) -> EngineSummary.Activity {
+        Self.activeHostStatuses.contains(host.status) ? .active : .inactive
+    }
+}

@@ -1,0 +1,106 @@
+import AggregatorCore
+import Logging
+import Synchronization
+import Testing
+
+/// The consistency probe and the guest-address re-reads: what an event stream never says is
+/// still found.
+@Suite struct ConsistencyTests {
+    let logger = Logger(label: "test")
+
+    func model(_ backend: FeedBackend, settings: RefreshSettings = RefreshSettings()) -> InventoryModel {
+        InventoryModel(backends: [RegisteredBackend(backend: backend, timeout: .seconds(5), refresh: settings)],
+                       logger: logger)
+    }
+
+    static func host(_ id: String, status: String = "up") -> AggregatorCore.Host {
+        AggregatorCore.Host(engine: "a", id: id, name: id, status: status, cluster: "Default")
+    }
+
+    @Test("a host added whose event was lost is found by the next probe, which reads the engine in full")
+    func lostEventIsFoundByTheProbe() async throws {
+        let backend = FeedBackend(name: "a", vms: (0..<3).map { VM.sample("a", $0, host: "h1", ips: ["10.0.0.\($0)"]) },
+                                  hosts: [Self.host("h1")])
+        let model = model(backend)
+        let engine = try #require(model.engine(named: "a"))
+        await engine.fullRead()
+        #expect(await engine.checkConsistency() == .consistent)
+
+        backend.changeSilently { $0.hosts["h2"] = Self.host("h2") }
+        #expect(await engine.pollChanges() == nil)
+        #expect(engine.snapshot.hosts.count == 1, "no event: the feed cannot know")
+        let outcome = await engine.checkConsistency()
+        guard case .reread(let differences) = outcome else {
+            Issue.record("expected a full read, got \(outcome)")
+            return
+        }
+        #expect(differences == ["hosts: engine 2 (2 active), model 1 (1 active)"])
+        #expect(engine.snapshot.hosts.count == 2)
+        #expect(engine.snapshot.consistencyFullReads == 1)
+        #expect(await engine.checkConsistency() == .consistent)
+        #expect(engine.snapshot.lastConsistencyProbe != nil)
+    }
+
+    @Test("a paused VM whose event was lost changes the active count and is corrected")
+    func lostStatusChangeIsCorrected() async throws {
+        let backend = FeedBackend(name: "a", vms: (0..<3).map { VM.sample("a", $0, host: "h1", ips: ["10.0.0.\($0)"]) },
+                                  hosts: [Self.host("h1")])
+        let engine = try #require(model(backend).engine(named: "a"))
+        await engine.fullRead()
+        backend.changeSilently { $0.vms["a-vm-1"]?.status = "paused" }
+        #expect(await engine.checkConsistency() != .consistent)
+        #expect(engine.snapshot.vms.record(id: "a-vm-1")?.item.status == "paused")
+    }
+
+    @Test("events the feed has not reported are read by the probe's own poll, not by a full read")
+    func pendingEventsCostNoFullRead() async throws {
+        let backend = FeedBackend(name: "a", vms: [VM.sample("a", 0, status: "down")], hosts: [Self.host("h1")])
+        let engine = try #require(model(backend).engine(named: "a"))
+        await engine.fullRead()
+        let before = backend.state.withLock { $0.fullReads }
+        backend.change([.vm(id: "a-vm-0")]) { $0.vms["a-vm-0"]?.status = "up"; $0.vms["a-vm-0"]?.ipAddresses = ["10.1.1.1"] }
+        #expect(await engine.checkConsistency() == .consistent)
+        #expect(backend.state.withLock { $0.fullReads } == before)
+        #expect(engine.snapshot.vms.record(id: "a-vm-0")?.item.status == "up")
+    }
+
+    @Test("a VM seen starting without guest addresses is re-read at each delay until they appear")
+    func guestAddressesAreRereadUntilTheyAppear() async throws {
+        let backend = FeedBackend(name: "a", vms: [VM.sample("a", 0, status: "down")], hosts: [Self.host("h1")])
+        var settings = RefreshSettings()
+        settings.guestAddressRereads = [.seconds(10), .seconds(30), .seconds(120)]
+        let engine = try #require(model(backend, settings: settings).engine(named: "a"))
+        await engine.fullRead()
+        let started = ContinuousClock.now
+        backend.change([.vm(id: "a-vm-0")]) { $0.vms["a-vm-0"]?.status = "up" }
+        #expect(await engine.pollChanges() == nil)
+        #expect(engine.snapshot.vms.record(id: "a-vm-0")?.item.ipAddresses == [])
+
+        #expect(await engine.rereadAwaitedGuestAddresses(now: started + .seconds(5)) == 0, "not due yet")
+        #expect(await engine.rereadAwaitedGuestAddresses(now: started + .seconds(11)) == 1, "first re-read at 10 s")
+        #expect(await engine.rereadAwaitedGuestAddresses(now: started + .seconds(12)) == 0, "next one at 30 s")
+        backend.changeSilently { $0.vms["a-vm-0"]?.ipAddresses = ["10.20.30.40"] }  // the guest agent, no event
+        #expect(await engine.rereadAwaitedGuestAddresses(now: started + .seconds(31)) == 1)
+        #expect(engine.snapshot.vms.record(id: "a-vm-0")?.item.ipAddresses == ["10.20.30.40"])
+        #expect(await engine.rereadAwaitedGuestAddresses(now: started + .seconds(200)) == 0, "found: no longer watched")
+    }
+
+    @Test("after the last re-read a VM still without addresses is left to the sweep, which finds them")
+    func sweepFindsLateAddresses() async throws {
+        let backend = FeedBackend(name: "a", vms: [VM.sample("a", 0), VM.sample("a", 1, ips: ["10.0.0.1"])],
+                                  hosts: [Self.host("h1")])
+        var settings = RefreshSettings()
+        settings.guestAddressRereads = [.seconds(1)]
+        let engine = try #require(model(backend, settings: settings).engine(named: "a"))
+        await engine.fullRead()
+        backend.change([.vm(id: "a-vm-0")]) { $0.vms["a-vm-0"]?.name = "renamed" }
+        await engine.pollChanges()
+        let now = ContinuousClock.now
+        #expect(await engine.rereadAwaitedGuestAddresses(now: now + .seconds(2)) == 1)
+        #expect(await engine.rereadAwaitedGuestAddresses(now: now + .seconds(60)) == 0, "re-reads exhausted")
+        backend.changeSilently { $0.vms["a-vm-0"]?.ipAddresses = ["10.9.9.9"] }
+        #expect(await engine.sweepGuestAddresses() == 1, "only the running VM without addresses")
+        #expect(engine.snapshot.vms.record(id: "a-vm-0")?.item.ipAddresses == ["10.9.9.9"])
+        #expect(await engine.sweepGuestAddresses() == 0)
+    }
+}
