@@ -30,6 +30,9 @@ def test_overview_shows_every_engine_with_version_counts_and_freshness(demo, bro
     cells = [cell.text for cell in row.find_elements(By.CSS_SELECTOR, "td")]
     assert cells[0] == "ovirt"
     assert cells[3] == "40" and cells[4] == "3", cells  # VMs, hosts
+    # How the model keeps it current: the last full read, from /api/v1/backends' freshness.
+    wait(browser, lambda d: "full read" in text_of(d, '#engines-table tr[data-engine="k45"] td.freshness'),
+         message="freshness detail")
     assert browser.find_element(By.ID, "estate-alert").is_displayed() is False
     assert browser.execute_script("return document.documentElement.lang") == "en"
     browser.save_screenshot(str(shots / "overview.png"))

@@ -93,7 +93,8 @@ function overviewPage() {
         el('td', { class: 'num' }, count(vmStatus, 'vms', '/vms')),
         el('td', { class: 'num' }, count(hostStatus, 'hosts', '/hosts')),
         el('td', { class: 'num' }, count(clusterStatus, 'clusters', '/clusters')),
-        el('td', {}, age ? (vmStatus.stale ? t('data_stale_since', { age }) : t('data_fresh_since', { age })) : '—'),
+        el('td', { class: 'freshness' }, age ? (vmStatus.stale ? t('data_stale_since', { age }) : t('data_fresh_since', { age })) : '—',
+          freshnessDetail(probe && probe.freshness)),
         el('td', { class: 'problem' }, message)));
     }
     tbody.replaceChildren(...rows);
@@ -105,6 +106,17 @@ function overviewPage() {
       summaryItem(t('summary_hosts'), formatNumber(totals.hosts), ''),
       summaryItem(t('summary_clusters'), formatNumber(totals.clusters), ''));
     if (state.checkedAt) updated.textContent = t('updated_at', { time: timeFormat.format(state.checkedAt) });
+  }
+
+  // How the model keeps this engine current: its last full read, its last check against the
+  // engine's own counts, and how many full reads those checks started.
+  function freshnessDetail(freshness) {
+    if (!freshness) return '';
+    const parts = [];
+    if (freshness.full_read_age_ms !== undefined) parts.push(t('freshness_full_read', { age: formatAge(freshness.full_read_age_ms) }));
+    if (freshness.consistency_probe_age_ms !== undefined) parts.push(t('freshness_probe', { age: formatAge(freshness.consistency_probe_age_ms) }));
+    if (freshness.consistency_full_reads > 0) parts.push(t('freshness_corrections', { n: formatNumber(freshness.consistency_full_reads) }));
+    return parts.length ? el('span', { class: 'freshness-detail' }, parts.join(' · ')) : '';
   }
 
   function summaryItem(label, value, note) {
