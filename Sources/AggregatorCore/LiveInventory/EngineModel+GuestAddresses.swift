@@ -13,7 +13,7 @@ extension EngineModel {
     /// reports them seconds to minutes after the start, and no event says so.
     func watchGuestAddresses(of vms: [VM]) {
         guard !settings.guestAddressRereads.isEmpty else { return }
-        let now = ContinuousClock.now
+        let now = self.now()
         awaitedAddresses.withLock { watched in
             for vm in vms {
                 if Self.awaitsGuestAddresses(vm) {
@@ -35,7 +35,8 @@ extension EngineModel {
     /// leaves the watch; one still without them after the last re-read is left to the sweep.
     /// - Returns: How many VMs were re-read.
     @discardableResult
-    public func rereadAwaitedGuestAddresses(now: ContinuousClock.Instant = .now) async -> Int {
+    public func rereadAwaitedGuestAddresses() async -> Int {
+        let now = self.now()
         let delays = settings.guestAddressRereads
         let due = awaitedAddresses.withLock { watched -> [String] in
             var due: [String] = []

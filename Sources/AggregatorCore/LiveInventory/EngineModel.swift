@@ -22,9 +22,14 @@ public final class EngineModel: Sendable {
     private let lastRequestedRead = Mutex<ContinuousClock.Instant?>(nil)
     private let probes: EngineProbeCache
 
-    init(entry: RegisteredBackend, settings: RefreshSettings, logger: Logger) {
+    /// The clock's reading, for the guest-address re-reads; tests pass their own.
+    let now: @Sendable () -> ContinuousClock.Instant
+
+    init(entry: RegisteredBackend, settings: RefreshSettings, logger: Logger,
+         now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
         self.entry = entry
         self.settings = settings
+        self.now = now
         probes = EngineProbeCache(ttl: settings.probeCache)
         var logger = logger
         logger[metadataKey: "backend.name"] = "\(entry.backend.name)"

@@ -9,8 +9,10 @@ public final class InventoryModel: Sendable {
     /// The engines, in configuration order.
     public let engines: [EngineModel]
 
-    public init(backends: [RegisteredBackend], logger: Logger) {
-        engines = backends.map { EngineModel(entry: $0, settings: $0.refresh, logger: logger) }
+    /// - Parameter now: The clock's reading, for timed re-reads; tests pass their own.
+    public init(backends: [RegisteredBackend], logger: Logger,
+                now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
+        engines = backends.map { EngineModel(entry: $0, settings: $0.refresh, logger: logger, now: now) }
     }
 
     public func engine(named name: String) -> EngineModel? {

@@ -8,9 +8,17 @@ import Testing
 @Suite struct ConsistencyTests {
     let logger = Logger(label: "test")
 
-    func model(_ backend: FeedBackend, settings: RefreshSettings = RefreshSettings()) -> InventoryModel {
+    /// A clock reading the test moves by hand.
+    final class ManualTime: Sendable {
+        private let reading = Mutex(ContinuousClock.now)
+        var now: ContinuousClock.Instant { reading.withLock { $0 } }
+        func advance(by duration: Duration) { reading.withLock { $0 += duration } }
+    }
+
+    func model(_ backend: FeedBackend, settings: RefreshSettings = RefreshSettings(),
+               time: ManualTime = ManualTime()) -> InventoryModel {
         InventoryModel(backends: [RegisteredBackend(backend: backend, timeout: .seconds(5), refresh: settings)],
-                       logger: logger)
+                       logger: logger, now: { time.now })
     }
 
     static func host(_ id: String, status: String = "up") -> AggregatorCore.Host {
@@ -69,20 +77,25 @@ import Testing
         let backend = FeedBackend(name: "a", vms: [VM.sample("a", 0, status: "down")], hosts: [Self.host("h1")])
         var settings = RefreshSettings()
         settings.guestAddressRereads = [.seconds(10), .seconds(30), .seconds(120)]
-        let engine = try #require(model(backend, settings: settings).engine(named: "a"))
+        let time = ManualTime()
+        let engine = try #require(model(backend, settings: settings, time: time).engine(named: "a"))
         await engine.fullRead()
-        let started = ContinuousClock.now
         backend.change([.vm(id: "a-vm-0")]) { $0.vms["a-vm-0"]?.status = "up" }
         #expect(await engine.pollChanges() == nil)
         #expect(engine.snapshot.vms.record(id: "a-vm-0")?.item.ipAddresses == [])
 
-        #expect(await engine.rereadAwaitedGuestAddresses(now: started + .seconds(5)) == 0, "not due yet")
-        #expect(await engine.rereadAwaitedGuestAddresses(now: started + .seconds(11)) == 1, "first re-read at 10 s")
-        #expect(await engine.rereadAwaitedGuestAddresses(now: started + .seconds(12)) == 0, "next one at 30 s")
+        time.advance(by: .seconds(5))
+        #expect(await engine.rereadAwaitedGuestAddresses() == 0, "not due yet")
+        time.advance(by: .seconds(5))
+        #expect(await engine.rereadAwaitedGuestAddresses() == 1, "first re-read at 10 s")
+        time.advance(by: .seconds(1))
+        #expect(await engine.rereadAwaitedGuestAddresses() == 0, "next one at 30 s")
         backend.changeSilently { $0.vms["a-vm-0"]?.ipAddresses = ["10.20.30.40"] }  // the guest agent, no event
-        #expect(await engine.rereadAwaitedGuestAddresses(now: started + .seconds(31)) == 1)
+        time.advance(by: .seconds(19))
+        #expect(await engine.rereadAwaitedGuestAddresses() == 1)
         #expect(engine.snapshot.vms.record(id: "a-vm-0")?.item.ipAddresses == ["10.20.30.40"])
-        #expect(await engine.rereadAwaitedGuestAddresses(now: started + .seconds(200)) == 0, "found: no longer watched")
+        time.advance(by: .seconds(200))
+        #expect(await engine.rereadAwaitedGuestAddresses() == 0, "found: no longer watched")
     }
 
     @Test("after the last re-read a VM still without addresses is left to the sweep, which finds them")
@@ -91,13 +104,15 @@ import Testing
                                   hosts: [Self.host("h1")])
         var settings = RefreshSettings()
         settings.guestAddressRereads = [.seconds(1)]
-        let engine = try #require(model(backend, settings: settings).engine(named: "a"))
+        let time = ManualTime()
+        let engine = try #require(model(backend, settings: settings, time: time).engine(named: "a"))
         await engine.fullRead()
         backend.change([.vm(id: "a-vm-0")]) { $0.vms["a-vm-0"]?.name = "renamed" }
         await engine.pollChanges()
-        let now = ContinuousClock.now
-        #expect(await engine.rereadAwaitedGuestAddresses(now: now + .seconds(2)) == 1)
-        #expect(await engine.rereadAwaitedGuestAddresses(now: now + .seconds(60)) == 0, "re-reads exhausted")
+        time.advance(by: .seconds(2))
+        #expect(await engine.rereadAwaitedGuestAddresses() == 1)
+        time.advance(by: .seconds(60))
+        #expect(await engine.rereadAwaitedGuestAddresses() == 0, "re-reads exhausted")
         backend.changeSilently { $0.vms["a-vm-0"]?.ipAddresses = ["10.9.9.9"] }
         #expect(await engine.sweepGuestAddresses() == 1, "only the running VM without addresses")
         #expect(engine.snapshot.vms.record(id: "a-vm-0")?.item.ipAddresses == ["10.9.9.9"])
