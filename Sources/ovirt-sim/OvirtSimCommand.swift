@@ -48,6 +48,9 @@ struct OvirtSimCommand: AsyncParsableCommand {
     @Option(name: .customLong("fault"), help: "Inject a fault as METHOD:PATH:STATUS[:COUNT] (PATH exact, or a prefix ending in '*'; COUNT 0 for every request); repeatable.")
     var faults: [String] = []
 
+    @Option(name: .customLong("guest-ip-delay"), help: "How long a VM that goes up waits before its guest agent reports its addresses (500ms, 5s, 1m); 0 reports at once.")
+    var guestIPDelay = "0"
+
     @Option(name: .customLong("render-cache-mb"), help: "Rendered VM text kept for reuse per engine, in MiB; 0 renders every request afresh.")
     var renderCacheMegabytes = 128
 
@@ -72,8 +75,11 @@ struct OvirtSimCommand: AsyncParsableCommand {
             }
             return rule
         }
+        guard let guestIPDelay = SimulatedEngineOptions.parseDuration(guestIPDelay) else {
+            throw ValidationError("--guest-ip-delay '\(self.guestIPDelay)' is not a duration such as 500ms, 5s or 1m.")
+        }
         var seen: Set<String> = []
-        return try engines.map { spec in
+        let engines = try self.engines.map { spec in
             guard let colon = spec.lastIndex(of: ":"), let port = Int(spec[spec.index(after: colon)...]),
                 (0...65535).contains(port), colon != spec.startIndex
             else {
@@ -93,8 +99,11 @@ struct OvirtSimCommand: AsyncParsableCommand {
             options.asyncDelay = .milliseconds(asyncMilliseconds)
             options.faults = rules
             options.renderCacheBytes = renderCacheMegabytes << 20
+            options.guestIPDelay = guestIPDelay
             return options
         }
+        // Engines whose names would give them the same addresses get other blocks.
+        return SimulatedEngineOptions.resolvingAddressConflicts(engines)
     }
 
     func run() async throws {

@@ -1,4 +1,5 @@
 """The official Python SDK (ovirtsdk4, XML) reads the simulated engine unchanged."""
+import ipaddress
 import json
 import os
 import urllib.request
@@ -9,6 +10,13 @@ import pytest
 
 VM_COUNT = int(os.environ.get("OVIRT_SIM_VMS", "20"))
 HOST_COUNT = int(os.environ.get("OVIRT_SIM_HOSTS", "3"))
+
+
+def eui64_link_local(mac):
+    """The link-local address a guest derives from its MAC (modified EUI-64), in canonical form."""
+    octets = bytearray(int(part, 16) for part in mac.split(":"))
+    octets[0] ^= 0x02
+    return str(ipaddress.IPv6Address(b"\xfe\x80" + bytes(6) + bytes(octets[:3]) + b"\xff\xfe" + bytes(octets[3:])))
 
 
 def test_connection_test_and_api_root(connection):
@@ -77,8 +85,10 @@ def test_follow_parameter_embeds_objects(connection):
     for vm in vms:
         assert vm.cluster.name == "Default"
         assert vm.nics[0].mac.address
-        ips = [ip.address for device in vm.reported_devices for ip in device.ips]
-        assert any(ip.startswith("10.15.") for ip in ips)
+        for device in vm.reported_devices:
+            versions = {ip.version: ip.address for ip in device.ips}
+            assert ipaddress.ip_address(versions[types.IpVersion.V4]) in ipaddress.ip_network("10.0.0.0/8")
+            assert versions[types.IpVersion.V6] == eui64_link_local(device.mac.address)
 
 
 def test_unknown_id_raises_not_found(connection):
@@ -114,7 +124,7 @@ def test_host_nics_include_bond(connection):
     assert {"bond0", "eno1", "eno2"} <= set(by_name)
     bond = by_name["bond0"]
     assert {slave.id for slave in bond.bonding.slaves} == {by_name["eno1"].id, by_name["eno2"].id}
-    assert bond.ip.address.startswith("10.15.")
+    assert ipaddress.ip_address(bond.ip.address) in ipaddress.ip_network(f"{bond.ip.gateway}/{bond.ip.netmask}", strict=False)
 
 
 def test_vm_disks_and_template_disk(connection):
@@ -143,3 +153,28 @@ def test_second_engine_is_independent(engines):
             conn.close()
     assert listings[0][0].isdisjoint(listings[1][0])
     assert listings[1][1][0] == "e15-host01"
+
+
+def test_addresses_and_macs_are_each_engines_own(engines):
+    """Two engines of one simulator never show the same guest address, NIC MAC or host address."""
+    seen = {}
+    for name in ("e15-test", "e15"):
+        conn = sdk.Connection(url=engines[name], username="admin@internal", password="admin", insecure=True)
+        try:
+            system = conn.system_service()
+            for vm in system.vms_service().list(follow="nics,reported_devices"):
+                values = [nic.mac.address for nic in vm.nics]
+                values += [ip.address for device in vm.reported_devices or [] for ip in device.ips]
+                for value in values:
+                    assert value not in seen, f"{value} on {name}/{vm.name} and on {seen[value]}"
+                    seen[value] = f"{name}/{vm.name}"
+            for host in system.hosts_service().list():
+                for nic in system.hosts_service().host_service(host.id).nics_service().list():
+                    values = [nic.ip.address] if nic.ip and nic.ip.address else []
+                    values += [nic.mac.address] if nic.name.startswith("eno") else []
+                    for value in values:
+                        assert value not in seen, f"{value} on {name}/{host.name} and on {seen[value]}"
+                        seen[value] = f"{name}/{host.name}"
+        finally:
+            conn.close()
+    assert len(seen) > 2 * VM_COUNT

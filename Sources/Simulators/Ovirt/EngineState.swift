@@ -11,16 +11,17 @@ import Synchronization
 /// and render after.
 ///
 /// Asynchronous engine behaviour (a VM in `image_locked` becoming `down`, a
-/// disk unlocking, a VM going `wait_for_launch → powering_up → up`) is a list
-/// of changes due at a wall-clock time. Every access first applies the changes
-/// that are due, under the same lock, so two reads never disagree about the
-/// order of events and no timer task has to be kept alive.
+/// disk unlocking, a VM going `wait_for_launch → powering_up → up`, a guest
+/// agent reporting addresses) is a list of changes due at a time on the
+/// engine's ``SimulatedClock``. Every access first applies the changes that
+/// are due, under the same lock, so two reads never disagree about the order
+/// of events and no timer task has to be kept alive.
 final class EngineState: Sendable {
-    /// A change an asynchronous command makes later.
+    /// A change an asynchronous command makes later; `apply` gets the time it was due.
     struct ScheduledChange: Sendable {
         var due: Int64
         var sequence: Int
-        var apply: @Sendable (inout OvirtInventory) -> Void
+        var apply: @Sendable (inout OvirtInventory, _ now: Int64) -> Void
     }
 
     struct IssuedToken: Sendable {
@@ -36,17 +37,22 @@ final class EngineState: Sendable {
         var faults: [FaultRule] = []
 
         /// Applies every scheduled change that is due at `now`, oldest first,
-        /// and stores the held events that are due.
+        /// then the guest reports that are due, and stores the held events
+        /// that are due.
         mutating func settle(now: Int64) {
             inventory.eventLog.release(now: now)
-            guard let first = scheduled.first, first.due <= now else { return }
-            let due = scheduled.prefix { $0.due <= now }
-            scheduled.removeFirst(due.count)
-            for change in due { change.apply(&inventory) }
+            if let first = scheduled.first, first.due <= now {
+                let due = scheduled.prefix { $0.due <= now }
+                scheduled.removeFirst(due.count)
+                for change in due { change.apply(&inventory, change.due) }
+            }
+            WriteTransaction.deliverGuestReports(in: &inventory, now: now)
         }
     }
 
     let options: SimulatedEngineOptions
+    /// The engine's time source (``SimulatedEngineOptions/clock``).
+    let clock: SimulatedClock
     /// The id of the simulated `admin@internal` user (`authenticated_user`).
     let userID: String
     /// VMs rendered once and reused until they change.
@@ -55,24 +61,26 @@ final class EngineState: Sendable {
 
     init(options: SimulatedEngineOptions) {
         self.options = options
+        self.clock = options.clock
         self.userID = StableID(engine: options.name).make("user", 0)
         self.renderCache = VMRenderCache(budget: options.renderCacheBytes)
         let inventory = InventorySeeder(
             engineName: options.name,
             vmCount: options.vmCount,
-            hostCount: options.hostCount
+            hostCount: options.hostCount,
+            addressVariant: options.addressVariant
         ).seed()
         self.state = Mutex(State(inventory: inventory, faults: options.faults))
     }
 
-    /// The wall clock in epoch milliseconds, as the engine's dates are.
-    static func now() -> Int64 {
-        Int64((Date().timeIntervalSince1970 * 1000).rounded())
+    /// The engine's clock in epoch milliseconds, as the engine's dates are.
+    func now() -> Int64 {
+        clock.milliseconds
     }
 
     /// A snapshot of the inventory, with every due change applied.
     var inventory: OvirtInventory {
-        let now = Self.now()
+        let now = self.now()
         return state.withLock { state in
             state.settle(now: now)
             return state.inventory
@@ -90,14 +98,14 @@ final class EngineState: Sendable {
         correlationID: String,
         _ body: (inout WriteTransaction) throws(Failure) -> Result
     ) throws(Failure) -> Result {
-        let now = Self.now()
+        let now = self.now()
         return try state.withLock { (state: inout State) throws(Failure) -> Result in
             state.settle(now: now)
             var transaction = WriteTransaction(
                 inventory: state.inventory,
                 now: now,
-                delay: Int64(options.asyncDelay.components.seconds * 1000)
-                    + Int64(options.asyncDelay.components.attoseconds / 1_000_000_000_000_000),
+                delay: SimulatedClock.milliseconds(options.asyncDelay),
+                guestIPDelay: SimulatedClock.milliseconds(options.guestIPDelay),
                 correlationID: correlationID,
                 engineName: options.name,
                 userName: options.username.hasSuffix("@internal") ? options.username + "-authz" : options.username
@@ -127,7 +135,7 @@ final class EngineState: Sendable {
 
     /// Runs `body` on the audit log under the lock, after applying what is due.
     func withEventLog<Result>(_ body: (inout EventLog) -> Result) -> Result {
-        let now = Self.now()
+        let now = self.now()
         return state.withLock { state in
             state.settle(now: now)
             return body(&state.inventory.eventLog)

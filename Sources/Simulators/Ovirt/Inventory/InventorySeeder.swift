@@ -1,9 +1,12 @@
 /// Builds an engine's initial inventory, deterministically from the engine
-/// name: the same name always yields the same ids, names and figures.
+/// name: the same name always yields the same ids, names and figures, and
+/// addresses and MACs no other engine shows (see ``AddressPlan``).
 struct InventorySeeder {
     var engineName: String
     var vmCount: Int
     var hostCount: Int
+    /// ``SimulatedEngineOptions/addressVariant``.
+    var addressVariant = 0
 
     /// A fixed "now" (2025-01-01T00:00:00Z) so that seeded dates never move.
     static let referenceTime: Int64 = 1_735_689_600_000
@@ -12,7 +15,8 @@ struct InventorySeeder {
 
     func seed() -> OvirtInventory {
         var rng = SeededGenerator(seed: StableHash.fnv1a(engineName))
-        var inventory = OvirtInventory(engineName: engineName)
+        let addresses = AddressPlan(engineName: engineName, vmCount: vmCount, hostCount: hostCount, variant: addressVariant)
+        var inventory = OvirtInventory(engineName: engineName, addresses: addresses)
         let ids = StableID(engine: engineName)
 
         let dataCenter = SimDataCenter(
@@ -70,10 +74,12 @@ struct InventorySeeder {
             let number = Self.pad(index + 1, 2)
             let hostID = ids.make("host", index)
             let slaves = (1...2).map { slot in
-                SimHostNic(
+                // The generator still draws the three bytes it once used, so every later seeded value stays put.
+                for _ in 0..<3 { _ = rng.next(upperBound: 256) }
+                return SimHostNic(
                     id: ids.make("hostnic-\(index)", slot),
                     name: "eno\(slot)",
-                    mac: Self.mac(prefix: "3c:ec:ef", &rng),
+                    mac: addresses.hostMAC(host: index, slot: slot),
                     speed: 10_000_000_000,
                     mtu: 1500
                 )
@@ -86,9 +92,9 @@ struct InventorySeeder {
                 mtu: 1500,
                 bondSlaveIDs: slaves.map(\.id),
                 bondOptions: [("mode", "4"), ("miimon", "100"), ("xmit_hash_policy", "2")],
-                ipAddress: "10.15.1.\(10 + index)",
-                netmask: "255.255.0.0",
-                gateway: "10.15.0.1",
+                ipAddress: addresses.hostAddress(index),
+                netmask: "255.255.255.0",
+                gateway: addresses.hostGateway(index),
                 networkID: management.id
             )
             let host = SimHost(
@@ -171,9 +177,9 @@ struct InventorySeeder {
             let cores = [1, 2, 2, 4, 4, 8][rng.next(upperBound: 6)]
             let creation = Self.referenceTime - Int64(1 + rng.next(upperBound: 400)) * 86_400_000
                 - Int64(rng.next(upperBound: 86_400_000))
-            let octet3 = 10 + index / 250
-            let octet4 = index % 250 + 2
-            let mac = "56:6f:\(Self.hex(index >> 16 & 0xff)):\(Self.hex(index >> 8 & 0xff)):\(Self.hex(index & 0xff)):\(Self.hex(rng.next(upperBound: 256)))"
+            // Drawn for the last byte of the MAC the seeder once made; kept so every later seeded value stays put.
+            _ = rng.next(upperBound: 256)
+            let mac = addresses.seededGuestMAC(index)
             let nic = SimVMNic(
                 id: ids.make("vmnic", index),
                 name: "nic1",
@@ -199,8 +205,8 @@ struct InventorySeeder {
                     id: ids.make("reporteddevice", index),
                     name: "eth0",
                     mac: mac,
-                    ipv4: "10.15.\(octet3).\(octet4)",
-                    ipv6: "fe80::546f:\(Self.hex(index >> 8 & 0xff))ff:fe\(Self.hex(index & 0xff)):\(Self.hex(octet4))"
+                    ipv4: addresses.seededGuestAddress(index),
+                    ipv6: AddressPlan.linkLocalAddress(mac: mac)
                 ),
             ] : []
             let osType = role.os
@@ -266,9 +272,6 @@ struct InventorySeeder {
         return text.count == 1 ? "0" + text : text
     }
 
-    private static func mac(prefix: String, _ rng: inout SeededGenerator) -> String {
-        prefix + ":" + (0..<3).map { _ in hex(rng.next(upperBound: 256)) }.joined(separator: ":")
-    }
 }
 
 /// SplitMix64: small, fast and deterministic across platforms, unlike

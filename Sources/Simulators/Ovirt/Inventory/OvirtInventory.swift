@@ -5,6 +5,8 @@
 /// its lock; ids are stable strings so hrefs never change.
 struct OvirtInventory: Sendable {
     var engineName: String
+    /// Where the engine's addresses and MACs come from.
+    var addresses: AddressPlan
     var dataCenters: [SimDataCenter] = []
     var clusters: [SimCluster] = []
     var hosts: [SimHost] = []
@@ -20,6 +22,9 @@ struct OvirtInventory: Sendable {
     var eventLog = EventLog()
     /// How many MAC addresses the pool has handed out to new NICs.
     var macCounter = 0
+    /// Guest agents that have not reported yet, oldest first (see
+    /// ``SimulatedEngineOptions/guestIPDelay``).
+    var pendingGuestReports: [PendingGuestReport] = []
 
     /// The `templates/blank` special object.
     static let blankTemplateID = "00000000-0000-0000-0000-000000000000"
@@ -265,6 +270,15 @@ struct SimJob: Sendable {
     var startTime: Int64
     var endTime: Int64?
     var lastUpdated: Int64
+}
+
+/// A VM that went up and whose guest agent reports its addresses at `due`,
+/// if the VM is still in the same run then.
+struct PendingGuestReport: Sendable {
+    var vmID: String
+    /// The ``SimVM/startTime`` of the run the report belongs to.
+    var startTime: Int64?
+    var due: Int64
 }
 
 /// An audit log entry (`GET /events`).

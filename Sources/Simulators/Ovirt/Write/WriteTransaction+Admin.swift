@@ -128,7 +128,8 @@ extension WriteTransaction {
 
     /// Sets a VM's status as if it changed elsewhere; running statuses give
     /// it a host, `down`, `suspended`, `image_locked` take it away. The
-    /// event is that of the status reached (see the simulator's docs).
+    /// event is that of the status reached (see the simulator's docs); a VM
+    /// reaching `up` reports its guest addresses after the guest IP delay.
     mutating func adminSetVMStatus(_ key: String, to status: String, host hostKey: String? = nil) throws(AdminError) {
         guard Self.vmStatuses.contains(status) else { throw AdminError(.invalid, "unknown VM status '\(status)'") }
         let index = try adminVMIndex(key)
@@ -151,14 +152,16 @@ extension WriteTransaction {
             if status == "up" {
                 let initialization = vm.runOnceInitialization ?? vm.initialization
                 vm.fqdn = vm.fqdn ?? initialization?.hostName ?? "\(vm.name).\(engineName).lab.local"
-                if vm.reportedDevices.isEmpty {
-                    vm.reportedDevices = Self.reportedDevices(for: vm, initialization: initialization)
-                }
             }
         }
         inventory.vms[index] = vm
+        if status == "up", vm.reportedDevices.isEmpty {
+            Self.reportGuest(ofVMAt: index, in: &inventory, upAt: now, delay: guestIPDelay)
+        }
         let hostName = inventory.host(vm.hostID ?? before.hostID)?.name ?? "N/A"
         switch status {
+        case "up" where before.status == "paused":
+            vmEvent(40, "VM \(vm.name) was resumed by \(userName) (Host: \(hostName)).", vm: vm)
         case "up":
             vmEvent(153, "VM \(vm.name) was started by \(userName) (Host: \(hostName)).", vm: vm)
         case "down":

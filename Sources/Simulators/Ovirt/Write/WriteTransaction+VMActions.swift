@@ -34,13 +34,14 @@ extension WriteTransaction {
         let userName = self.userName
         let correlationID = self.correlationID
         let engineName = self.engineName
-        later(1) { inventory in
+        let guestIPDelay = self.guestIPDelay
+        later(1) { inventory, _ in
             guard let index = inventory.vms.firstIndex(where: { $0.id == vmID }), inventory.vms[index].startTime == startTime,
                 inventory.vms[index].status == "wait_for_launch"
             else { return }
             inventory.vms[index].status = "powering_up"
         }
-        return commitJob(finishAfter: 2) { inventory in
+        return commitJob(finishAfter: 2) { inventory, now in
             guard let index = inventory.vms.firstIndex(where: { $0.id == vmID }), inventory.vms[index].startTime == startTime,
                 ["wait_for_launch", "powering_up"].contains(inventory.vms[index].status)
             else { return }
@@ -48,27 +49,60 @@ extension WriteTransaction {
             vm.status = "up"
             let initialization = vm.runOnceInitialization ?? vm.initialization
             vm.fqdn = initialization?.hostName ?? "\(vm.name).\(engineName).lab.local"
-            vm.reportedDevices = WriteTransaction.reportedDevices(for: vm, initialization: initialization)
             inventory.vms[index] = vm
+            WriteTransaction.reportGuest(ofVMAt: index, in: &inventory, upAt: now, delay: guestIPDelay)
             WriteTransaction.appendVMEvent(
                 to: &inventory, code: 153,
-                description: "VM \(vm.name) was started by \(userName) (Host: \(host.name)).",
+                description: "VM \(vm.name) was started by \(userName) (Host: \(host.name)).", time: now,
                 correlationID: correlationID, vm: vm
             )
         }
     }
 
+    // MARK: Guest agent
+
+    /// The guest agent of the VM at `index`, which went up at `upAt`, reports
+    /// its addresses: at once, or `delay` ms later when the VM is still in
+    /// the same run then. Neither writes an audit log entry, as on the engine.
+    static func reportGuest(ofVMAt index: Int, in inventory: inout OvirtInventory, upAt: Int64, delay: Int64) {
+        let vm = inventory.vms[index]
+        guard delay > 0 else {
+            inventory.vms[index].reportedDevices = reportedDevices(for: vm, addresses: inventory.addresses)
+            return
+        }
+        inventory.vms[index].reportedDevices = []
+        inventory.pendingGuestReports.append(PendingGuestReport(vmID: vm.id, startTime: vm.startTime, due: upAt + delay))
+    }
+
+    /// Delivers the guest reports due at `now` to VMs still running the run
+    /// they were made for; the others are forgotten.
+    static func deliverGuestReports(in inventory: inout OvirtInventory, now: Int64) {
+        guard inventory.pendingGuestReports.contains(where: { $0.due <= now }) else { return }
+        var waiting: [PendingGuestReport] = []
+        for report in inventory.pendingGuestReports {
+            guard report.due <= now else {
+                waiting.append(report)
+                continue
+            }
+            guard let index = inventory.vms.firstIndex(where: { $0.id == report.vmID }) else { continue }
+            let vm = inventory.vms[index]
+            guard vm.startTime == report.startTime, vm.hostID != nil, vm.reportedDevices.isEmpty else { continue }
+            inventory.vms[index].reportedDevices = reportedDevices(for: vm, addresses: inventory.addresses)
+        }
+        inventory.pendingGuestReports = waiting
+    }
+
     /// What the guest agent reports once the VM is up: one device per NIC
-    /// with the static address of the matching nic configuration (by order),
-    /// or an address from the simulator's DHCP range.
-    static func reportedDevices(for vm: SimVM, initialization: SimInitialization?) -> [SimReportedDevice] {
+    /// with the static address of the matching nic configuration of the run
+    /// (or the persisted one), by order, or else the address the engine's
+    /// DHCP gives the NIC's MAC; IPv6 is the MAC's link-local address.
+    static func reportedDevices(for vm: SimVM, addresses: AddressPlan) -> [SimReportedDevice] {
+        let initialization = vm.runOnceInitialization ?? vm.initialization
         let configurations = initialization?.nicConfigurations ?? []
         return vm.nics.enumerated().map { offset, nic in
             let configuration = offset < configurations.count ? configurations[offset] : nil
-            let hash = StableHash.fnv1a(vm.id + nic.mac)
-            let ipv4 = configuration?.address ?? (offset == 0 ? vm.guestIPv4 : nil) ?? "10.15.250.\(2 + Int(hash % 250))"
-            let macParts = nic.mac.split(separator: ":")
-            let ipv6 = "fe80::546f:\(macParts.count > 3 ? macParts[3] : "00")ff:fe\(macParts.count > 4 ? macParts[4] : "00"):\(macParts.last ?? "00")"
+            let ipv4 = configuration?.address ?? (offset == 0 ? vm.guestIPv4 : nil) ?? addresses.guestAddress(mac: nic.mac)
+            let ipv6 = AddressPlan.linkLocalAddress(mac: nic.mac)
             return SimReportedDevice(
                 id: StableID(engine: vm.id).make("reporteddevice", offset),
                 name: configuration?.name ?? "eth\(offset)",
@@ -106,15 +140,15 @@ extension WriteTransaction {
         vmEvent(73, "VM shutdown initiated by \(userName) on VM \(vm.name) (Host: \(hostName)).", vm: vm)
         let correlationID = self.correlationID
         let name = vm.name
-        return commitJob(finishAfter: 1) { inventory in
+        return commitJob(finishAfter: 1) { inventory, now in
             guard let index = inventory.vms.firstIndex(where: { $0.id == vmID }), inventory.vms[index].status == "powering_down" else {
                 return
             }
             let running = inventory.vms[index]
-            WriteTransaction.powerOff(&inventory.vms[index], at: EngineState.now())
+            WriteTransaction.powerOff(&inventory.vms[index], at: now)
             WriteTransaction.appendVMEvent(
                 to: &inventory, code: 61, description: "VM \(name) is down. Exit message: User shut down from within the guest",
-                correlationID: correlationID, vm: running
+                time: now, correlationID: correlationID, vm: running
             )
         }
     }

@@ -59,13 +59,13 @@ extension WriteTransaction {
         let diskID = disk.id
         let vmName = vm.name
         let correlationID = self.correlationID
-        commitJob(finishAfter: 1) { inventory in
+        commitJob(finishAfter: 1) { inventory, now in
             if let diskIndex = inventory.disks.firstIndex(where: { $0.id == diskID }) {
                 inventory.disks[diskIndex].status = "ok"
             }
             guard let vm = inventory.vm(vmID) else { return }
             WriteTransaction.appendVMEvent(
-                to: &inventory, code: 97, description: "The disk \(alias) was successfully added to VM \(vmName).",
+                to: &inventory, code: 97, description: "The disk \(alias) was successfully added to VM \(vmName).", time: now,
                 correlationID: correlationID, vm: vm
             )
         }
@@ -103,13 +103,13 @@ extension WriteTransaction {
             let alias = disk.name
             let userName = self.userName
             let correlationID = self.correlationID
-            commitJob(finishAfter: 1) { inventory in
+            commitJob(finishAfter: 1) { inventory, now in
                 if let index = inventory.disks.firstIndex(where: { $0.id == diskID }) { inventory.disks[index].status = "ok" }
                 guard let vm = inventory.vm(vmID) else { return }
                 WriteTransaction.appendVMEvent(
                     to: &inventory, code: 371,
                     description: "Size of the disk '\(alias)' was successfully updated to \(extendTo >> 30) GB by \(userName).",
-                    correlationID: correlationID, vm: vm
+                    time: now, correlationID: correlationID, vm: vm
                 )
             }
         } else {
@@ -142,12 +142,12 @@ extension WriteTransaction {
 
     // MARK: VM NICs
 
-    /// The next MAC of the pool `56:6f:…` (the engine's default range);
-    /// seeded NICs use `56:6f:00:…`, new ones count from `56:6f:c0:00:00:00`.
+    /// The next MAC of the engine's pool `56:6f:XX:YY:…` (see ``AddressPlan``):
+    /// seeded NICs use `…:00:00`–`…:bf:ff`, new ones count from `…:c0:00`.
     mutating func nextMAC() -> String {
-        let value = 0xC0_0000 + inventory.macCounter
+        let mac = inventory.addresses.addedMAC(inventory.macCounter)
         inventory.macCounter += 1
-        return "56:6f:\(InventorySeeder.hex(value >> 16)):\(InventorySeeder.hex(value >> 8)):\(InventorySeeder.hex(value))"
+        return mac
     }
 
     mutating func addNic(vm vmID: String, _ body: RequestNode) throws(EngineFault) -> String {

@@ -110,7 +110,7 @@ extension WriteTransaction {
         event(37, "VM \(name) creation was initiated by \(userName).", vm: vmID, cluster: cluster.id, dataCenter: cluster.dataCenterID)
         let diskIDs = disks.map(\.id)
         let correlationID = self.correlationID
-        commitJob(finishAfter: 1) { inventory in
+        commitJob(finishAfter: 1) { inventory, now in
             if let index = inventory.vms.firstIndex(where: { $0.id == vmID }), inventory.vms[index].status == "image_locked" {
                 inventory.vms[index].status = "down"
             }
@@ -118,7 +118,7 @@ extension WriteTransaction {
                 inventory.disks[index].status = "ok"
             }
             WriteTransaction.appendEvent(
-                to: &inventory, code: 53, description: "VM \(name) creation has been completed.",
+                to: &inventory, code: 53, description: "VM \(name) creation has been completed.", time: now,
                 correlationID: correlationID, vm: vmID, cluster: cluster.id, dataCenter: cluster.dataCenterID
             )
         }

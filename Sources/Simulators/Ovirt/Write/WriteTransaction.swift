@@ -10,20 +10,31 @@ struct WriteTransaction {
     let now: Int64
     /// ``SimulatedEngineOptions/asyncDelay`` in ms.
     let delay: Int64
+    /// ``SimulatedEngineOptions/guestIPDelay`` in ms.
+    let guestIPDelay: Int64
     let correlationID: String
     let engineName: String
     /// The user name the audit log shows (`admin@internal-authz`).
     var userName: String
 
-    /// Changes for later: due time and the change.
-    private(set) var scheduled: [(due: Int64, apply: @Sendable (inout OvirtInventory) -> Void)] = []
+    /// Changes for later: due time and the change, which gets the time it was due.
+    private(set) var scheduled: [(due: Int64, apply: @Sendable (inout OvirtInventory, _ now: Int64) -> Void)] = []
     /// The job of the command being run, once its validation has started.
     private(set) var job: SimJob?
 
-    init(inventory: OvirtInventory, now: Int64, delay: Int64, correlationID: String, engineName: String, userName: String = "admin@internal-authz") {
+    init(
+        inventory: OvirtInventory,
+        now: Int64,
+        delay: Int64,
+        guestIPDelay: Int64 = 0,
+        correlationID: String,
+        engineName: String,
+        userName: String = "admin@internal-authz"
+    ) {
         self.inventory = inventory
         self.now = now
         self.delay = delay
+        self.guestIPDelay = guestIPDelay
         self.correlationID = correlationID
         self.engineName = engineName
         self.userName = userName
@@ -31,8 +42,8 @@ struct WriteTransaction {
 
     static func newID() -> String { UUID().uuidString.lowercased() }
 
-    /// Schedules `apply` after `steps` times the async delay.
-    mutating func later(_ steps: Int64, _ apply: @escaping @Sendable (inout OvirtInventory) -> Void) {
+    /// Schedules `apply` after `steps` times the async delay; it gets the time it was due.
+    mutating func later(_ steps: Int64, _ apply: @escaping @Sendable (inout OvirtInventory, _ now: Int64) -> Void) {
         scheduled.append((now + steps * delay, apply))
     }
 
@@ -53,9 +64,12 @@ struct WriteTransaction {
     }
 
     /// Stores the job, finished now or after `steps` delays (with `finally`
-    /// applied at the same moment). Returns its id.
+    /// applied at the same moment, with that moment's time). Returns its id.
     @discardableResult
-    mutating func commitJob(finishAfter steps: Int64 = 0, finally: (@Sendable (inout OvirtInventory) -> Void)? = nil) -> String? {
+    mutating func commitJob(
+        finishAfter steps: Int64 = 0,
+        finally: (@Sendable (inout OvirtInventory, _ now: Int64) -> Void)? = nil
+    ) -> String? {
         guard var job else { return nil }
         let id = job.id
         if steps == 0 || delay == 0 {
@@ -68,18 +82,17 @@ struct WriteTransaction {
             }
         } else {
             inventory.jobs.append(job)
-            later(steps) { inventory in
-                if let finally { finally(&inventory) }
-                Self.finishJob(id, in: &inventory)
+            later(steps) { inventory, now in
+                if let finally { finally(&inventory, now) }
+                Self.finishJob(id, at: now, in: &inventory)
             }
         }
         self.job = nil
         return id
     }
 
-    static func finishJob(_ id: String, status: String = "finished", in inventory: inout OvirtInventory) {
+    static func finishJob(_ id: String, status: String = "finished", at now: Int64, in inventory: inout OvirtInventory) {
         guard let index = inventory.jobs.firstIndex(where: { $0.id == id }) else { return }
-        let now = EngineState.now()
         inventory.jobs[index].status = status
         inventory.jobs[index].endTime = now
         inventory.jobs[index].lastUpdated = now
@@ -113,14 +126,13 @@ struct WriteTransaction {
         code: Int,
         description: String,
         severity: String = "normal",
-        time: Int64? = nil,
+        time: Int64,
         correlationID: String,
         vm: String? = nil,
         host: String? = nil,
         cluster: String? = nil,
         dataCenter: String? = nil
     ) {
-        let time = time ?? EngineState.now()
         inventory.eventLog.append(
             SimEvent(
                 index: 0,
@@ -145,7 +157,7 @@ struct WriteTransaction {
         code: Int,
         description: String,
         severity: String = "normal",
-        time: Int64? = nil,
+        time: Int64,
         correlationID: String,
         vm: SimVM,
         host: String? = nil
