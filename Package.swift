@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // System libraries.
@@ -65,6 +67,7 @@ let package = Package(
         .target(
             name: "EngineHTTP",
             dependencies: [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 "CCurl",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -107,6 +110,8 @@ let package = Package(
         .target(
             name: "OvirtSimulator",
             dependencies: [
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -122,6 +127,8 @@ let package = Package(
         .target(
             name: "ProxmoxSimulator",
             dependencies: [
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -172,6 +179,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 "AggregatorCore",
                 "WebUI",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -252,12 +260,18 @@ let package = Package(
         // Tests.
         .testTarget(
             name: "AggregatorCoreTests",
-            dependencies: ["AggregatorCore"],
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),"AggregatorCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EngineHTTPTests",
             dependencies: [
+                "CCurl",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 "EngineHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -267,6 +281,8 @@ let package = Package(
         .testTarget(
             name: "OvirtBackendTests",
             dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 "OvirtBackend",
                 "AggregatorCore",
                 "BackendContract",
@@ -280,6 +296,7 @@ let package = Package(
         .testTarget(
             name: "ProxmoxBackendTests",
             dependencies: [
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 "ProxmoxBackend",
                 "AggregatorCore",
                 "BackendContract",
@@ -295,6 +312,7 @@ let package = Package(
         .testTarget(
             name: "OvirtSimulatorTests",
             dependencies: [
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 "OvirtSimulator",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -307,6 +325,7 @@ let package = Package(
         .testTarget(
             name: "ProxmoxSimulatorTests",
             dependencies: [
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 "ProxmoxSimulator",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -319,6 +338,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
+                .product(name: "Logging", package: "swift-log"),
                 "Server",
                 "WebUI",
                 "FuzzTargets",

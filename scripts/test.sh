@@ -8,6 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-system.sh
 
+# Every module a target imports is declared in Package.swift (SwiftPM checks only its own targets).
+python3 scripts/check-imports.py
 swift build --build-tests
 swift test --skip-build
 
