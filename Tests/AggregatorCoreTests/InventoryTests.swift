@@ -14,12 +14,15 @@ struct ScriptedBackend: VirtualizationBackend {
 
     var name: String
     var kind: BackendKind = "test"
-    var capabilities: BackendCapabilities = .inventory
     var behaviour: Behaviour
     /// Counts engine calls.
     var calls = CallCounter()
     /// Calls in progress at once, shared by the backends of one test.
     var inFlight = InFlight()
+
+    func vm(id: String) async throws -> VM? { try await listVMs().first { $0.id == id } }
+    func host(id: String) async throws -> AggregatorCore.Host? { nil }
+    func cluster(id: String) async throws -> Cluster? { nil }
 
     func listVMs() async throws -> [VM] {
         await calls.increment()
@@ -100,12 +103,10 @@ actor CallCounter {
         #expect(elapsed < .seconds(15), "the timeout must cancel the slow engine, took \(elapsed)")
     }
 
-    /// Six one-second engines all in flight at once: counted, so a loaded machine cannot make
-    /// it flaky; the time bound only excludes asking them one after another (six seconds).
+    /// Six one-second engines all in flight at once: counted, not timed, so a loaded machine
+    /// cannot make it flaky (asked one after another, the peak would be 1).
     @Test(.timeLimit(.minutes(1)))
     func enginesAreAskedConcurrently() async {
-        let clock = ContinuousClock()
-        let start = clock.now
         let gauge = InFlight()
         let inventory = inventory((0..<6).map {
             (ScriptedBackend(name: "e\($0)", behaviour: .delay(.seconds(1), vms: 1), inFlight: gauge), .seconds(10))
@@ -113,8 +114,6 @@ actor CallCounter {
         let result = await inventory.listVMs()
         #expect(result.items.count == 6)
         #expect(await gauge.peak == 6, "all six engines should be asked at once")
-        // Asked one after another they would take 6 s.
-        #expect(clock.now - start < .seconds(5.5), "six 1 s engines should take about 1 s")
     }
 
     @Test func unexpectedErrorsBecomeInvalidResponse() async {

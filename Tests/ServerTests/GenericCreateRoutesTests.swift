@@ -82,9 +82,8 @@ import Testing
 
     @Test(.timeLimit(.minutes(1)))
     func missingCapabilityIsA422NamingKindAndCapability() async throws {
-        var backend = FixedBackend(name: "e15-test", kind: "proxmox")
-        backend.capabilities = BackendCapabilities.inventory.union(.createVM)
-        try await routes.withHarness(backend: backend) { harness in
+        let backend = FixedBackend(name: "e15-test", kind: "proxmox")
+        try await routes.withHarness(backend: backend, serving: VMOnlyBackend(base: backend)) { harness in
             try await harness.application().test(.router) { client in
                 let (headers, body) = routes.multipart(
                     try ProvisioningRoutesTests.example("create_vlan.json")

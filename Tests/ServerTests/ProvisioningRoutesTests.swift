@@ -30,9 +30,12 @@ import Testing
 
     /// A router over one `e15-test` test backend with a job runner on a fresh SQLite file,
     /// the runner running for the duration of `body`.
+    /// - Parameter serving: The backend the inventory holds, when not `backend` itself (a kind
+    ///   with fewer capabilities around it).
     func withHarness(maxUpload: Int = 1 << 20, backend: FixedBackend = FixedBackend(name: "e15-test"),
+                     serving: (any VirtualizationBackend)? = nil,
                      _ body: (Harness) async throws -> Void) async throws {
-        let inventory = Inventory(backends: [RegisteredBackend(backend: backend, timeout: .seconds(5))],
+        let inventory = Inventory(backends: [RegisteredBackend(backend: serving ?? backend, timeout: .seconds(5))],
                                   logger: Logger(label: "test"))
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("jobs-\(UUID().uuidString).sqlite").path
         defer { try? FileManager.default.removeItem(atPath: path) }

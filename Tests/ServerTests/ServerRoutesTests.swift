@@ -8,10 +8,9 @@ import Testing
 @testable import Server
 
 /// A backend with a fixed inventory, or a fixed failure.
-struct FixedBackend: VirtualizationBackend {
+struct FixedBackend: VLANCreatingBackend, VMCreatingBackend {
     var name: String
     var kind: BackendKind = "ovirt"
-    var capabilities: BackendCapabilities = BackendCapabilities.inventory.union([.createVLAN, .createVM])
     var failure: BackendError.Code?
     var vms: [VM] = []
     /// Every execute call, for assertions.
@@ -63,6 +62,14 @@ struct FixedBackend: VirtualizationBackend {
         return VM(engine: name, id: id, name: target, status: "up", cluster: "Default")
     }
 
+    func host(id: String) async throws -> AggregatorCore.Host? {
+        try await listHosts().first { $0.id == id }
+    }
+
+    func cluster(id: String) async throws -> Cluster? {
+        try await listClusters().first { $0.id == id }
+    }
+
     func plan(_ item: ProvisioningItem) async throws -> PlanOutcome {
         try check()
         if item.vm?.name == "taken" {
@@ -87,6 +94,25 @@ struct FixedBackend: VirtualizationBackend {
         }
         await context.recorder.stepSucceeded("create_vm", detail: nil, engineIDs: ["vm_id": "vm-1"])
         return ProvisioningResult(engineIDs: ["vm_id": "vm-1"], summary: "created")
+    }
+}
+
+/// A ``FixedBackend`` of a kind that creates VMs but no VLANs.
+struct VMOnlyBackend: VMCreatingBackend {
+    var base: FixedBackend
+    var name: String { base.name }
+    var kind: BackendKind { base.kind }
+    func listVMs() async throws -> [VM] { try await base.listVMs() }
+    func listHosts() async throws -> [AggregatorCore.Host] { try await base.listHosts() }
+    func listClusters() async throws -> [Cluster] { try await base.listClusters() }
+    func probe() async throws -> EngineProbe { try await base.probe() }
+    func shutdown() async {}
+    func vm(id: String) async throws -> VM? { try await base.vm(id: id) }
+    func host(id: String) async throws -> AggregatorCore.Host? { try await base.host(id: id) }
+    func cluster(id: String) async throws -> Cluster? { try await base.cluster(id: id) }
+    func plan(_ item: ProvisioningItem) async throws -> PlanOutcome { try await base.plan(item) }
+    func execute(_ plan: ProvisioningPlan, context: JobContext) async throws -> ProvisioningResult {
+        try await base.execute(plan, context: context)
     }
 }
 

@@ -100,6 +100,11 @@ public final class JobRunner: Sendable {
                                                            message: "engine \(work.job.engine) is no longer configured"))
             return
         }
+        guard let backend = backend as? any ProvisioningBackend else {
+            await recorder.finish(.failed, error: JobError(code: "unsupported_capability",
+                                                           message: "\(backend.kind) engines create nothing"))
+            return
+        }
         do {
             try await limiter.withPermit(for: work.job.engine) {
                 await recorder.start()

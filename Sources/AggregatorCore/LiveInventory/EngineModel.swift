@@ -39,7 +39,7 @@ public final class EngineModel: Sendable {
     public var name: String { entry.backend.name }
     var backend: any VirtualizationBackend { entry.backend }
     /// True when the backend reports changes between full reads.
-    public var followsChanges: Bool { backend.capabilities.contains(.changeFeed) }
+    public var followsChanges: Bool { backend is any ChangeFeedBackend }
 
     /// The items and status as they are now.
     public var snapshot: EngineSnapshot { state.withLock { $0 } }
@@ -159,11 +159,11 @@ public final class EngineModel: Sendable {
     // MARK: Internals (called holding the writer permit)
 
     func pollChangesHoldingWriter() async -> BackendError? {
-        guard let since = cursor.withLock({ $0 }) else {
+        guard let feed = backend as? any ChangeFeedBackend, let since = cursor.withLock({ $0 }) else {
             return await fullReadHoldingWriter()
         }
-        let result = await Inventory.withTimeout(entry.timeout, engine: name, operation: "changes") { [backend] in
-            try await backend.changes(since: since)
+        let result = await Inventory.withTimeout(entry.timeout, engine: name, operation: "changes") {
+            try await feed.changes(since: since)
         }
         switch result {
         case .failure(let error):
@@ -200,9 +200,9 @@ public final class EngineModel: Sendable {
     func fullReadHoldingWriter() async -> BackendError? {
         let start = ContinuousClock.now
         defer { MemoryRelease.returnFreedMemory() }
-        let followsChanges = self.followsChanges
+        let feed = backend as? any ChangeFeedBackend
         let outcome = await Inventory.withTimeout(entry.timeout, engine: name, operation: "read_inventory") { [backend] in
-            let cursor = followsChanges ? try await backend.changeCursor() : nil
+            let cursor = try await feed?.changeCursor()
             return (cursor, try await backend.readInventory())
         }
         let duration = ContinuousClock.now - start

@@ -139,7 +139,13 @@ public struct ProvisioningService: Sendable {
         let outcomes = await withTaskGroup(of: (Int, Result<PlanOutcome, BackendError>).self) { group in
             for item in items {
                 group.addTask {
-                    (item.index, await inventory.call(item.engine, name: "plan") { try await $0.plan(item) })
+                    (item.index, await inventory.call(item.engine, name: "plan") { backend in
+                        // checkCapabilities refused items of kinds that create nothing before this.
+                        guard let provisioning = backend as? any ProvisioningBackend else {
+                            throw BackendError(.unsupported, engine: backend.name, message: "\(backend.kind) engines create nothing")
+                        }
+                        return try await provisioning.plan(item)
+                    })
                 }
             }
             var results: [Int: Result<PlanOutcome, BackendError>] = [:]

@@ -13,7 +13,9 @@ import Logging
 /// var registry = BackendRegistry()
 /// OvirtBackend.register(in: &registry)
 /// ```
-public final class OvirtBackend: VirtualizationBackend {
+/// Lists VMs, hosts and clusters, follows the audit log (``ChangeFeedBackend``), checks itself
+/// against the API root's summary (``ConsistencyProbing``), and creates VLAN networks and VMs.
+public final class OvirtBackend: ChangeFeedBackend, VLANCreatingBackend, VMCreatingBackend {
     /// The kind this backend registers under: `ovirt`.
     public static let kind: BackendKind = "ovirt"
 
@@ -42,10 +44,6 @@ public final class OvirtBackend: VirtualizationBackend {
     public let name: String
     /// Always ``kind`` (`ovirt`).
     public var kind: BackendKind { Self.kind }
-    /// Listing VMs, hosts and clusters; following the audit log; creating VLAN networks and VMs.
-    public let capabilities: BackendCapabilities = BackendCapabilities.inventory.union([
-        .changeFeed, .createVLAN, .createVM,
-    ])
 
     let session: OvirtSession
     let tuning: Tuning

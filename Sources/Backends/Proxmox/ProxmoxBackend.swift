@@ -14,7 +14,7 @@ import Logging
 /// var registry = BackendRegistry()
 /// ProxmoxBackend.register(in: &registry)
 /// ```
-public final class ProxmoxBackend: VirtualizationBackend {
+public final class ProxmoxBackend: VMCreatingBackend {
     /// The kind this backend registers under: `proxmox`.
     public static let kind: BackendKind = "proxmox"
     /// The user an entry without `username` logs in as: `root@pam`.
@@ -25,8 +25,6 @@ public final class ProxmoxBackend: VirtualizationBackend {
     /// Always ``kind`` (`proxmox`).
     public var kind: BackendKind { Self.kind }
     /// Listing VMs, hosts and clusters, and creating VMs. No change feed (the live model reads the
-    /// engine in full) and no `create_vlan`: a VLAN is the tag of a VM's NIC (see the docs).
-    public let capabilities: BackendCapabilities = BackendCapabilities.inventory.union([.createVM])
 
     let session: ProxmoxSession
     let options: ProxmoxOptions

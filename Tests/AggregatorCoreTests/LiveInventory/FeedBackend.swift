@@ -4,7 +4,7 @@ import Synchronization
 
 /// An engine with a change stream, scripted by each test: objects change, events are appended,
 /// the engine can fail or lose its place; every read is counted.
-final class FeedBackend: VirtualizationBackend {
+final class FeedBackend: ChangeFeedBackend {
     struct State {
         var vms: [String: VM] = [:]
         var hosts: [String: AggregatorCore.Host] = [:]
@@ -22,7 +22,6 @@ final class FeedBackend: VirtualizationBackend {
 
     let name: String
     var kind: BackendKind { "feed" }
-    let capabilities: BackendCapabilities = BackendCapabilities.inventory.union(.changeFeed)
     let state = Mutex(State())
 
     init(name: String, vms: [VM] = [], hosts: [AggregatorCore.Host] = [], clusters: [Cluster] = []) {
@@ -75,7 +74,7 @@ final class FeedBackend: VirtualizationBackend {
         }
     }
 
-    func changeCursor() async throws -> ChangeCursor? {
+    func changeCursor() async throws -> ChangeCursor {
         try check()
         return ChangeCursor(String(state.withLock { $0.nextIndex - 1 }))
     }

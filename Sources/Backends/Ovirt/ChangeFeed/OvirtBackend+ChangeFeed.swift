@@ -6,7 +6,7 @@ import Logging
 extension OvirtBackend {
     /// The newest event of the engine (`GET /events?max=1`, which lists newest first); an engine
     /// without events gives a cursor at index 0.
-    public func changeCursor() async throws -> ChangeCursor? {
+    public func changeCursor() async throws -> ChangeCursor {
         guard let newest = try await newestEvent(), let index = newest.number else {
             return OvirtEventCursor.at(0, witness: nil).token
         }
