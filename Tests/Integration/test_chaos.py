@@ -1,0 +1,87 @@
+"""Chaos over real processes: three simulated engines churned at random (seeded) with event-log
+faults while clients list the aggregator; afterwards the live model must equal every engine as
+ovirtsdk4 reads it. And a VM whose guest agent reports late is found by its address once the
+aggregator re-reads it.
+
+CHAOS_PROBE sets the aggregator's consistency_probe (default 2s; "0" turns it off, "none" leaves
+the key out) to see the baseline without the probe: the tail drop is then never noticed.
+"""
+import os
+import time
+
+import pytest
+
+from chaos_churn import admin_call, api_call, describe, run_seed, write_chaos_config
+from integration_harness import Aggregator, Simulator, get_json, wait_until
+
+PROBE = os.environ.get("CHAOS_PROBE", "2s")
+BOUND = 10.0
+
+
+def probe_setting():
+    return None if PROBE == "none" else PROBE
+
+
+@pytest.mark.parametrize("seed", [11, 23, 37])
+def test_the_model_equals_every_engine_after_churn_with_event_log_faults(seed):
+    result = run_seed(seed, engine_names=("chaos-a", "chaos-b", "chaos-c"), vms=60, hosts=5, changes=150,
+                      duration=20.0, bound=BOUND, probe=probe_setting(), listers=3)
+    if result.failed_listings or result.mismatches:
+        pytest.fail(describe(result, BOUND), pytrace=False)
+    stats = result.stats
+    assert stats.changes >= 100 and stats.faults["purge"] == 1 and stats.faults["reset"] == 1, describe(result, BOUND)
+    assert stats.faults["drop"] >= 2 and stats.tail_drop, "the run ends with a dropped event"
+    assert result.listings > 0
+
+
+def engine_addresses(api_url, vm_id):
+    """The addresses the engine's guest agent reports for a VM, as ovirtsdk4 reads them."""
+    import ovirtsdk4 as sdk
+
+    connection = sdk.Connection(url=api_url, username="admin@internal", password="admin", insecure=True)
+    try:
+        devices = connection.system_service().vms_service().vm_service(vm_id).reported_devices_service().list()
+        return {ip.version.value: ip.address for device in devices for ip in device.ips or []}
+    finally:
+        connection.close()
+
+
+def test_a_vm_whose_guest_agent_reports_late_is_found_by_its_address(tmp_path):
+    sim = Simulator(["chaos-ip"], vms=6, hosts=2, extra=["--async-ms", "0", "--guest-ip-delay", "2s"])
+    aggregator = None
+    try:
+        url = sim.urls["chaos-ip"]
+        aggregator = Aggregator(write_chaos_config(tmp_path / "backends.yaml", sim.urls, probe=probe_setting()))
+        wait_until(lambda: get_json(aggregator.base + "/api/v1/hosts")[1].get("complete"), timeout=60)
+
+        def listed():
+            status, body = get_json(aggregator.base + "/api/v1/vms?name_exact=late-ip")
+            assert status == 200
+            return body["items"]
+
+        status, made = admin_call(url, "/vms", {"name": "late-ip"})
+        assert status == 201, made
+        wait_until(listed, timeout=BOUND)
+
+        started = time.monotonic()
+        status, answer = api_call(url, f"/vms/{made['id']}/start", "POST", "<action/>")
+        assert status == 200, answer
+        _, log = admin_call(url, "/events", method="GET")
+        first_up = wait_until(lambda: [vm for vm in listed() if vm["status"] == "up"], timeout=BOUND)[0]
+        if time.monotonic() - started < 1.5:
+            assert first_up["ip_addresses"] == [], "the guest agent had not reported yet"
+
+        addresses = wait_until(lambda: engine_addresses(url, made["id"]), timeout=BOUND)
+        assert time.monotonic() - started >= 2.0, "the engine reports the addresses only after --guest-ip-delay"
+        found = wait_until(lambda: get_json(aggregator.base + f"/api/v1/vms?ip={addresses['v4']}")[1]["items"],
+                           timeout=BOUND, interval=0.05)
+        took = time.monotonic() - started
+        assert [(vm["engine"], vm["id"]) for vm in found] == [("chaos-ip", made["id"])]
+        assert set(addresses.values()) <= set(found[0]["ip_addresses"])
+        _, later = admin_call(url, "/events", method="GET")
+        assert later["next_index"] == log["next_index"], "the addresses arrived without an event: only a re-read finds them"
+        assert took < 2.0 + BOUND, f"found {took:.1f} s after the start"
+    finally:
+        if aggregator:
+            aggregator.stop()
+        sim.stop()
