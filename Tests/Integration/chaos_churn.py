@@ -8,9 +8,10 @@ removed when empty. Mixed in are faults of the engines' event logs: dropped even
 one purge and one reset per run. Meanwhile client threads list the aggregator continuously.
 The churn's faults are then closed (pending drops and holds cleared, one more change on each
 engine). Once the model equals each engine as ovirtsdk4 reads it (the same VMs: id, name, status, host
-name; the same hosts: id, name, status), the run's last change is a drop: a VM going from down to
-paused with its event dropped, which no later event reveals; the model must equal the engines
-again within the bound.
+name; the same hosts: id, name, status), the run's last changes are drops that no later event
+reveals: a VM going from down to paused (the engine's active count changes) and one going from up
+to paused (it does not: only the probe's list of VMs in exceptional statuses shows it); the model
+must equal the engines again within the bound.
 
 Run it by hand (scripts/chaos.sh does this with the built binaries):
 
@@ -176,8 +177,8 @@ class Churn:
         one more change (a VM added) follows, so every hole is followed by a stored event and
         every held event by its follower. Without this, a fault among an engine's last changes
         hides a change at the tail of its log, and whether the model can notice depends on that
-        change (see docs/ovirt-backend.md, "The consistency probe": a VM going from up to paused
-        is counted active either way and waits for the next full read)."""
+        change (see docs/ovirt-backend.md, "The consistency probe": a lost migration changes no
+        count and no status, and waits for the next full read)."""
         for mirror in self.mirrors.values():
             for path, body in (("/events/drop", {"count": 0}), ("/events/hold", {"count": 0, "delay_ms": 200})):
                 status, answer = admin_call(mirror.api_url, path, body)
@@ -186,9 +187,12 @@ class Churn:
         return self.stats
 
     def tail(self):
-        """The run's last change, on one engine: a down VM set paused, its event dropped, nothing
-        after it. Only a check against the engine (the consistency probe, a full read) shows it."""
-        self._tail_drop(self.mirrors[self.rng.choice(sorted(self.mirrors))])
+        """The run's last changes: on one engine a down VM set paused, on another an up VM set
+        paused (which changes none of that engine's counts), their events dropped, nothing after
+        them. Only a check against the engine (the consistency probe, a full read) shows them."""
+        first, second = self.rng.sample(sorted(self.mirrors), 2)
+        self._tail_drop(self.mirrors[first], "down")
+        self._tail_drop(self.mirrors[second], "up")
         return self.stats
 
     # Faults
@@ -199,15 +203,15 @@ class Churn:
         self.stats.faults[kind] += 1
         self.log(f"{mirror.name}: {kind} {body}")
 
-    def _tail_drop(self, mirror):
-        down = mirror.vms_in({"down"})
-        if not down:
-            self._add_vm(mirror, status="down")
-            down = mirror.vms_in({"down"})
-        name = self.rng.choice(down)
+    def _tail_drop(self, mirror, status):
+        found = mirror.vms_in({status})
+        if not found:
+            self._add_vm(mirror, status=status)
+            found = mirror.vms_in({status})
+        name = self.rng.choice(found)
         self._fault(mirror, "drop", "/events/drop", {"count": 1})
         self._admin(mirror, "pause", f"/vms/{name}/status", {"status": "paused"})
-        self.stats.tail_drop = f"{mirror.name}/{name}"
+        self.stats.tail_drop = ", ".join(filter(None, [self.stats.tail_drop, f"{mirror.name}/{name} ({status} to paused)"]))
 
     # Changes
 

@@ -85,3 +85,33 @@ def test_a_vm_whose_guest_agent_reports_late_is_found_by_its_address(tmp_path):
         if aggregator:
             aggregator.stop()
         sim.stop()
+
+
+@pytest.mark.parametrize("status", ["paused", "unknown"])
+def test_a_lost_change_of_a_running_vm_that_moves_no_count_is_found_by_the_probe(tmp_path, status):
+    """Up to paused or unknown keeps every summary count (all are active): only the probe's list of VMs in
+    exceptional statuses shows it when its event is lost at the tail of the log."""
+    sim = Simulator(["lost-a"], vms=10, hosts=2, extra=["--async-ms", "0"])
+    aggregator = None
+    try:
+        url = sim.urls["lost-a"]
+        aggregator = Aggregator(write_chaos_config(tmp_path / "backends.yaml", sim.urls, probe=probe_setting()))
+        wait_until(lambda: get_json(aggregator.base + "/api/v1/vms")[1].get("complete"), timeout=60)
+        name = get_json(aggregator.base + "/api/v1/vms?status=up&limit=1")[1]["items"][0]["name"]
+        assert admin_call(url, "/events/drop", {"count": 1})[0] == 200
+        assert admin_call(url, f"/vms/{name}/status", {"status": status})[0] == 200
+
+        def model_status():
+            return get_json(aggregator.base + f"/api/v1/vms?name_exact={name}")[1]["items"][0]["status"]
+
+        try:
+            wait_until(lambda: model_status() == status, timeout=BOUND)
+        except AssertionError:
+            pytest.fail(f"{name} is {status} on the engine, {model_status()} in the model after {BOUND} s\n"
+                        + "\n".join(line for line in aggregator.output().splitlines() if "Request" not in line)[-4000:])
+        _, backends = get_json(aggregator.base + "/api/v1/backends")
+        assert backends["items"][0]["freshness"]["consistency_full_reads"] >= 1
+    finally:
+        if aggregator:
+            aggregator.stop()
+        sim.stop()

@@ -10,6 +10,9 @@ public protocol ConsistencyProbing: VirtualizationBackend {
     func activity(of vm: VM) -> EngineSummary.Activity
     /// Whether the engine counts `host` among its active hosts in ``EngineSummary/hosts``.
     func activity(of host: Host) -> EngineSummary.Activity
+    /// Whether ``EngineSummary/exceptionalVMs`` lists `vm` (its status is one of the few the
+    /// summary lists one by one, such as paused or suspended).
+    func isExceptional(_ vm: VM) -> Bool
 }
 
 /// An engine's own account of what it holds, for ``ConsistencyProbing``.
@@ -41,13 +44,19 @@ public struct EngineSummary: Sendable, Hashable {
     public var vms: Count?
     /// Hosts; nil when the engine does not say.
     public var hosts: Count?
+    /// The status of every VM in an exceptional status (``ConsistencyProbing/isExceptional(_:)``),
+    /// by id: a change between two statuses the counts treat alike (up to paused) shows here.
+    /// Nil when the engine does not say, or has too many to list cheaply.
+    public var exceptionalVMs: [String: String]?
     /// Why the change stream is not where the feed is (newer events it has not reported, or
     /// numbering that went backwards); nil when the feed has seen everything.
     public var changeStreamDifference: String?
 
-    public init(vms: Count? = nil, hosts: Count? = nil, changeStreamDifference: String? = nil) {
+    public init(vms: Count? = nil, hosts: Count? = nil, exceptionalVMs: [String: String]? = nil,
+                changeStreamDifference: String? = nil) {
         self.vms = vms
         self.hosts = hosts
+        self.exceptionalVMs = exceptionalVMs
         self.changeStreamDifference = changeStreamDifference
     }
 
@@ -65,6 +74,18 @@ public struct EngineSummary: Sendable, Hashable {
             backend.activity(of: $0.item)
         }) {
             found.append(difference)
+        }
+        if let exceptionalVMs {
+            var model: [String: String] = [:]
+            for record in snapshot.vms.ordered where backend.isExceptional(record.item) {
+                model[record.item.id] = record.item.status
+            }
+            let differing = Set(model.keys).union(exceptionalVMs.keys).filter { model[$0] != exceptionalVMs[$0] }.sorted()
+            if !differing.isEmpty {
+                let shown = differing.prefix(5).map { "\($0) engine \(exceptionalVMs[$0] ?? "-") model \(model[$0] ?? "-")" }
+                found.append("VMs in exceptional statuses: " + shown.joined(separator: ", ")
+                    + (differing.count > 5 ? " and \(differing.count - 5) more" : ""))
+            }
         }
         if let changeStreamDifference { found.append(changeStreamDifference) }
         return found

@@ -60,6 +60,27 @@ import Testing
         #expect(engine.snapshot.vms.record(id: "a-vm-1")?.item.status == "paused")
     }
 
+    @Test("a VM gone from up to paused without an event keeps the counts but not the list of exceptional statuses")
+    func lostChangeBetweenActiveStatusesIsCorrected() async throws {
+        let backend = FeedBackend(name: "a", vms: (0..<3).map { VM.sample("a", $0, host: "h1", ips: ["10.0.0.\($0)"]) }
+                                      + [VM.sample("a", 3, status: "down")],
+                                  hosts: [Self.host("h1")])
+        let engine = try #require(model(backend).engine(named: "a"))
+        await engine.fullRead()
+        // One VM pauses while another starts: the totals and active counts stay as they were.
+        backend.changeSilently {
+            $0.vms["a-vm-1"]?.status = "paused"
+            $0.vms["a-vm-3"]?.status = "up"
+        }
+        let outcome = await engine.checkConsistency()
+        guard case .reread(let differences) = outcome else {
+            Issue.record("expected a full read, got \(outcome)")
+            return
+        }
+        #expect(differences == ["VMs in exceptional statuses: a-vm-1 engine paused model -"])
+        #expect(engine.snapshot.vms.record(id: "a-vm-1")?.item.status == "paused")
+    }
+
     @Test("events the feed has not reported are read by the probe's own poll, not by a full read")
     func pendingEventsCostNoFullRead() async throws {
         let backend = FeedBackend(name: "a", vms: [VM.sample("a", 0, status: "down")], hosts: [Self.host("h1")])

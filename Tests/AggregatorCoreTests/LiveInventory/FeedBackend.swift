@@ -143,10 +143,13 @@ extension FeedBackend: ConsistencyProbing {
             return EngineSummary(
                 vms: .init(total: state.vms.count, active: state.vms.values.count { $0.status == "up" }),
                 hosts: .init(total: state.hosts.count, active: state.hosts.values.count { $0.status == "up" }),
+                exceptionalVMs: Dictionary(uniqueKeysWithValues: state.vms.values.filter { self.isExceptional($0) }
+                    .map { ($0.id, $0.status) }),
                 changeStreamDifference: newest > seen ? "events up to \(newest), feed at \(seen)" : nil)
         }
     }
 
     func activity(of vm: VM) -> EngineSummary.Activity { vm.status == "up" ? .active : .inactive }
+    func isExceptional(_ vm: VM) -> Bool { vm.status != "up" && vm.status != "down" }
     func activity(of host: AggregatorCore.Host) -> EngineSummary.Activity { host.status == "up" ? .active : .inactive }
 }

@@ -1,7 +1,8 @@
 import AggregatorCore
 
-/// The consistency probe (see `docs/ovirt-backend.md`): the API root's `summary` and the newest
-/// audit-log index, compared by the live model with what it holds.
+/// The consistency probe (see `docs/ovirt-backend.md`): the API root's `summary`, the VMs in
+/// any status but up and down (`GET /vms?search=status!=up and status!=down`, usually a handful)
+/// and the newest audit-log index, compared by the live model with what it holds.
 ///
 /// The engine computes the summary live on every `GET /ovirt-engine/api`, but leaves it out for
 /// a filtered request (a user without an admin role, or `Filter: true`); then only the event
@@ -18,10 +19,25 @@ extension OvirtBackend: ConsistencyProbing {
     /// Host statuses the engine counts in `summary.hosts.active`: Up and PreparingForMaintenance.
     static let activeHostStatuses: Set<String> = ["up", "preparing_for_maintenance"]
 
+    /// VMs the probe lists one by one: every status but up and down, usually a handful. More
+    /// than this many, and the list is left out of the comparison.
+    static let exceptionalVMLimit = 500
+
     public func consistencySummary(after cursor: ChangeCursor?) async throws -> EngineSummary {
         async let root = session.get(OvirtAPI.self, path: "", expected: "the JSON API root")
         async let newest = newestEvent()
-        let (api, event) = try await (root, newest)
+        async let exceptional = session.read(
+            path: "vms", query: [("search", "status!=up and status!=down"), ("max", "\(Self.exceptionalVMLimit + 1)")],
+            expected: "a JSON VM list", OvirtListingDecoder.vms)
+        let (api, event, listed) = try await (root, newest, exceptional)
+        var exceptionalVMs: [String: String]?
+        if listed.count <= Self.exceptionalVMLimit {
+            exceptionalVMs = [:]
+            for vm in listed {
+                guard let id = OvirtMapping.nonEmpty(vm.id) else { continue }
+                exceptionalVMs?[id] = OvirtMapping.status(vm.status)
+            }
+        }
         func count(_ item: OvirtAPI.SummaryItem?) -> EngineSummary.Count? {
             guard let total = item?.total?.value else { return nil }
             return EngineSummary.Count(total: Int(total), active: item?.active.map { Int($0.value) })
@@ -36,12 +52,16 @@ extension OvirtBackend: ConsistencyProbing {
             }
         }
         return EngineSummary(vms: count(api.summary?.vms), hosts: count(api.summary?.hosts),
-                             changeStreamDifference: difference)
+                             exceptionalVMs: exceptionalVMs, changeStreamDifference: difference)
     }
 
     public func activity(of vm: VM) -> EngineSummary.Activity {
         if Self.activeVMStatuses.contains(vm.status) { return .active }
         return Self.ambiguousVMStatuses.contains(vm.status) ? .either : .inactive
+    }
+
+    public func isExceptional(_ vm: VM) -> Bool {
+        vm.status != "up" && vm.status != "down"
     }
 
     public func activity(of host: Host) -> EngineSummary.Activity {
