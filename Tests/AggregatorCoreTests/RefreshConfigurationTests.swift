@@ -51,14 +51,21 @@ struct RefreshConfigurationTests {
         ("  refresh_min_interval: 2h", "defaults.refresh_min_interval"),
     ])
     func badValues(defaults: String, key: String) {
-        var found: [String] = []
-        do {
-            _ = try loader.parse(file(defaults: defaults), file: "backends.yaml")
-        } catch let error as ConfigurationErrors {
-            found = error.errors.map(\.description)
-        } catch {
-            found = ["\(error)"]
-        }
+        let found = loader.problems(in: file(defaults: defaults))
         #expect(found.contains { $0.contains(key) }, "\(found)")
+    }
+}
+
+extension ConfigurationLoader {
+    /// The problems the loader reports for `text`, one line each; empty when it loads.
+    func problems(in text: String) -> [String] {
+        do {
+            _ = try parse(text, file: "backends.yaml")
+            return []
+        } catch let error as ConfigurationErrors {
+            return error.errors.map(\.description)
+        } catch {
+            return ["\(error)"]
+        }
     }
 }

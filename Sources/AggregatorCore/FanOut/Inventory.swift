@@ -81,21 +81,12 @@ public struct Inventory: Sendable {
     /// Probes (logs in to) every engine, each answered from its short probe cache
     /// (``EngineModel/probe()``), so callers at any rate cost an engine one login per period.
     public func probe() async -> FanOutResult<EngineProbe> {
-        let engines = model.engines
-        let results = await withTaskGroup(of: (Int, FanOutResult<EngineProbe>.EngineResult).self) { group in
-            for (index, engine) in engines.enumerated() {
-                group.addTask {
-                    let (outcome, duration, age) = await engine.probe()
-                    var result = FanOutResult<EngineProbe>.EngineResult(
-                        engine: engine.name, kind: engine.entry.backend.kind, outcome: outcome.map { [$0] },
-                        duration: duration)
-                    result.cacheAge = age
-                    return (index, result)
-                }
-            }
-            var collected = [FanOutResult<EngineProbe>.EngineResult?](repeating: nil, count: engines.count)
-            for await (index, result) in group { collected[index] = result }
-            return collected.compactMap { $0 }
+        let results = await model.engines.concurrentMap { engine in
+            let (outcome, duration, age) = await engine.probe()
+            var result = FanOutResult<EngineProbe>.EngineResult(
+                engine: engine.name, kind: engine.entry.backend.kind, outcome: outcome.map { [$0] }, duration: duration)
+            result.cacheAge = age
+            return result
         }
         return FanOutResult(engines: results)
     }
@@ -128,27 +119,20 @@ public struct Inventory: Sendable {
         let selected = backends.filter { engines?.contains($0.backend.name) ?? true }
         let logger = self.logger
         let cache = self.cache
-        let results = await withTaskGroup(of: (Int, FanOutResult<Item>.EngineResult).self) { group in
-            for (index, entry) in selected.enumerated() {
-                group.addTask {
-                    guard let cacheKey else {
-                        return (index, await Self.run(entry, capability: capability, name: name, logger: logger, operation))
-                    }
-                    let start = ContinuousClock.now
-                    let key = InventoryCache.Key(engine: entry.backend.name, collection: cacheKey)
-                    let (outcome, age) = await cache.value(for: key, refresh: refresh) {
-                        await Self.run(entry, capability: capability, name: name, logger: logger, operation).outcome
-                    }
-                    var result = FanOutResult<Item>.EngineResult(
-                        engine: entry.backend.name, kind: entry.backend.kind, outcome: outcome,
-                        duration: ContinuousClock.now - start)
-                    result.cacheAge = age
-                    return (index, result)
-                }
+        let results = await selected.concurrentMap { entry in
+            guard let cacheKey else {
+                return await Self.run(entry, capability: capability, name: name, logger: logger, operation)
             }
-            var collected = [FanOutResult<Item>.EngineResult?](repeating: nil, count: selected.count)
-            for await (index, result) in group { collected[index] = result }
-            return collected.compactMap { $0 }
+            let start = ContinuousClock.now
+            let key = InventoryCache.Key(engine: entry.backend.name, collection: cacheKey)
+            let (outcome, age) = await cache.value(for: key, refresh: refresh) {
+                await Self.run(entry, capability: capability, name: name, logger: logger, operation).outcome
+            }
+            var result = FanOutResult<Item>.EngineResult(
+                engine: entry.backend.name, kind: entry.backend.kind, outcome: outcome,
+                duration: ContinuousClock.now - start)
+            result.cacheAge = age
+            return result
         }
         return FanOutResult(engines: results)
     }
