@@ -571,8 +571,8 @@ def main(argv=None):
     parser.add_argument("--listers", type=int, default=3, help="client threads listing the aggregator")
     parser.add_argument("--open-faults", action="store_true",
                         help="leave the churn's last faults open before the model must settle: a change hidden at "
-                             "the tail of a log that the summary counts cannot see (up to paused) then stays "
-                             "until the next full read")
+                             "the tail of a log that the probe cannot see (a migration) then stays until the next "
+                             "full read")
     parser.add_argument("--verbose", action="store_true", help="print every change")
     args = parser.parse_args(argv)
     names = [f"chaos-{chr(ord('a') + index)}" for index in range(args.engines)]
