@@ -67,6 +67,7 @@ let package = Package(
         .target(
             name: "EngineHTTP",
             dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 "CCurl",
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -96,6 +97,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Backends/Proxmox",
+            swiftSettings: swiftSettings
+        ),
+
+        // Test support shared by the test targets: a log recorder and a loopback server.
+        .target(
+            name: "AggregatorTesting",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -281,6 +293,7 @@ let package = Package(
         .testTarget(
             name: "OvirtBackendTests",
             dependencies: [
+                "AggregatorTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 "OvirtBackend",
@@ -296,6 +309,7 @@ let package = Package(
         .testTarget(
             name: "ProxmoxBackendTests",
             dependencies: [
+                "AggregatorTesting",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 "ProxmoxBackend",
                 "AggregatorCore",

@@ -1,3 +1,5 @@
+import Crypto
+
 /// Helpers for pinning an engine's CA: splitting PEM files and computing fingerprints.
 ///
 /// ```swift
@@ -59,7 +61,7 @@ public enum CertificateTools {
     /// - Returns: A string such as `"AB:CD:…"` (95 characters), as `openssl x509 -fingerprint -sha256` prints it.
     public static func sha256Fingerprint(der: [UInt8]) -> String {
         let digits = Array("0123456789ABCDEF")
-        return SHA256.hash(der)
+        return SHA256.hash(data: der)
             .map { byte in String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]]) }
             .joined(separator: ":")
     }

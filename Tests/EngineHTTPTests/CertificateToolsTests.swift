@@ -2,29 +2,8 @@ import Testing
 
 @testable import EngineHTTP
 
-@Suite("SHA-256 and PEM helpers", .timeLimit(.minutes(1)))
+@Suite("Certificate fingerprints and PEM helpers", .timeLimit(.minutes(1)))
 struct CertificateToolsTests {
-    @Test(arguments: [
-        ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
-        ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-        (
-            "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
-        ),
-        (String(repeating: "a", count: 55), "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318"),
-        (String(repeating: "a", count: 56), "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a"),
-        (String(repeating: "a", count: 64), "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb"),
-    ])
-    func sha256MatchesKnownVectors(message: String, digest: String) {
-        #expect(hex(SHA256.hash(Array(message.utf8))) == digest)
-    }
-
-    @Test
-    func sha256OfOneMillionA() {
-        let message = [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)
-        #expect(hex(SHA256.hash(message)) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
-    }
-
     @Test
     func fingerprintIsUppercaseHexWithColons() {
         let fingerprint = CertificateTools.sha256Fingerprint(der: Array("abc".utf8))
@@ -69,11 +48,6 @@ struct CertificateToolsTests {
     func base64RejectsGarbage(text: String) {
         #expect(Base64.decode(Array(text.utf8)) == nil)
     }
-}
-
-private func hex(_ bytes: [UInt8]) -> String {
-    let digits = Array("0123456789abcdef")
-    return String(bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] })
 }
 
 extension String {

@@ -1,4 +1,5 @@
 import AggregatorCore
+import AggregatorTesting
 import Foundation
 import Synchronization
 import Testing

@@ -1,4 +1,5 @@
 import AggregatorCore
+import AggregatorTesting
 import EngineHTTP
 import Foundation
 import Logging

@@ -1,4 +1,5 @@
 import AggregatorCore
+import AggregatorTesting
 import Hummingbird
 import Logging
 import NIOCore

@@ -1,4 +1,5 @@
 import AggregatorCore
+import AggregatorTesting
 import Logging
 import Synchronization
 import Testing

@@ -1,4 +1,5 @@
 import AggregatorCore
+import AggregatorTesting
 import BackendContract
 import Foundation
 import Logging

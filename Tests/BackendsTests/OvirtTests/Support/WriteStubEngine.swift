@@ -1,3 +1,4 @@
+import AggregatorTesting
 import Foundation
 import Hummingbird
 import Logging

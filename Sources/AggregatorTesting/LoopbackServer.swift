@@ -4,7 +4,7 @@ import NIOCore
 
 /// Serves `router` on a free loopback port for the duration of `body`, and stops the server
 /// afterwards whether `body` succeeds or throws.
-func serveOnLoopback<T>(
+public func serveOnLoopback<T>(
     _ router: Router<BasicRequestContext>, label: String, _ body: (Int) async throws -> T
 ) async throws -> T {
     let (ports, continuation) = AsyncStream<Int>.makeStream()

@@ -1,0 +1,44 @@
+import Logging
+import Synchronization
+
+/// Collects every log line (message and metadata) of the loggers it makes, so a test can check
+/// what was logged (and that no secret was).
+public final class LogRecorder: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    public init() {}
+
+    /// Every line so far, oldest first: `LEVEL message key=value ...`.
+    public var all: [String] { lines.withLock { $0 } }
+
+    /// Adds a line.
+    public func append(_ line: String) { lines.withLock { $0.append(line) } }
+
+    /// A trace-level logger whose lines land in this recorder.
+    public func logger(_ label: String = "test") -> Logger {
+        var logger = Logger(label: label) { _ in RecordingLogHandler(recorder: self) }
+        logger.logLevel = .trace
+        return logger
+    }
+
+    /// Lines whose text contains `fragment`.
+    public func lines(containing fragment: String) -> [String] { all.filter { $0.contains(fragment) } }
+}
+
+/// The handler of ``LogRecorder``'s loggers.
+public struct RecordingLogHandler: LogHandler {
+    let recorder: LogRecorder
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level = .trace
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+        let rendered = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        recorder.append("\(event.level) \(event.message) \(rendered)")
+    }
+}
