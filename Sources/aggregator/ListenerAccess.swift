@@ -52,6 +52,9 @@ enum ListenerAccess {
             } catch let error as ConfigurationError {
                 throw ConfigurationFailure(lines: [error.description])
             }
+            for skipped in verifier?.skippedKeys ?? [] {
+                logger.notice("JWKS key left out", metadata: ["auth.jwt_key": "\(skipped)"])
+            }
         }
         logger.notice("Requests need a bearer token", metadata: [
             "auth.tokens": "\(auth.tokens.count)", "auth.jwt_issuer": "\(auth.jwt?.issuer ?? "-")",
