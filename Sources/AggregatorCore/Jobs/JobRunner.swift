@@ -24,6 +24,8 @@ public final class JobRunner: Sendable {
     private let limiter: ConcurrencyLimiter
     /// Set once `run()` has returned: every job it ran is final in the store.
     private let stopped = Mutex(false)
+    /// Signalled when a job becomes final and when the runner stops.
+    private let finishes = JobFinishSignal()
 
     public init(store: any JobStore, inventory: Inventory, perEngineLimit: Int = 2, logger: Logger) {
         self.store = store
@@ -47,6 +49,7 @@ public final class JobRunner: Sendable {
             }
         }
         stopped.withLock { $0 = true }
+        finishes.signal()
     }
 
     /// True once ``run()`` has returned (the server is stopping): no job will change any more.
@@ -64,6 +67,8 @@ public final class JobRunner: Sendable {
     public func wait(for ids: [String], timeout: Duration) async throws -> [Job] {
         let deadline = ContinuousClock.now + timeout
         while true {
+            // Taken before the read, so a job finishing during it wakes the wait below at once.
+            let generation = finishes.generation
             let stoppedBeforeRead = isStopped
             var jobs: [Job] = []
             for id in ids {
@@ -74,12 +79,9 @@ public final class JobRunner: Sendable {
             {
                 return jobs
             }
-            do {
-                try await Task.sleep(for: .milliseconds(100))
-            } catch {
-                // Cancelled: read once more (the loop returns) instead of throwing away the answer.
-                continue
-            }
+            // Cancelled: the wait ends at once and the loop reads once more instead of throwing
+            // away the answer.
+            await finishes.wait(after: generation, until: deadline)
         }
     }
 
@@ -89,12 +91,21 @@ public final class JobRunner: Sendable {
         logger[metadataKey: "backend.name"] = "\(work.job.engine)"
         if let requestID = work.job.requestID { logger[metadataKey: "request.id"] = "\(requestID)" }
         let model = inventory.model.engine(named: work.job.engine)
-        let recorder = StoreRecorder(job: work.job, store: store, logger: logger) { objects in
-            // The engine confirmed a VM: show it in listings now rather than at the next event poll.
-            // Not awaited, so the job's next step does not wait for the re-read.
-            Task { await model?.refresh(objects) }
+        // The engine confirmed a VM: show it in listings now rather than at the next event poll.
+        // A child task re-reads, so the job's next step does not wait for it.
+        let (confirmed, confirm) = AsyncStream.makeStream(of: [InventoryObject].self)
+        let recorder = StoreRecorder(job: work.job, store: store, logger: logger) { confirm.yield($0) }
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                for await objects in confirmed { await model?.refresh(objects) }
+            }
+            await run(work, recorder: recorder, logger: logger)
+            confirm.finish()
         }
+        finishes.signal()
+    }
 
+    private func run(_ work: Work, recorder: StoreRecorder, logger: Logger) async {
         guard let backend = inventory.backend(named: work.job.engine) else {
             await recorder.finish(.failed, error: JobError(code: "unknown_engine",
                                                            message: "engine \(work.job.engine) is no longer configured"))
@@ -230,47 +241,6 @@ actor StoreRecorder: JobRecorder {
         await close(name) {
             $0.state = "skipped"
             $0.detail = reason
-        }
-    }
-}
-
-/// At most `limit` concurrent holders per key (an engine name, a network name, ...).
-///
-/// Waiters are served in arrival order. Use ``withPermit(for:_:)`` where the work is `Sendable`,
-/// or ``acquire(_:)`` and ``release(_:)`` around it, releasing on every path.
-public actor ConcurrencyLimiter {
-    private let limit: Int
-    private var running: [String: Int] = [:]
-    private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
-
-    public init(limit: Int) { self.limit = max(1, limit) }
-
-    /// Runs `body` holding a permit for `key`.
-    public func withPermit<T: Sendable>(for key: String, _ body: () async throws -> T) async throws -> T {
-        await acquire(key)
-        defer { release(key) }
-        try Task.checkCancellation()
-        return try await body()
-    }
-
-    /// Waits for a permit for `key`.
-    public func acquire(_ key: String) async {
-        if running[key, default: 0] < limit {
-            running[key, default: 0] += 1
-            return
-        }
-        await withCheckedContinuation { waiting[key, default: []].append($0) }
-    }
-
-    /// Returns a permit for `key`, handing it to the longest waiter.
-    public func release(_ key: String) {
-        if var queue = waiting[key], !queue.isEmpty {
-            let next = queue.removeFirst()
-            waiting[key] = queue.isEmpty ? nil : queue
-            next.resume()
-        } else {
-            let count = running[key, default: 1] - 1
-            running[key] = count > 0 ? count : nil
         }
     }
 }
