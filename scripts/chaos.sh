@@ -12,9 +12,9 @@
 #
 # --probe sets the aggregator's consistency_probe (0 turns it off, none leaves the key out) to see
 # the baseline without it. Before the model must settle, the churn's own drops and holds are closed
-# (cleared, and one more change on each engine); --open-faults leaves them open, so a change hidden
-# at the tail of a log may be one the probe cannot see (a migration), which then waits for the next
-# full read (docs/ovirt-backend.md, "The consistency probe"). Builds nothing: it runs the binaries
+# (cleared, and one more change on each engine); --open-faults leaves them open, so the changes
+# hidden at the tail of a log are the probe's to find, as in the suite's test
+# (docs/ovirt-backend.md, "The consistency probe"). Builds nothing: it runs the binaries
 # `swift build` left in $(swift build --show-bin-path). Every run is bounded (the churn's duration, then --bound for the
 # model to settle and again after the last change), and every process it starts is stopped when it
 # ends, however it ends (Ctrl-C and SIGTERM included).

@@ -176,9 +176,8 @@ class Churn:
         """Ends the churn's own faults on every engine: pending drops and holds are cleared and
         one more change (a VM added) follows, so every hole is followed by a stored event and
         every held event by its follower. Without this, a fault among an engine's last changes
-        hides a change at the tail of its log, and whether the model can notice depends on that
-        change (see docs/ovirt-backend.md, "The consistency probe": a lost migration changes no
-        count and no status, and waits for the next full read)."""
+        hides a change at the tail of its log, which only the consistency probe can find (see
+        docs/ovirt-backend.md, "The consistency probe"); the suite's test leaves them open."""
         for mirror in self.mirrors.values():
             for path, body in (("/events/drop", {"count": 0}), ("/events/hold", {"count": 0, "delay_ms": 200})):
                 status, answer = admin_call(mirror.api_url, path, body)
@@ -570,9 +569,8 @@ def main(argv=None):
     parser.add_argument("--probe", default="2s", help="consistency_probe; 'none' leaves it out, 0 turns it off")
     parser.add_argument("--listers", type=int, default=3, help="client threads listing the aggregator")
     parser.add_argument("--open-faults", action="store_true",
-                        help="leave the churn's last faults open before the model must settle: a change hidden at "
-                             "the tail of a log that the probe cannot see (a migration) then stays until the next "
-                             "full read")
+                        help="leave the churn's last faults open before the model must settle: the changes "
+                             "hidden at the tail of a log are then the consistency probe's to find")
     parser.add_argument("--verbose", action="store_true", help="print every change")
     args = parser.parse_args(argv)
     names = [f"chaos-{chr(ord('a') + index)}" for index in range(args.engines)]

@@ -48,15 +48,24 @@ public struct EngineSummary: Sendable, Hashable {
     /// by id: a change between two statuses the counts treat alike (up to paused) shows here.
     /// Nil when the engine does not say, or has too many to list cheaply.
     public var exceptionalVMs: [String: String]?
+    /// Every host's status, by id (hosts are few): a lost change between two statuses the counts
+    /// treat alike (maintenance to non-operational) shows here. Nil when the engine does not say.
+    public var hostStatuses: [String: String]?
+    /// How many VMs each host holds, by host id, for the hosts with no migration under way: a
+    /// lost migration moves no count and no status but shows here. Nil when the engine does not say.
+    public var vmsPerHost: [String: Int]?
     /// Why the change stream is not where the feed is (newer events it has not reported, or
     /// numbering that went backwards); nil when the feed has seen everything.
     public var changeStreamDifference: String?
 
     public init(vms: Count? = nil, hosts: Count? = nil, exceptionalVMs: [String: String]? = nil,
+                hostStatuses: [String: String]? = nil, vmsPerHost: [String: Int]? = nil,
                 changeStreamDifference: String? = nil) {
+        self.hostStatuses = hostStatuses
         self.vms = vms
         self.hosts = hosts
         self.exceptionalVMs = exceptionalVMs
+        self.vmsPerHost = vmsPerHost
         self.changeStreamDifference = changeStreamDifference
     }
 
@@ -84,6 +93,31 @@ public struct EngineSummary: Sendable, Hashable {
             if !differing.isEmpty {
                 let shown = differing.prefix(5).map { "\($0) engine \(exceptionalVMs[$0] ?? "-") model \(model[$0] ?? "-")" }
                 found.append("VMs in exceptional statuses: " + shown.joined(separator: ", ")
+                    + (differing.count > 5 ? " and \(differing.count - 5) more" : ""))
+            }
+        }
+        if let hostStatuses {
+            let model = Dictionary(snapshot.hosts.ordered.map { ($0.item.id, $0.item.status) }) { first, _ in first }
+            let differing = Set(model.keys).union(hostStatuses.keys).filter { model[$0] != hostStatuses[$0] }.sorted()
+            if !differing.isEmpty {
+                let shown = differing.prefix(5).map { "\($0) engine \(hostStatuses[$0] ?? "-") model \(model[$0] ?? "-")" }
+                found.append("host statuses: " + shown.joined(separator: ", ")
+                    + (differing.count > 5 ? " and \(differing.count - 5) more" : ""))
+            }
+        }
+        if let vmsPerHost {
+            var placed: [String: Int] = [:]
+            for record in snapshot.vms.ordered {
+                if let host = record.item.host { placed[host, default: 0] += 1 }
+            }
+            let differing = vmsPerHost.keys.sorted().compactMap { id -> String? in
+                // A host the model does not hold shows in the host counts.
+                guard let host = snapshot.hosts.record(id: id)?.item else { return nil }
+                let model = placed[host.name, default: 0]
+                return model == vmsPerHost[id] ? nil : "\(host.name) engine \(vmsPerHost[id] ?? 0) model \(model)"
+            }
+            if !differing.isEmpty {
+                found.append("VMs on hosts: " + differing.prefix(5).joined(separator: ", ")
                     + (differing.count > 5 ? " and \(differing.count - 5) more" : ""))
             }
         }

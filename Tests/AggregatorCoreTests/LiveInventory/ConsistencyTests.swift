@@ -42,7 +42,7 @@ import Testing
             Issue.record("expected a full read, got \(outcome)")
             return
         }
-        #expect(differences == ["hosts: engine 2 (2 active), model 1 (1 active)"])
+        #expect(differences == ["hosts: engine 2 (2 active), model 1 (1 active)", "host statuses: h2 engine up model -"])
         #expect(engine.snapshot.hosts.count == 2)
         #expect(engine.snapshot.consistencyFullReads == 1)
         #expect(await engine.checkConsistency() == .consistent)
@@ -79,6 +79,39 @@ import Testing
         }
         #expect(differences == ["VMs in exceptional statuses: a-vm-1 engine paused model -"])
         #expect(engine.snapshot.vms.record(id: "a-vm-1")?.item.status == "paused")
+    }
+
+    @Test("a migration whose events were lost moves no count and no status, but the VMs per host show it")
+    func lostMigrationIsCorrected() async throws {
+        let backend = FeedBackend(name: "a", vms: (0..<3).map { VM.sample("a", $0, host: "h1", ips: ["10.0.0.\($0)"]) },
+                                  hosts: [Self.host("h1"), Self.host("h2")])
+        let engine = try #require(model(backend).engine(named: "a"))
+        await engine.fullRead()
+        #expect(await engine.checkConsistency() == .consistent)
+        backend.changeSilently { $0.vms["a-vm-2"]?.host = "h2" }
+        let outcome = await engine.checkConsistency()
+        guard case .reread(let differences) = outcome else {
+            Issue.record("expected a full read, got \(outcome)")
+            return
+        }
+        #expect(differences == ["VMs on hosts: h1 engine 2 model 3, h2 engine 1 model 0"])
+        #expect(engine.snapshot.vms.record(id: "a-vm-2")?.item.host == "h2")
+    }
+
+    @Test("a host gone from maintenance to non-operational without an event is corrected by its status")
+    func lostHostStatusChangeIsCorrected() async throws {
+        let backend = FeedBackend(name: "a", vms: [VM.sample("a", 0, host: "h1", ips: ["10.0.0.1"])],
+                                  hosts: [Self.host("h1"), Self.host("h2", status: "maintenance")])
+        let engine = try #require(model(backend).engine(named: "a"))
+        await engine.fullRead()
+        backend.changeSilently { $0.hosts["h2"]?.status = "non_operational" }
+        let outcome = await engine.checkConsistency()
+        guard case .reread(let differences) = outcome else {
+            Issue.record("expected a full read, got \(outcome)")
+            return
+        }
+        #expect(differences == ["host statuses: h2 engine non_operational model maintenance"])
+        #expect(engine.snapshot.hosts.record(id: "h2")?.item.status == "non_operational")
     }
 
     @Test("events the feed has not reported are read by the probe's own poll, not by a full read")

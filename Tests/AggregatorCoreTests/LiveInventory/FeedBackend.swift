@@ -145,6 +145,10 @@ extension FeedBackend: ConsistencyProbing {
                 hosts: .init(total: state.hosts.count, active: state.hosts.values.count { $0.status == "up" }),
                 exceptionalVMs: Dictionary(uniqueKeysWithValues: state.vms.values.filter { self.isExceptional($0) }
                     .map { ($0.id, $0.status) }),
+                hostStatuses: state.hosts.mapValues(\.status),
+                vmsPerHost: Dictionary(uniqueKeysWithValues: state.hosts.values.map { host in
+                    (host.id, state.vms.values.count { $0.host == host.name })
+                }),
                 changeStreamDifference: newest > seen ? "events up to \(newest), feed at \(seen)" : nil)
         }
     }

@@ -1,8 +1,9 @@
 import AggregatorCore
 
 /// The consistency probe (see `docs/ovirt-backend.md`): the API root's `summary`, the VMs in
-/// any status but up and down (`GET /vms?search=status!=up and status!=down`, usually a handful)
-/// and the newest audit-log index, compared by the live model with what it holds.
+/// any status but up and down (`GET /vms?search=status!=up and status!=down`, usually a handful),
+/// each host's status and VM count (`GET /hosts`, its `summary.total`) and the newest audit-log index,
+/// compared by the live model with what it holds.
 ///
 /// The engine computes the summary live on every `GET /ovirt-engine/api`, but leaves it out for
 /// a filtered request (a user without an admin role, or `Filter: true`); then only the event
@@ -29,7 +30,20 @@ extension OvirtBackend: ConsistencyProbing {
         async let exceptional = session.read(
             path: "vms", query: [("search", "status!=up and status!=down"), ("max", "\(Self.exceptionalVMLimit + 1)")],
             expected: "a JSON VM list", OvirtListingDecoder.vms)
-        let (api, event, listed) = try await (root, newest, exceptional)
+        async let hosts = session.read(path: "hosts", expected: "a JSON host list", OvirtListingDecoder.hosts)
+        let (api, event, listed, engineHosts) = try await (root, newest, exceptional, hosts)
+        var vmsPerHost: [String: Int]? = [:]
+        var hostStatuses: [String: String] = [:]
+        for host in engineHosts {
+            guard let id = OvirtMapping.nonEmpty(host.id) else { continue }
+            hostStatuses[id] = OvirtMapping.status(host.status)
+            guard let total = host.summary?.total?.int else {
+                vmsPerHost = nil
+                continue
+            }
+            // Both ends of a migration hold the VM for a while: such a host is not compared.
+            if vmsPerHost != nil, (host.summary?.migrating?.int ?? 0) == 0 { vmsPerHost?[id] = total }
+        }
         var exceptionalVMs: [String: String]?
         if listed.count <= Self.exceptionalVMLimit {
             exceptionalVMs = [:]
@@ -52,7 +66,8 @@ extension OvirtBackend: ConsistencyProbing {
             }
         }
         return EngineSummary(vms: count(api.summary?.vms), hosts: count(api.summary?.hosts),
-                             exceptionalVMs: exceptionalVMs, changeStreamDifference: difference)
+                             exceptionalVMs: exceptionalVMs, hostStatuses: hostStatuses, vmsPerHost: vmsPerHost,
+                             changeStreamDifference: difference)
     }
 
     public func activity(of vm: VM) -> EngineSummary.Activity {
