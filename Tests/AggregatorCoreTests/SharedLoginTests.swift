@@ -123,16 +123,21 @@ struct SharedLoginTests {
     func cancellation() async throws {
         let cache = SharedLogin<String>()
         let (started, signal) = AsyncStream<Void>.makeStream()
+        let (ended, endSignal) = AsyncStream<Void>.makeStream()
+        // Never fed: the login hangs until its task is cancelled.
+        let (engine, _) = AsyncStream<String>.makeStream()
         let waiter = Task {
             try await cache.credential {
                 signal.yield()
-                try await Task.sleep(for: .seconds(600))
-                return "never"
+                for await answer in engine { return answer }
+                endSignal.yield()
+                throw CancellationError()
             }
         }
         for await _ in started { break }
         waiter.cancel()
         await #expect(throws: CancellationError.self) { try await waiter.value }
+        for await _ in ended { break }  // the hanging login itself was cancelled
         // The abandoned login was cancelled; a new caller starts a fresh one.
         #expect(try await cache.credential { "next" }.value == "next")
     }

@@ -138,6 +138,8 @@ class Churn:
         self.seed = seed
         self.total = changes
         self.duration = duration
+        # Set to end the run early (the pacing waits on it).
+        self.stopping = threading.Event()
         self.log = log or (lambda message: None)
         self.mirrors = {name: EngineMirror(name, url) for name, url in engines.items()}
         self.stats = ChurnStats(seed=seed)
@@ -151,10 +153,11 @@ class Churn:
         pace = self.duration / max(1, self.total)
         start = time.monotonic()
         for step in range(self.total - 2):
-            # Pacing the changes over the run's duration, not waiting for any state.
+            # Pacing the changes over the run's duration, not waiting for any state; `stopping`
+            # ends the pause at once when the run is told to stop.
             delay = start + step * pace - time.monotonic()
-            if delay > 0:
-                time.sleep(delay)
+            if delay > 0 and self.stopping.wait(delay):
+                break
             mirror = self.mirrors[self.rng.choice(names)]
             if step == purge_at:
                 self._fault(mirror, "purge", "/events/purge", {})
@@ -454,15 +457,20 @@ def all_differences(base, engines):
 def wait_for_convergence(base, engines, bound, interval=0.25):
     """Polls until the model equals every engine. Returns (seconds it took, []) or (None, last
     differences) when it did not within `bound` seconds."""
+    from integration_harness import wait_until
+
     start = time.monotonic()
-    while True:
-        lines = all_differences(base, engines)
-        elapsed = time.monotonic() - start
-        if not lines:
-            return elapsed, []
-        if elapsed > bound:
-            return None, lines
-        time.sleep(interval)
+    last = []
+
+    def converged():
+        last[:] = all_differences(base, engines)
+        return not last
+
+    try:
+        wait_until(converged, timeout=bound, interval=interval)
+    except AssertionError:
+        return None, list(last)
+    return time.monotonic() - start, []
 
 
 # MARK: One run: processes, churn, listings, convergence
