@@ -39,20 +39,14 @@ struct CrossSiteGuard: RouterMiddleware {
         let authority = request.head.authority?.lowercased()
         if let allowedHosts {
             guard let authority, !authority.isEmpty else {
-                throw AccessDenied(
-                    status: .forbidden, code: "untrusted_host",
-                    message: "the request names no Host, and without authentication the API answers only requests "
-                        + "addressed to this server's own names",
-                    fix: "send a Host header (HTTP/1.1 requires one), e.g. use http://127.0.0.1:PORT")
+                throw Self.untrustedHost("the request names no Host", fix: "send a Host header (HTTP/1.1 requires one), "
+                    + "e.g. use http://127.0.0.1:PORT")
             }
             let name = Self.hostName(authority)
             guard allowedHosts.contains(name) else {
-                throw AccessDenied(
-                    status: .forbidden, code: "untrusted_host",
-                    message: "without authentication the API answers only requests addressed to this server's own "
-                        + "names, not '\(name.prefix(100))'",
-                    fix: "use http://127.0.0.1:PORT or http://localhost:PORT, list the name under server.allowed_hosts, "
-                        + "or configure auth.tokens")
+                throw Self.untrustedHost("it is addressed to '\(name.prefix(100))'",
+                                         fix: "use http://127.0.0.1:PORT or http://localhost:PORT, list the name under "
+                                             + "server.allowed_hosts, or configure auth.tokens")
             }
         }
         if RoutePolicy.isStateChanging(request.method) {
@@ -66,6 +60,13 @@ struct CrossSiteGuard: RouterMiddleware {
             }
         }
         return try await next(request, context)
+    }
+
+    static func untrustedHost(_ reason: String, fix: String) -> AccessDenied {
+        AccessDenied(status: .forbidden, code: "untrusted_host",
+                     message: "without authentication the API answers only requests addressed to this server's own "
+                         + "names: \(reason)",
+                     fix: fix)
     }
 
     static func crossSite(_ reason: String) -> AccessDenied {

@@ -80,25 +80,22 @@ public final class ConnectionRegistry: Sendable {
 
     /// Marks a connection as answering a request (never evicted) or idle again.
     func setBusy(_ channel: any Channel, _ busy: Bool) {
-        let now = ContinuousClock.now
-        state.withLock { state in
-            let key = ObjectIdentifier(channel)
-            guard state.entries[key] != nil else { return }
-            state.entries[key]!.busy = busy
-            state.entries[key]!.closing = false
-            state.entries[key]!.lastActive = now
-        }
+        mark(channel, busy: busy, closing: false)
     }
 
     /// Marks a connection as in its lingering close: answered, dropping the rest of a request body
     /// before it closes. It is busy (no idle timeout) but the first to make room for a new one.
     func setClosing(_ channel: any Channel) {
+        mark(channel, busy: true, closing: true)
+    }
+
+    private func mark(_ channel: any Channel, busy: Bool, closing: Bool) {
         let now = ContinuousClock.now
         state.withLock { state in
             let key = ObjectIdentifier(channel)
             guard state.entries[key] != nil else { return }
-            state.entries[key]!.busy = true
-            state.entries[key]!.closing = true
+            state.entries[key]!.busy = busy
+            state.entries[key]!.closing = closing
             state.entries[key]!.lastActive = now
         }
     }
