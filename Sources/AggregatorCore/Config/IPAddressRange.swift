@@ -53,6 +53,7 @@ public struct IPAddressRange: Sendable, Hashable, CustomStringConvertible {
 
     /// The 4 or 16 bytes of an address in text form (IPv6 with or without brackets), or nil.
     public static func bytes(of text: String) -> [UInt8]? {
+        guard !text.utf8.contains(0) else { return nil }  // C would stop reading there
         var name = text
         if name.hasPrefix("["), name.hasSuffix("]") { name = String(name.dropFirst().dropLast()) }
         var v4 = in_addr()
