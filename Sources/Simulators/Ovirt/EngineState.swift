@@ -1,4 +1,5 @@
 import Foundation
+import SimulatorSupport
 import Synchronization
 
 /// The mutable state of one simulated engine: its inventory, the SSO tokens
@@ -34,7 +35,7 @@ final class EngineState: Sendable {
         var tokens: [String: IssuedToken] = [:]
         var scheduled: [ScheduledChange] = []
         var sequence = 0
-        var faults: [FaultRule] = []
+        var faults = SimulatedFaultList<FaultRule>()
 
         /// Applies every scheduled change that is due at `now`, oldest first,
         /// then the guest reports that are due, and stores the held events
@@ -70,7 +71,7 @@ final class EngineState: Sendable {
             hostCount: options.hostCount,
             addressVariant: options.addressVariant
         ).seed()
-        self.state = Mutex(State(inventory: inventory, faults: options.faults))
+        self.state = Mutex(State(inventory: inventory, faults: SimulatedFaultList(options.faults)))
     }
 
     /// The engine's clock in epoch milliseconds, as the engine's dates are.
@@ -146,40 +147,23 @@ final class EngineState: Sendable {
 
     /// The configured fault rules with their remaining counts.
     var faultRules: [FaultRule] {
-        state.withLock { $0.faults }
+        state.withLock { $0.faults.rules }
     }
 
     func addFault(_ rule: FaultRule) {
-        state.withLock { $0.faults.append(rule) }
+        state.withLock { $0.faults.add(rule) }
     }
 
     /// Removes every rule; returns how many there were.
     @discardableResult
     func clearFaults() -> Int {
-        state.withLock { state in
-            let count = state.faults.count
-            state.faults.removeAll()
-            return count
-        }
+        state.withLock { $0.faults.clear() }
     }
 
     /// The first rule matching a request, with its count taken down by one
     /// (rules used up are dropped).
     func takeFault(method: String, path: String) -> FaultRule? {
-        state.withLock { state in
-            guard let index = state.faults.firstIndex(where: { $0.matches(method: method, path: path) }) else {
-                return nil
-            }
-            let rule = state.faults[index]
-            if let remaining = rule.count {
-                if remaining <= 1 {
-                    state.faults.remove(at: index)
-                } else {
-                    state.faults[index].count = remaining - 1
-                }
-            }
-            return rule
-        }
+        state.withLock { $0.faults.take(method: method, path: path) }
     }
 
     /// Checks a username and password against the configured account.

@@ -1,10 +1,6 @@
-import Foundation
 import Hummingbird
-import HummingbirdCore
-import HummingbirdTLS
 import Logging
-import NIOCore
-import NIOSSL
+import SimulatorSupport
 
 /// Builds the HTTP surface of one simulated engine, so that tests, the
 /// `ovirt-sim` command and ``SimulatedEngine`` all run the same thing.
@@ -30,7 +26,7 @@ public enum OvirtSimulatorApplication {
 
     static func buildRouter(state: EngineState, certificatePEM: String?) -> Router<BasicRequestContext> {
         let router = Router()
-        router.add(middleware: LatencyMiddleware(latency: state.options.latency))
+        router.add(middleware: SimulatedLatencyMiddleware(latency: state.options.latency))
         router.add(middleware: FaultInjectionMiddleware(state: state))
         SSOController(state: state).addRoutes(to: router)
         OvirtAPIController(state: state).addRoutes(to: router)
@@ -61,29 +57,15 @@ public enum OvirtSimulatorApplication {
         onServerRunning: @escaping @Sendable (Int) async -> Void
     ) throws -> some ApplicationProtocol {
         let options = state.options
-        var certificatePEM: String?
-        var server: HTTPServerBuilder = .http1()
-        if let certificatePath = options.tlsCertificatePath, let keyPath = options.tlsKeyPath {
-            certificatePEM = try String(contentsOfFile: certificatePath, encoding: .utf8)
-            let chain = try NIOSSLCertificate.fromPEMFile(certificatePath)
-            let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
-            let tls = TLSConfiguration.makeServerConfiguration(
-                certificateChain: chain.map { .certificate($0) },
-                privateKey: .privateKey(key)
-            )
-            server = try .tls(.http1(), tlsConfiguration: tls)
-        }
-        return Application(
-            router: buildRouter(state: state, certificatePEM: certificatePEM),
-            server: server,
-            configuration: ApplicationConfiguration(
-                address: .hostname(options.host, port: options.port),
-                serverName: "ovirt-sim"
-            ),
-            onServerRunning: { channel in
-                await onServerRunning(channel.localAddress?.port ?? options.port)
-            },
-            logger: logger
+        let tls = try SimulatorTLS(certificatePath: options.tlsCertificatePath, keyPath: options.tlsKeyPath)
+        return try SimulatorApplication.build(
+            router: buildRouter(state: state, certificatePEM: tls?.certificatePEM),
+            host: options.host,
+            port: options.port,
+            tls: tls,
+            serverName: "ovirt-sim",
+            logger: logger,
+            onServerRunning: onServerRunning
         )
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SimulatorSupport
 
 /// Configuration of one simulated oVirt engine.
 ///

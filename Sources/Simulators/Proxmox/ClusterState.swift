@@ -1,40 +1,43 @@
-import Foundation
+import SimulatorSupport
 import Synchronization
 
 /// The mutable state of one simulated cluster: its model, the ticket key,
 /// and the injected faults, behind one `Mutex`.
 ///
-/// Tasks end at a wall-clock time; every access first ends the tasks that
-/// are due, under the same lock, so two reads never disagree about what
+/// Tasks end at a time on the cluster's ``SimulatedClock``; every access
+/// first ends the tasks that are due, under the same lock, so two reads never disagree about what
 /// has happened and no timer has to be kept alive. Readers copy the model
 /// out (copy-on-write) and render without holding the lock.
 final class ClusterState: Sendable {
     private struct State {
         var model: ClusterModel
         var tickets: TicketAuthority
-        var faults: [ProxmoxFaultRule]
+        var faults: SimulatedFaultList<ProxmoxFaultRule>
     }
 
     let options: SimulatedProxmoxOptions
+    /// The cluster's time source (``SimulatedProxmoxOptions/clock``).
+    let clock: SimulatedClock
     /// Seconds a task runs.
     let taskDuration: Double
     private let state: Mutex<State>
 
     init(options: SimulatedProxmoxOptions) {
         self.options = options
+        self.clock = options.clock
         self.taskDuration = options.taskDelay.seconds
-        let model = InventorySeeder(options: options, now: Self.now()).seed()
-        self.state = Mutex(State(model: model, tickets: TicketAuthority(lifetime: options.ticketLifetime), faults: options.faults))
+        let model = InventorySeeder(options: options, now: options.clock.seconds).seed()
+        self.state = Mutex(State(model: model, tickets: TicketAuthority(lifetime: options.ticketLifetime), faults: SimulatedFaultList(options.faults)))
     }
 
-    /// The wall clock in epoch seconds.
-    static func now() -> Double {
-        Date().timeIntervalSince1970
+    /// The cluster's clock in epoch seconds, as the API's dates are.
+    func now() -> Double {
+        clock.seconds
     }
 
     /// A snapshot of the model with every due task ended, and the time it was taken.
     func snapshot() -> (model: ClusterModel, now: Double) {
-        let now = Self.now()
+        let now = self.now()
         return state.withLock { state in
             state.model.settle(now: now)
             return (state.model, now)
@@ -46,7 +49,7 @@ final class ClusterState: Sendable {
     func write<Result, Failure: Error>(
         _ body: (inout ClusterModel, Double) throws(Failure) -> Result
     ) throws(Failure) -> Result {
-        let now = Self.now()
+        let now = self.now()
         return try state.withLock { (state: inout State) throws(Failure) -> Result in
             state.model.settle(now: now)
             var model = state.model
@@ -60,19 +63,19 @@ final class ClusterState: Sendable {
 
     /// A new ticket and CSRF token for `user`.
     func issueTicket(for user: String) -> (ticket: String, csrfToken: String) {
-        let now = Self.now()
+        let now = self.now()
         return state.withLock { state in
             (state.tickets.ticket(for: user, now: now), state.tickets.csrfToken(for: user, now: now))
         }
     }
 
     func user(ofTicket ticket: String) -> String? {
-        let now = Self.now()
+        let now = self.now()
         return state.withLock { $0.tickets.verify(ticket: ticket, now: now) }
     }
 
     func isValid(csrfToken token: String, user: String) -> Bool {
-        let now = Self.now()
+        let now = self.now()
         return state.withLock { $0.tickets.verify(csrfToken: token, user: user, now: now) }
     }
 
@@ -84,35 +87,21 @@ final class ClusterState: Sendable {
     // MARK: Faults
 
     var faultRules: [ProxmoxFaultRule] {
-        state.withLock { $0.faults }
+        state.withLock { $0.faults.rules }
     }
 
     func addFault(_ rule: ProxmoxFaultRule) {
-        state.withLock { $0.faults.append(rule) }
+        state.withLock { $0.faults.add(rule) }
     }
 
     /// Removes every rule; returns how many there were.
     @discardableResult
     func clearFaults() -> Int {
-        state.withLock { state in
-            defer { state.faults.removeAll() }
-            return state.faults.count
-        }
+        state.withLock { $0.faults.clear() }
     }
 
     /// The first rule matching a request, with its count taken down by one.
     func takeFault(method: String, path: String) -> ProxmoxFaultRule? {
-        state.withLock { state in
-            guard let index = state.faults.firstIndex(where: { $0.matches(method: method, path: path) }) else { return nil }
-            let rule = state.faults[index]
-            if let remaining = rule.count {
-                if remaining <= 1 {
-                    state.faults.remove(at: index)
-                } else {
-                    state.faults[index].count = remaining - 1
-                }
-            }
-            return rule
-        }
+        state.withLock { $0.faults.take(method: method, path: path) }
     }
 }

@@ -1,10 +1,7 @@
-import Foundation
 import Hummingbird
 import HummingbirdCore
-import HummingbirdTLS
 import Logging
-import NIOCore
-import NIOSSL
+import SimulatorSupport
 
 /// Builds the HTTP surface of one simulated cluster, so that tests, the
 /// `pve-sim` command and ``SimulatedProxmox`` all run the same thing.
@@ -29,7 +26,7 @@ public enum ProxmoxSimulatorApplication {
 
     static func buildRouter(state: ClusterState) -> Router<BasicRequestContext> {
         let router = Router()
-        router.add(middleware: ProxmoxLatencyMiddleware(latency: state.options.latency))
+        router.add(middleware: SimulatedLatencyMiddleware(latency: state.options.latency))
         ProxmoxAPIController(state: state).addRoutes(to: router)
         ProxmoxAdminController(admin: SimulatedProxmoxAdmin(state: state)).addRoutes(to: router)
         return router
@@ -57,41 +54,15 @@ public enum ProxmoxSimulatorApplication {
         onServerRunning: @escaping @Sendable (Int) async -> Void
     ) throws -> some ApplicationProtocol {
         let options = state.options
-        // Custom reason phrases (the API's error messages) survive the HTTP/1 encoding.
-        let http1 = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ReasonPhraseCarrier()]))
-        var server = http1
-        if let certificatePath = options.tlsCertificatePath, let keyPath = options.tlsKeyPath {
-            let chain = try NIOSSLCertificate.fromPEMFile(certificatePath)
-            let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
-            var tls = TLSConfiguration.makeServerConfiguration(
-                certificateChain: chain.map { .certificate($0) },
-                privateKey: .privateKey(key)
-            )
-            // A client holding an idle connection rarely answers close_notify; do not
-            // let it hold up a shutdown for NIOSSL's default 5 s.
-            tls.shutdownTimeout = .milliseconds(250)
-            server = try .tls(http1, tlsConfiguration: tls)
-        }
-        return Application(
+        return try SimulatorApplication.build(
             router: buildRouter(state: state),
-            server: server,
-            configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port)),
-            onServerRunning: { channel in
-                await onServerRunning(channel.localAddress?.port ?? options.port)
-            },
-            logger: logger
+            // Custom reason phrases (the API's error messages) survive the HTTP/1 encoding.
+            http1: .http1(configuration: .init(additionalChannelHandlers: [ReasonPhraseCarrier()])),
+            host: options.host,
+            port: options.port,
+            tls: try SimulatorTLS(certificatePath: options.tlsCertificatePath, keyPath: options.tlsKeyPath),
+            logger: logger,
+            onServerRunning: onServerRunning
         )
-    }
-}
-
-/// Adds the configured latency to every request.
-struct ProxmoxLatencyMiddleware<Context: RequestContext>: RouterMiddleware {
-    let latency: Duration
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if latency > .zero {
-            try await Task.sleep(for: latency)
-        }
-        return try await next(request, context)
     }
 }

@@ -1,3 +1,5 @@
+import SimulatorSupport
+
 /// Configuration of one simulated Proxmox VE cluster.
 ///
 /// ```swift
@@ -55,6 +57,10 @@ public struct SimulatedProxmoxOptions: Sendable {
     /// Faults injected from the start (see ``ProxmoxFaultRule``); more can
     /// be added at run time. Defaults to none.
     public var faults: [ProxmoxFaultRule] = []
+    /// The cluster's time source: when tasks end, tickets expire and guest
+    /// agents begin to answer; ``SimulatedClock/manual(startingAt:)`` lets a
+    /// test move time instead of waiting. Defaults to the wall clock.
+    public var clock: SimulatedClock = .system
 
     /// The defaults documented on each property, for the cluster `name`.
     public init(name: String) {

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import OvirtSimulator
+import SimulatorSupport
 import Testing
 
 /// Runs `body` against a fresh engine on a manual clock whose guest agents

@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import ProxmoxSimulator
+import SimulatorSupport
 import Testing
 
 @Suite("Proxmox faults, offline nodes and parameter errors", .timeLimit(.minutes(1)))

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SimulatorSupport
 
 /// The admin interface's changes "made by someone else" and event stream
 /// faults, over ``SimulatedEngineAdmin``. JSON in and out, no authentication;

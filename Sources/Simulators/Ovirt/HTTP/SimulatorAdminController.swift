@@ -161,15 +161,3 @@ struct PKIResourceController<Context: RequestContext>: Sendable {
         }
     }
 }
-
-/// Adds the configured latency to every request.
-struct LatencyMiddleware<Context: RequestContext>: RouterMiddleware {
-    let latency: Duration
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if latency > .zero {
-            try await Task.sleep(for: latency)
-        }
-        return try await next(request, context)
-    }
-}

@@ -1,3 +1,5 @@
+import SimulatorSupport
+
 /// An injected failure: the next `count` requests matching `method` and
 /// `path` are answered with `status` and an engine fault body, without
 /// touching the inventory, optionally after `latency`.
@@ -6,7 +8,7 @@
 /// var options = SimulatedEngineOptions(name: "e15-test")
 /// options.faults = [FaultRule(method: "POST", path: "/ovirt-engine/api/vms", status: 409, count: 1)]
 /// ```
-public struct FaultRule: Sendable, Equatable {
+public struct FaultRule: SimulatedFault, Equatable {
     /// The HTTP method, upper case; `*` matches any.
     public var method: String
     /// The request path without query: exact, or a prefix when it ends with `*`.
@@ -40,27 +42,9 @@ public struct FaultRule: Sendable, Equatable {
         self.latency = latency
     }
 
-    /// Parses the command line form `METHOD:PATH:STATUS[:COUNT]`.
+    /// Parses the command line form `METHOD:PATH:STATUS[:COUNT]` (see ``SimulatedFaultSpec``).
     public init?(commandLine spec: String) {
-        var parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count >= 3 else { return nil }
-        var count: Int? = 1
-        if parts.count >= 4, let last = Int(parts[parts.count - 1]), Int(parts[parts.count - 2]) != nil {
-            count = last > 0 ? last : nil
-            parts.removeLast()
-        }
-        guard let status = Int(parts.removeLast()), (100...599).contains(status) else { return nil }
-        let method = parts.removeFirst()
-        let path = parts.joined(separator: ":")
-        guard !method.isEmpty, path.hasPrefix("/") else { return nil }
-        self.init(method: method, path: path, status: status, count: count)
-    }
-
-    func matches(method: String, path: String) -> Bool {
-        guard self.method == "*" || self.method == method.uppercased() else { return false }
-        if self.path.hasSuffix("*") {
-            return path.hasPrefix(self.path.dropLast())
-        }
-        return path == self.path || path == self.path + "/"
+        guard let spec = SimulatedFaultSpec(commandLine: spec) else { return nil }
+        self.init(method: spec.method, path: spec.path, status: spec.status, count: spec.count)
     }
 }

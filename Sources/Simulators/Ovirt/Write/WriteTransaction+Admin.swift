@@ -1,3 +1,5 @@
+import SimulatorSupport
+
 /// Changes "made by someone else" (another user, the engine itself), which
 /// the admin interface applies directly: no validation of an engine command,
 /// no job, but the audit log entry the engine writes for the change.

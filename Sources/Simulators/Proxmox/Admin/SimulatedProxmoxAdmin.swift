@@ -1,3 +1,5 @@
+import SimulatorSupport
+
 /// Changes to a simulated cluster "made by someone else" (not through the
 /// API a client under test uses), fault injection, and a look at the state
 /// for tests. The same operations are served over HTTP under `/__sim/`

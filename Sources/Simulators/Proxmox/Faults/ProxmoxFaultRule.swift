@@ -1,3 +1,5 @@
+import SimulatorSupport
+
 /// An injected failure: the next `count` API requests matching `method` and
 /// `path` are answered with `status` and `message` the way the API answers
 /// a failing call (`{"data":null,"message":…}` with the message as the
@@ -11,7 +13,7 @@
 /// var options = SimulatedProxmoxOptions(name: "pve-test")
 /// options.faults = [ProxmoxFaultRule(method: "POST", path: "/nodes/pve1/qemu/9000/clone", status: 500)]
 /// ```
-public struct ProxmoxFaultRule: Sendable, Equatable {
+public struct ProxmoxFaultRule: SimulatedFault, Equatable {
     /// The HTTP method, upper case; `*` matches any.
     public var method: String
     /// The full request path without query (`/api2/json/…`): exact, or a prefix when it ends with `*`.
@@ -42,31 +44,14 @@ public struct ProxmoxFaultRule: Sendable, Equatable {
         self.latency = latency
     }
 
-    /// Parses the command line form `METHOD:PATH:STATUS[:COUNT]` (COUNT 0 means every request).
+    /// Parses the command line form `METHOD:PATH:STATUS[:COUNT]` (COUNT 0 means every request;
+    /// see ``SimulatedFaultSpec``).
     public init?(commandLine spec: String) {
-        var parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count >= 3 else { return nil }
-        var count: Int? = 1
-        if parts.count >= 4, let last = Int(parts[parts.count - 1]), Int(parts[parts.count - 2]) != nil {
-            count = last > 0 ? last : nil
-            parts.removeLast()
-        }
-        guard let status = Int(parts.removeLast()), (100...599).contains(status) else { return nil }
-        let method = parts.removeFirst()
-        let path = parts.joined(separator: ":")
-        guard !method.isEmpty, path.hasPrefix("/") else { return nil }
-        self.init(method: method, path: path, status: status, count: count)
+        guard let spec = SimulatedFaultSpec(commandLine: spec) else { return nil }
+        self.init(method: spec.method, path: spec.path, status: spec.status, count: spec.count)
     }
 
     static func normalize(_ path: String) -> String {
         path.hasPrefix("/api2/") ? path : "/api2/json" + path
-    }
-
-    func matches(method: String, path: String) -> Bool {
-        guard self.method == "*" || self.method == method.uppercased() else { return false }
-        if self.path.hasSuffix("*") {
-            return path.hasPrefix(self.path.dropLast())
-        }
-        return path == self.path || path == self.path + "/"
     }
 }

@@ -1,5 +1,6 @@
 import Hummingbird
 import NIOCore
+import SimulatorSupport
 
 /// Test-only endpoints under `/__sim/`, which no real cluster has, over
 /// ``SimulatedProxmoxAdmin``. No authentication; JSON in and out.
