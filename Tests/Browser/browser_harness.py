@@ -1,11 +1,9 @@
 """Browser-test harness: `aggregator demo` as a process, and headless Chromium driven by selenium."""
 import json
 import os
-import re
 import shutil
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
@@ -16,23 +14,19 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "Integration"))
-from integration_harness import AGGREGATOR, ROOT, Process, free_port, get_json, wait_http  # noqa: E402
+from integration_harness import ROOT, get_json, wait_until  # noqa: E402,F401 (re-exported)
+from integration_harness import Demo as DemoProcess  # noqa: E402
 
 SEED_ENGINES = ["e15-test", "e15", "e15-2", "n32", "n32-2", "k45"]
-BANNER = re.compile(r"^\s+(\S+)\s+\S+\s+(http://\S+)$", re.M)
 WAIT = float(os.environ.get("VMA_BROWSER_WAIT", "60"))
 
 
-class Demo(Process):
+class Demo(DemoProcess):
     """`aggregator demo` with the repository's backends.yaml: simulated engines and the API over them."""
 
     def __init__(self, data_dir, vms=40, hosts=3, ready_timeout=300):
-        self.port = free_port()
-        super().__init__([AGGREGATOR, "demo", "--config", str(ROOT / "backends.yaml"), "--port", str(self.port),
-                          "--data-dir", str(data_dir), "--vms", str(vms), "--hosts", str(hosts)], name="demo")
-        self.base = f"http://127.0.0.1:{self.port}"
-        wait_http(self.base + "/health", self, timeout=ready_timeout)
-        self.engines = dict(BANNER.findall(self.output()))
+        super().__init__(["--config", str(ROOT / "backends.yaml"), "--data-dir", str(data_dir), "--vms", str(vms),
+                          "--hosts", str(hosts)], timeout=ready_timeout)
         assert all(name in self.engines for name in SEED_ENGINES), self.output()
 
     def engine_admin(self, engine):

@@ -11,7 +11,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from browser_harness import Demo, get_json, row_headers, wait
+from browser_harness import Demo, get_json, row_headers, wait, wait_until
 
 VMS = int(os.environ.get("VMA_PERF_VMS", "5000"))
 # Generous bounds for a loaded 2-core machine; docs/web.md has the numbers measured.
@@ -22,13 +22,13 @@ BOUND_S = float(os.environ.get("VMA_PERF_BOUND_S", "5"))
 def demo(tmp_path_factory):
     process = Demo(tmp_path_factory.mktemp("demo-perf"), vms=VMS, hosts=20, ready_timeout=600)
     try:
-        # Wait until every engine's model is loaded (the first listing reads them in full).
-        wait_for = time.monotonic() + 600
-        while time.monotonic() < wait_for:
+        # Every engine's model is loaded (the first listing reads them in full): checked each time
+        # the demo logs work of its own, such as "Read the engine in full".
+        def every_vm_listed():
             status, listing = get_json(process.base + "/api/v1/vms?limit=1", timeout=600)
-            if status == 200 and sum(e["count"] for e in listing["engines"]) >= 6 * VMS:
-                break
-            time.sleep(1)
+            return status == 200 and sum(e["count"] for e in listing["engines"]) >= 6 * VMS
+
+        wait_until(every_vm_listed, process, timeout=600)
         yield process
     finally:
         process.stop()

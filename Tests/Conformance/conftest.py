@@ -6,39 +6,18 @@ suite starts ovirt-sim itself (OVIRT_SIM_BIN, default .build/debug/ovirt-sim)
 with two engines on ephemeral ports and stops it afterwards.
 """
 import os
-import re
-import signal
-import subprocess
-import tempfile
-import time
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-LISTENING = re.compile(r"^(\S+) listening on (\S+)$", re.M)
+sys.path.insert(0, str(ROOT / "Tests" / "Integration"))
+from integration_harness import Simulator  # noqa: E402
+
 ENGINE_NAMES = ("e15-test", "e15")
 VM_COUNT = int(os.environ.get("OVIRT_SIM_VMS", "20"))
 HOST_COUNT = int(os.environ.get("OVIRT_SIM_HOSTS", "3"))
-
-
-def _start_simulator():
-    binary = os.environ.get("OVIRT_SIM_BIN", str(ROOT / ".build/debug/ovirt-sim"))
-    log = tempfile.NamedTemporaryFile(prefix="ovirt-sim-", suffix=".log", delete=False)
-    args = [binary, "--vms", str(VM_COUNT), "--hosts", str(HOST_COUNT), "--async-ms", os.environ.get("OVIRT_SIM_ASYNC_MS", "50")]
-    for name in ENGINE_NAMES:
-        args += ["--engine", f"{name}:0"]
-    proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        found = dict(LISTENING.findall(Path(log.name).read_text(errors="replace")))
-        if all(name in found for name in ENGINE_NAMES):
-            return proc, found
-        if proc.poll() is not None:
-            break
-        time.sleep(0.05)
-    os.killpg(proc.pid, signal.SIGKILL)
-    raise RuntimeError("ovirt-sim did not start:\n" + Path(log.name).read_text(errors="replace"))
 
 
 @pytest.fixture(scope="session")
@@ -48,15 +27,13 @@ def engines():
     if configured:
         yield dict(item.split("=", 1) for item in configured.split(","))
         return
-    proc, found = _start_simulator()
+    # Ready once it printed '<name> listening on <url>' for every engine.
+    sim = Simulator(ENGINE_NAMES, vms=VM_COUNT, hosts=HOST_COUNT,
+                    extra=["--async-ms", os.environ.get("OVIRT_SIM_ASYNC_MS", "50")])
     try:
-        yield found
+        yield dict(sim.urls)
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        sim.stop()
 
 
 @pytest.fixture(scope="session")

@@ -454,20 +454,21 @@ def all_differences(base, engines):
     return lines
 
 
-def wait_for_convergence(base, engines, bound, interval=0.25):
-    """Polls until the model equals every engine. Returns (seconds it took, []) or (None, last
-    differences) when it did not within `bound` seconds."""
+def wait_for_convergence(aggregator, engines, bound):
+    """Compares the model with every engine each time the aggregator logs work of its own (see
+    ``integration_harness.wait_until``) until they are equal. Returns (seconds it took, []) or
+    (None, last differences) when they were not within `bound` seconds."""
     from integration_harness import wait_until
 
     start = time.monotonic()
     last = []
 
     def converged():
-        last[:] = all_differences(base, engines)
+        last[:] = all_differences(aggregator.base, engines)
         return not last
 
     try:
-        wait_until(converged, timeout=bound, interval=interval)
+        wait_until(converged, aggregator, timeout=bound)
     except AssertionError:
         return None, list(last)
     return time.monotonic() - start, []
@@ -512,7 +513,7 @@ def run_seed(seed, engine_names=("chaos-a", "chaos-b", "chaos-c"), vms=60, hosts
     try:
         config = write_chaos_config(os.path.join(directory.name, "backends.yaml"), sim.urls, probe=probe)
         aggregator = Aggregator(config)
-        wait_until(lambda: get_json(aggregator.base + "/api/v1/hosts")[1].get("complete"), timeout=60)
+        wait_until(lambda: get_json(aggregator.base + "/api/v1/hosts")[1].get("complete"), aggregator, timeout=120)
         churn = Churn(sim.urls, seed, changes=changes, duration=duration, log=log)
         convergence = None
         with Listers(aggregator.base, threads=listers) as listing:
@@ -521,10 +522,10 @@ def run_seed(seed, engine_names=("chaos-a", "chaos-b", "chaos-c"), vms=60, hosts
                 stats = churn.close()
             # The model must first have caught up (holes of earlier drops resolved, held events
             # in), so that only the tail drop is left for it to notice.
-            settled, mismatches = wait_for_convergence(aggregator.base, sim.urls, bound)
+            settled, mismatches = wait_for_convergence(aggregator, sim.urls, bound)
             if settled is not None:
                 stats = churn.tail()
-                convergence, mismatches = wait_for_convergence(aggregator.base, sim.urls, bound)
+                convergence, mismatches = wait_for_convergence(aggregator, sim.urls, bound)
                 if convergence is not None:
                     convergence = time.monotonic() - stats.last_change
         result = SeedResult(stats, listing.total, list(listing.failures), settled, convergence, mismatches)

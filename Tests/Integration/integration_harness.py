@@ -1,11 +1,16 @@
-"""Process-level harness: real ovirt-sim and aggregator processes on loopback."""
+"""Process-level harness: real ovirt-sim and aggregator processes on loopback.
+
+Every wait here blocks on a signal with a deadline: a child's output line (read by a thread and
+handed over under a condition variable), a socket, or the server's own long-poll. The deadlines
+only bound a failure, so they are generous for a loaded machine.
+"""
 import json
 import os
 import re
 import signal
 import socket
 import subprocess
-import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -15,7 +20,12 @@ ROOT = Path(__file__).resolve().parents[2]
 AGGREGATOR = os.environ.get("AGGREGATOR_BIN", str(ROOT / ".build/debug/aggregator"))
 OVIRT_SIM = os.environ.get("OVIRT_SIM_BIN", str(ROOT / ".build/debug/ovirt-sim"))
 SEED_ENGINES = ["e15-test", "e15", "e15-2", "n32", "n32-2", "k45"]
-LISTENING = re.compile(r"^(\S+) listening on (\S+)")
+LISTENING = re.compile(r"^(\S+) listening on (\S+)$")
+# `aggregator serve` and `demo` log "Serving" with the bound address once the listener accepts
+# connections (AggregatorApplication.build); in text format the metadata comes before the message.
+SERVING = re.compile(r"\bhttp\.address=(http://\S+):(\d+)\b.*\] Serving$")
+REQUEST_LINE = re.compile(r"\] Request$|\"message\" ?: ?\"Request\"")
+READY_TIMEOUT = 120
 
 
 def free_port():
@@ -24,61 +34,136 @@ def free_port():
         return s.getsockname()[1]
 
 
-class Process:
-    """A child process whose output goes to a file, stopped at teardown whatever happens."""
+def server_activity(line):
+    """A line the aggregator logs about its own work (engine calls, model changes, jobs), not
+    the access log line of a request a test made."""
+    return not REQUEST_LINE.search(line)
 
-    def __init__(self, args, env=None, name="proc"):
-        self.log = tempfile.NamedTemporaryFile(prefix=f"{name}-", suffix=".log", delete=False)
+
+class Process:
+    """A child process whose output (stdout and stderr) a thread reads line by line, stopped at
+    teardown whatever happens. Waiting for a line blocks on a condition variable until the line comes."""
+
+    def __init__(self, args, env=None, name="proc", pass_fds=()):
+        self.name = name
+        self._lines = []
+        self._ended = False
+        self._changed = threading.Condition()
         self.proc = subprocess.Popen(
-            args, stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
-            start_new_session=True)
+            args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
+            start_new_session=True, pass_fds=pass_fds)
+        self._reader = threading.Thread(target=self._read, name=f"{name}-output", daemon=True)
+        self._reader.start()
+
+    def _read(self):
+        for raw in self.proc.stdout:
+            line = raw.decode("utf-8", errors="replace").rstrip("\n")
+            with self._changed:
+                self._lines.append(line)
+                self._changed.notify_all()
+        with self._changed:
+            self._ended = True
+            self._changed.notify_all()
 
     def output(self):
-        with open(self.log.name, encoding="utf-8", errors="replace") as f:
-            return f.read()
+        with self._changed:
+            return "".join(line + "\n" for line in self._lines)
 
-    def wait_for(self, pattern, timeout=60):
+    def mark(self):
+        """The position after the last line read so far, for ``wait_for(after=...)``."""
+        with self._changed:
+            return len(self._lines)
+
+    def wait_for(self, pattern, timeout=60, after=0):
+        """Blocks until a line at or after position `after` matches `pattern` (a regular
+        expression or a predicate on the line) and returns the match (or the line); fails when
+        the process ends first or after `timeout` seconds."""
+        if callable(pattern):
+            matches = lambda line: line if pattern(line) else None  # noqa: E731
+        else:
+            regex = re.compile(pattern)
+            matches = regex.search
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = re.findall(pattern, self.output(), re.M)
-            if found:
-                return found
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"process exited with {self.proc.returncode}:\n{self.output()}")
-            time.sleep(0.05)
-        raise TimeoutError(f"no '{pattern}' within {timeout}s:\n{self.output()}")
+        index = after
+        with self._changed:
+            while True:
+                while index < len(self._lines):
+                    found = matches(self._lines[index])
+                    index += 1
+                    if found:
+                        return found
+                if self._ended:
+                    raise RuntimeError(f"{self.name} ended ({self.proc.poll()}) without '{pattern}':\n{self._tail()}")
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"{self.name}: no '{pattern}' within {timeout} s:\n{self._tail()}")
+                self._changed.wait(remaining)
+
+    def _tail(self):
+        return "\n".join(self._lines[-200:])
+
+    def _finish(self):
+        self._reader.join(timeout=10)
+        self.proc.stdout.close()
 
     def kill(self):
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
+            self.proc.wait(timeout=30)
+        self._finish()
 
     def stop(self):
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
             try:
-                self.proc.wait(timeout=10)
+                self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.kill()
-        os.unlink(self.log.name)
+        self._finish()
+
+
+def serving_address(line):
+    """(base URL, port) from the line an aggregator logs once it serves, in text or JSON format."""
+    found = SERVING.search(line)
+    if found:
+        host, port = found.group(1), found.group(2)
+    elif line.startswith("{") and '"Serving"' in line:
+        fields = json.loads(line)
+        if fields.get("message") != "Serving":
+            return None
+        host, _, port = fields["http.address"].rpartition(":")
+    else:
+        return None
+    return host.replace("0.0.0.0", "127.0.0.1") + ":" + port, int(port)
+
+
+def serving_base(process, timeout=READY_TIMEOUT):
+    """Waits for the line an aggregator logs once it accepts connections; returns (base URL, port)."""
+    return serving_address(process.wait_for(serving_address, timeout=timeout))
 
 
 class Simulator(Process):
-    """One ovirt-sim process serving the given engines on ephemeral ports."""
+    """One ovirt-sim process serving the given engines on ephemeral ports; ready once it printed
+    '<name> listening on <url>' for every engine."""
 
     def __init__(self, engines, vms=10, hosts=2, latency_ms=0, extra=()):
         args = [OVIRT_SIM, "--vms", str(vms), "--hosts", str(hosts), "--latency-ms", str(latency_ms), *extra]
         for name in engines:
             args += ["--engine", f"{name}:0"]
         super().__init__(args, name="ovirt-sim")
-        self.wait_for(r"^(\S+) listening on (\S+)")
         self.urls = {}
-        deadline = time.monotonic() + 30
-        while len(self.urls) < len(engines) and time.monotonic() < deadline:
-            matches = (LISTENING.match(line) for line in self.output().splitlines())
-            self.urls = {m.group(1): m.group(2) for m in matches if m}
-            time.sleep(0.05)
-        assert len(self.urls) == len(engines), self.output()
+
+        def every_engine_listens(line):
+            found = LISTENING.search(line)
+            if found:
+                self.urls[found.group(1)] = found.group(2)
+            return set(engines) <= set(self.urls)
+
+        try:
+            self.wait_for(every_engine_listens, timeout=READY_TIMEOUT)
+        except BaseException:
+            self.stop()
+            raise
 
 
 def write_config(path, engines, request_timeout="10s", extra=""):
@@ -91,27 +176,41 @@ def write_config(path, engines, request_timeout="10s", extra=""):
 
 
 class Aggregator(Process):
-    def __init__(self, config, port=None):
+    """`aggregator serve` on loopback, ready once it logged that it serves. It logs at debug level,
+    so the lines it writes about its own work (engine calls, applied changes) can wake
+    ``wait_until``."""
+
+    def __init__(self, config, port=None, extra=()):
         self.port = port or free_port()
-        super().__init__([AGGREGATOR, "serve", "--config", str(config), "--port", str(self.port)],
+        super().__init__([AGGREGATOR, "serve", "--config", str(config), "--port", str(self.port),
+                          "--log-level", "debug", *extra],
                          env={"TEST_OVIRT_PASSWORD": "admin"}, name="aggregator")
-        self.base = f"http://127.0.0.1:{self.port}"
-        wait_http(self.base + "/health", self)
-
-
-def wait_http(url, process, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, OSError):
-            pass
-        if process.proc.poll() is not None:
-            raise RuntimeError(f"exited with {process.proc.returncode}:\n{process.output()}")
-        time.sleep(0.1)
-    raise TimeoutError(f"{url} not up:\n{process.output()}")
+            self.base, self.port = serving_base(self)
+        except BaseException:
+            self.stop()
+            raise
+
+
+class Demo(Process):
+    """`aggregator demo`: simulated engines in the process and the API over them, at debug level
+    (see ``Aggregator``). Ready once it logged that it serves and printed its banner, whose
+    engine lines map each engine to its API URL."""
+
+    BANNER = re.compile(r"^\s+(\S+)\s+(\S+)\s+(http://\S+)$")
+
+    def __init__(self, args, port=None, timeout=READY_TIMEOUT):
+        self.port = port or free_port()
+        super().__init__([AGGREGATOR, "demo", *args, "--port", str(self.port), "--log-level", "debug"], name="demo")
+        try:
+            self.base, self.port = serving_base(self, timeout=timeout)
+            self.wait_for(r"^Stop with Ctrl-C\.$", timeout=timeout)
+        except BaseException:
+            self.stop()
+            raise
+        found = [self.BANNER.match(line) for line in self.output().splitlines()]
+        self.kinds = {m.group(1): m.group(2) for m in found if m}
+        self.engines = {m.group(1): m.group(3) for m in found if m}
 
 
 def get_json(url, timeout=30):
@@ -136,12 +235,21 @@ def send_json(url, body=None, method="POST", timeout=30):
         return error.code, json.loads(raw) if raw else None
 
 
-def wait_until(probe, timeout=30, interval=0.1):
-    """Calls probe() until it returns something truthy, and returns that; fails after timeout seconds."""
+def wait_until(probe, wake, timeout=30, activity=server_activity):
+    """Calls probe() until it returns something truthy, and returns that; fails after `timeout`
+    seconds. Between two calls it blocks until the process `wake` (the aggregator whose state
+    the probe reads) logs a line about its own work (`activity`): the aggregator changes what it
+    answers only when it did something, and it logs what it does. The mark is taken before the
+    probe, so a change during the probe wakes the next wait at once."""
     deadline = time.monotonic() + timeout
     while True:
+        mark = wake.mark()
         value = probe()
         if value:
             return value
-        assert time.monotonic() < deadline, "condition not met within %s s" % timeout
-        time.sleep(interval)
+        remaining = deadline - time.monotonic()
+        assert remaining > 0, f"condition not met within {timeout} s"
+        try:
+            wake.wait_for(activity, timeout=remaining, after=mark)
+        except TimeoutError:
+            raise AssertionError(f"condition not met within {timeout} s") from None

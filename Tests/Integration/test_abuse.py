@@ -18,6 +18,8 @@ from integration_harness import (AGGREGATOR, ROOT, Aggregator, Simulator, get_js
                                  write_config)
 
 ENV = {**os.environ, "TEST_OVIRT_PASSWORD": "admin"}
+# How slowly a slowloris client sends: one byte per connection every SLOW_PACE seconds.
+SLOW_PACE = 0.2
 
 
 def connect(port):
@@ -37,6 +39,23 @@ def closed_by_server(sock):
                 return True
     except (ConnectionResetError, BrokenPipeError):
         return True
+
+
+def wait_for_closes(sockets, count, timeout):
+    """Blocks in select() on the sockets until the server closed at least `count` of them (EOF or
+    reset; answers are read and dropped); returns how many it closed. Fails after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    open_ones = list(sockets)
+    closed = 0
+    while closed < count:
+        remaining = deadline - time.monotonic()
+        assert remaining > 0, f"the server closed {closed} of {len(sockets)} connections, not {count}, in {timeout} s"
+        readable, _, _ = select.select(open_ones, [], [], remaining)
+        for sock in readable:
+            if closed_by_server(sock):
+                open_ones.remove(sock)
+                closed += 1
+    return closed
 
 
 def health(base, timeout=5):
@@ -77,7 +96,7 @@ def test_more_idle_connections_than_max_connections_leave_health_answering(engin
             sockets.append(connect(aggregator.port))
         assert health(aggregator.base)
         # The longest idle connections were closed to make room: the process holds about the limit.
-        wait_until(lambda: sum(closed_by_server(s) for s in sockets) >= 240, timeout=20)
+        wait_for_closes(sockets, 240, timeout=60)
         assert open_fds(aggregator.proc.pid) < 50 + 100
     finally:
         for s in sockets:
@@ -92,7 +111,7 @@ def test_idle_connections_are_closed_after_idle_timeout(engine, tmp_config):
         for _ in range(50):
             sockets.append(connect(aggregator.port))
         started = time.monotonic()
-        wait_until(lambda: all(closed_by_server(s) for s in sockets), timeout=20)
+        wait_for_closes(sockets, len(sockets), timeout=60)
         assert time.monotonic() - started >= 1.5
         assert health(aggregator.base)
     finally:
@@ -112,20 +131,25 @@ def test_slowloris_clients_are_answered_408_and_closed(engine, tmp_config):
         for index in range(len(request)):
             for s in list(open_ones):
                 try:
-                    readable, _, _ = select.select([s], [], [], 0)
-                    if readable:
-                        data = s.recv(65536)
-                        answers[id(s)] += data
-                        if not data:
-                            open_ones.remove(s)
-                            continue
                     s.send(request[index:index + 1])
                 except (BrokenPipeError, ConnectionResetError):
                     open_ones.remove(s)
-            if not open_ones or time.monotonic() - started > 20:
-                break
             assert health(aggregator.base, timeout=5), "health must answer while the slow clients send"
-            time.sleep(0.2)
+            # The clients send one byte every SLOW_PACE s; until the next one is due, block on the
+            # server's answers and closes.
+            next_byte = time.monotonic() + SLOW_PACE
+            while open_ones and next_byte > time.monotonic():
+                readable, _, _ = select.select(open_ones, [], [], next_byte - time.monotonic())
+                for s in readable:
+                    try:
+                        data = s.recv(65536)
+                    except ConnectionResetError:
+                        data = b""
+                    answers[id(s)] += data
+                    if not data:
+                        open_ones.remove(s)
+            if not open_ones:
+                break
         assert not open_ones, "every slow client was cut off"
         assert time.monotonic() - started < 20
         assert any(a.startswith(b"HTTP/1.1 408") and b"header_timeout" in a for a in answers.values())
@@ -171,7 +195,7 @@ def test_engine_with_an_endless_body_is_a_per_engine_error(engine, tmp_config):
             status, body = get_json(aggregator.base + "/ovirt/vm_list", timeout=30)
             return body if status == 200 and "endless" in body.get("_errors", {}) else None
 
-        body = wait_until(answered, timeout=30)
+        body = wait_until(answered, aggregator, timeout=60)
         assert len(body["e15-test"]) == 5
         error = body["_errors"]["endless"]
         assert error["error"] == "response_too_large"
@@ -205,7 +229,7 @@ def test_a_stop_during_create_vm_keeps_the_vm_id_and_the_repost_names_the_job(tm
             step = next((s for s in job["steps"] if s["name"] == "create_vm"), None)
             return step and step["state"] == "running" and step["engine_ids"].get("vm_id")
 
-        vm_id = wait_until(vm_id_on_record, timeout=60, interval=0.05)
+        vm_id = wait_until(vm_id_on_record, aggregator, timeout=120)
         # While the VM's disks are still locked.
         if stop == "kill -9":
             aggregator.kill()

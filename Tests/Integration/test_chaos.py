@@ -54,7 +54,7 @@ def test_a_vm_whose_guest_agent_reports_late_is_found_by_its_address(tmp_path):
     try:
         url = sim.urls["chaos-ip"]
         aggregator = Aggregator(write_chaos_config(tmp_path / "backends.yaml", sim.urls, probe=probe_setting()))
-        wait_until(lambda: get_json(aggregator.base + "/api/v1/hosts")[1].get("complete"), timeout=60)
+        wait_until(lambda: get_json(aggregator.base + "/api/v1/hosts")[1].get("complete"), aggregator, timeout=120)
 
         def listed():
             status, body = get_json(aggregator.base + "/api/v1/vms?name_exact=late-ip")
@@ -63,20 +63,20 @@ def test_a_vm_whose_guest_agent_reports_late_is_found_by_its_address(tmp_path):
 
         status, made = admin_call(url, "/vms", {"name": "late-ip"})
         assert status == 201, made
-        wait_until(listed, timeout=BOUND)
+        wait_until(listed, aggregator, timeout=BOUND)
 
         started = time.monotonic()
         status, answer = api_call(url, f"/vms/{made['id']}/start", "POST", "<action/>")
         assert status == 200, answer
         _, log = admin_call(url, "/events", method="GET")
-        first_up = wait_until(lambda: [vm for vm in listed() if vm["status"] == "up"], timeout=BOUND)[0]
+        first_up = wait_until(lambda: [vm for vm in listed() if vm["status"] == "up"], aggregator, timeout=BOUND)[0]
         if time.monotonic() - started < 1.5:
             assert first_up["ip_addresses"] == [], "the guest agent had not reported yet"
 
-        addresses = wait_until(lambda: engine_addresses(url, made["id"]), timeout=BOUND)
+        addresses = wait_until(lambda: engine_addresses(url, made["id"]), aggregator, timeout=BOUND)
         assert time.monotonic() - started >= 2.0, "the engine reports the addresses only after --guest-ip-delay"
         found = wait_until(lambda: get_json(aggregator.base + f"/api/v1/vms?ip={addresses['v4']}")[1]["items"],
-                           timeout=BOUND, interval=0.05)
+                           aggregator, timeout=BOUND)
         took = time.monotonic() - started
         assert [(vm["engine"], vm["id"]) for vm in found] == [("chaos-ip", made["id"])]
         assert set(addresses.values()) <= set(found[0]["ip_addresses"])
@@ -98,7 +98,7 @@ def test_a_lost_change_of_a_running_vm_that_moves_no_count_is_found_by_the_probe
     try:
         url = sim.urls["lost-a"]
         aggregator = Aggregator(write_chaos_config(tmp_path / "backends.yaml", sim.urls, probe=probe_setting()))
-        wait_until(lambda: get_json(aggregator.base + "/api/v1/vms")[1].get("complete"), timeout=60)
+        wait_until(lambda: get_json(aggregator.base + "/api/v1/vms")[1].get("complete"), aggregator, timeout=120)
         name = get_json(aggregator.base + "/api/v1/vms?status=up&limit=1")[1]["items"][0]["name"]
         assert admin_call(url, "/events/drop", {"count": 1})[0] == 200
         assert admin_call(url, f"/vms/{name}/status", {"status": status})[0] == 200
@@ -107,7 +107,7 @@ def test_a_lost_change_of_a_running_vm_that_moves_no_count_is_found_by_the_probe
             return get_json(aggregator.base + f"/api/v1/vms?name_exact={name}")[1]["items"][0]["status"]
 
         try:
-            wait_until(lambda: model_status() == status, timeout=BOUND)
+            wait_until(lambda: model_status() == status, aggregator, timeout=BOUND)
         except AssertionError:
             pytest.fail(f"{name} is {status} on the engine, {model_status()} in the model after {BOUND} s\n"
                         + "\n".join(line for line in aggregator.output().splitlines() if "Request" not in line)[-4000:])
@@ -127,7 +127,7 @@ def test_a_migration_whose_events_were_lost_is_found_by_the_probe(tmp_path):
     try:
         url = sim.urls["lost-m"]
         aggregator = Aggregator(write_chaos_config(tmp_path / "backends.yaml", sim.urls, probe=probe_setting()))
-        wait_until(lambda: get_json(aggregator.base + "/api/v1/vms")[1].get("complete"), timeout=60)
+        wait_until(lambda: get_json(aggregator.base + "/api/v1/vms")[1].get("complete"), aggregator, timeout=120)
         vm = get_json(aggregator.base + "/api/v1/vms?status=up&limit=1")[1]["items"][0]
         hosts = [h["name"] for h in get_json(aggregator.base + "/api/v1/hosts")[1]["items"] if h["status"] == "up"]
         target = next(name for name in hosts if name != vm["host"])
@@ -138,7 +138,7 @@ def test_a_migration_whose_events_were_lost_is_found_by_the_probe(tmp_path):
             return get_json(aggregator.base + f"/api/v1/vms?name_exact={vm['name']}")[1]["items"][0]["host"]
 
         try:
-            wait_until(lambda: model_host() == target, timeout=BOUND)
+            wait_until(lambda: model_host() == target, aggregator, timeout=BOUND)
         except AssertionError:
             pytest.fail(f"{vm['name']} runs on {target}, the model says {model_host()} after {BOUND} s\n"
                         + "\n".join(line for line in aggregator.output().splitlines() if "Request" not in line)[-4000:])

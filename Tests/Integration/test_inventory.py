@@ -5,8 +5,7 @@ import time
 
 import pytest
 
-from integration_harness import (AGGREGATOR, SEED_ENGINES, Aggregator, Process, Simulator, free_port, get_json, wait_http,
-                                 wait_until, write_config)
+from integration_harness import SEED_ENGINES, Aggregator, Demo, Simulator, get_json, wait_until, write_config
 
 
 @pytest.fixture
@@ -64,7 +63,7 @@ def test_killing_one_engine_keeps_the_other_five_and_its_last_good_data_marked_s
     def n32_failed():
         status, body = get_json(aggregator.base + "/ovirt/vm_list")
         return body if status == 200 and "n32" in body.get("_errors", {}) else None
-    body = wait_until(n32_failed)
+    body = wait_until(n32_failed, aggregator, timeout=60)
     error = body["_errors"]["n32"]
     assert error["error"] == "connection_refused"
     assert "refused" in error["message"]
@@ -167,12 +166,9 @@ def test_wrong_password_is_reported_without_the_password(tmp_config):
 
 
 def test_demo_serves_six_simulated_engines():
-    port = free_port()
-    demo = Process([AGGREGATOR, "demo", "--config", "/nonexistent.yaml", "--port", str(port), "--vms", "7"],
-                   name="demo")
+    demo = Demo(["--config", "/nonexistent.yaml", "--vms", "7"])
     try:
-        wait_http(f"http://127.0.0.1:{port}/health", demo)
-        out = subprocess.run(["curl", "-sS", "-f", f"http://127.0.0.1:{port}/ovirt/vm_list"],
+        out = subprocess.run(["curl", "-sS", "-f", f"{demo.base}/ovirt/vm_list"],
                              capture_output=True, timeout=60)
         body = json.loads(out.stdout)
         assert list(body) == SEED_ENGINES

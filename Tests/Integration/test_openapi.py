@@ -205,7 +205,7 @@ def demo(tmp_path_factory):
     process = Demo(tmp_path_factory.mktemp("openapi") / "data")
     try:
         # Ready once every engine was read: listings then hold every engine's items.
-        wait_until(lambda: call(process.base, "GET", "/ready").status == 200, timeout=60)
+        wait_until(lambda: call(process.base, "GET", "/ready").status == 200, process, timeout=120)
         yield process
     finally:
         process.stop()
@@ -399,11 +399,14 @@ def test_dry_runs_creates_and_jobs_match_the_schema(demo):
     jobs = seed_jobs["jobs"] + api_jobs["jobs"]
     assert [job["reused"] for job in jobs] == [False, False]
 
-    def all_final():
-        answers = [check("GET", "/api/v1/jobs/{id}", call(base, "GET", job["href"])) for job in jobs]
-        return answers if all(a["state"] in ("succeeded", "failed", "interrupted") for a in answers) else None
-
-    finished = wait_until(all_final, timeout=180, interval=0.5)
+    # Their end: the same creates with ?wait= answer the same jobs once they ended (200).
+    wait = {"wait": "300"}
+    waited = check("POST", "/{kind}/create_vm", call(base, "POST", "/ovirt/create_vm", wait, timeout=360,
+                                                      **multipart("jsonfile", "create_vm.json", seed_vm)))["jobs"]
+    waited += check("POST", "/api/v1/vms", call(base, "POST", "/api/v1/vms", wait, timeout=360,
+                                                 **json_body(api_vm)))["jobs"]
+    assert [(job["id"], job["reused"]) for job in waited] == [(job["id"], True) for job in jobs], waited
+    finished = [check("GET", "/api/v1/jobs/{id}", call(base, "GET", job["href"])) for job in jobs]
     assert [job["state"] for job in finished] == ["succeeded", "succeeded"], json.dumps(finished, indent=1)
 
     listed = check("GET", "/api/v1/jobs", call(base, "GET", "/api/v1/jobs", {"state": "succeeded", "limit": "10"}))
@@ -572,7 +575,8 @@ def test_answers_about_failed_engines_match_the_schema(tmp_path):
         aggregator = Aggregator(config)
         try:
             base = aggregator.base
-            wait_until(lambda: CONTRACT.check("GET", "/ready", call(base, "GET", "/ready"))["status"] == "ready")
+            wait_until(lambda: CONTRACT.check("GET", "/ready", call(base, "GET", "/ready"))["status"] == "ready",
+                       aggregator, timeout=60)
             listing = CONTRACT.check("GET", "/api/v1/vms", call(base, "GET", "/api/v1/vms"))
             assert listing["complete"] is False and [e["ok"] for e in listing["engines"]] == [True, False]
             seed = CONTRACT.check("GET", "/{kind}/host_list", call(base, "GET", "/ovirt/host_list"))

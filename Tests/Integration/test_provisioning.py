@@ -1,33 +1,27 @@
 """Creating VLANs and VMs from the seed's files with curl against `aggregator demo`, checked with ovirtsdk4."""
 import json
-import re
-import signal
 import subprocess
-import time
 import urllib.request
-from pathlib import Path
 
 import ovirtsdk4 as sdk
 import ovirtsdk4.types as types
 import pytest
 
-from integration_harness import AGGREGATOR, ROOT, Process, free_port, get_json, wait_http, wait_until
+from integration_harness import ROOT, get_json, wait_until
+from integration_harness import Demo as DemoProcess
 
 EXAMPLES = ROOT / "examples"
 GIB = 2 ** 30
-BANNER = re.compile(r"^\s+(\S+)\s+ovirt\s+(http://\S+/ovirt-engine/api)$", re.M)
-PVE_BANNER = re.compile(r"^\s+(\S+)\s+proxmox\s+(http://\S+/api2/json)$", re.M)
+# A job's end: the create's own long-poll (`?wait=SECONDS`) answers once every job of the batch ended.
+WAIT_S = 300
 
 
-class Demo(Process):
+class Demo(DemoProcess):
     def __init__(self, data_dir, port=None, extra=()):
-        self.port = port or free_port()
-        super().__init__([AGGREGATOR, "demo", "--config", str(ROOT / "backends.yaml"), "--port", str(self.port),
-                          "--data-dir", str(data_dir), "--vms", "3", *extra], name="demo")
-        self.base = f"http://127.0.0.1:{self.port}"
-        wait_http(self.base + "/health", self)
-        self.engines = dict(BANNER.findall(self.output()))
-        self.proxmox = dict(PVE_BANNER.findall(self.output()))
+        super().__init__(["--config", str(ROOT / "backends.yaml"), "--data-dir", str(data_dir), "--vms", "3", *extra],
+                         port=port)
+        self.proxmox = {name: url for name, url in self.engines.items() if self.kinds[name] == "proxmox"}
+        self.engines = {name: url for name, url in self.engines.items() if self.kinds[name] == "ovirt"}
         assert "e15-test" in self.engines and "pve-lab" in self.proxmox, self.output()
 
     def connection(self, engine):
@@ -36,20 +30,28 @@ class Demo(Process):
 
 def curl_post(url, path, field="jsonfile"):
     out = subprocess.run(["curl", "-sS", "-X", "POST", "-F", f"{field}=@{path}", url],
-                         capture_output=True, text=True, timeout=120)
+                         capture_output=True, text=True, timeout=WAIT_S + 60)
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
 
 
-def wait_job(base, job_id, timeout=90):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        status, job = get_json(f"{base}/api/v1/jobs/{job_id}")
-        assert status == 200
-        if job["state"] in ("succeeded", "failed", "interrupted"):
-            return job
-        time.sleep(0.3)
-    raise TimeoutError(job)
+def post_and_wait(url, path):
+    """Posts the file with `?wait=`, so the answer comes once every job ended; returns the jobs."""
+    body = curl_post(f"{url}?wait={WAIT_S}", path)
+    assert "jobs" in body, body
+    assert all(job["state"] in ("succeeded", "failed", "interrupted") for job in body["jobs"]), body
+    return body["jobs"]
+
+
+def sim_admin(engine_url, method, path, body=None):
+    """Calls an in-process simulator's /__sim admin routes."""
+    base = engine_url.split("/ovirt-engine/")[0]
+    request = urllib.request.Request(base + "/__sim" + path, method=method,
+                                     data=None if body is None else json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status in (200, 201)
+        return json.loads(response.read() or b"{}")
 
 
 def seed_item(**vm_changes):
@@ -73,11 +75,13 @@ def test_seed_curl_command_creates_network_and_running_vm(demo, tmp_path):
     assert len(body["jobs"]) == 1
     job_id = body["jobs"][0]["id"]
     assert body["jobs"][0]["state"] in ("queued", "running")
-    job = wait_job(demo.base, job_id)
+    # The same command with ?wait= answers the same job, once it ended, and creates nothing new.
+    [job] = post_and_wait(f"{demo.base}/ovirt/create_vm", EXAMPLES / "create_vm.json")
+    assert job["id"] == job_id and job["reused"] is True, job
     assert job["state"] == "succeeded", json.dumps(job, indent=1, ensure_ascii=False)
 
     # Our own listing knows the new VM by the address the file gave it, on whichever engine.
-    listed = wait_until(lambda: get_json(f"{demo.base}/api/v1/vms?ip=10.105.249.51")[1]["items"], timeout=15)
+    listed = wait_until(lambda: get_json(f"{demo.base}/api/v1/vms?ip=10.105.249.51")[1]["items"], demo, timeout=60)
     assert [(vm["engine"], vm["name"], vm["status"]) for vm in listed] == [("e15-test", "test_vm_11", "up")]
 
     connection = demo.connection("e15-test")
@@ -134,13 +138,13 @@ def test_seed_curl_command_creates_network_and_running_vm(demo, tmp_path):
         again = curl_post(f"{demo.base}/ovirt/create_vm", EXAMPLES / "create_vm.json")
         assert [j["id"] for j in again["jobs"]] == [job_id]
         assert again["jobs"][0]["reused"] is True
-        time.sleep(1)
         assert len(system.vms_service().list(search="name=test_vm_11")) == 1
         assert len(system.networks_service().list(search="name=2921-redvt-eqp-test-e15")) == 1
 
         # The VLAN file afterwards reuses the network instead of duplicating it.
         vlan = curl_post(f"{demo.base}/ovirt/create_vlan", EXAMPLES / "create_vlan.json")
-        vlan_job = wait_job(demo.base, vlan["jobs"][0]["id"])
+        [vlan_job] = post_and_wait(f"{demo.base}/ovirt/create_vlan", EXAMPLES / "create_vlan.json")
+        assert vlan_job["id"] == vlan["jobs"][0]["id"]
         assert vlan_job["state"] == "succeeded"
         assert len(system.networks_service().list(search="name=2921-redvt-eqp-test-e15")) == 1
     finally:
@@ -207,8 +211,7 @@ def test_engine_fault_mid_create_fails_the_job_with_the_engines_message(demo, tm
     item["ovirt"]["engine"] = "e15"
     path = tmp_path / "fault.json"
     path.write_text(json.dumps([item], ensure_ascii=False))
-    body = curl_post(f"{demo.base}/ovirt/create_vm", path)
-    job = wait_job(demo.base, body["jobs"][0]["id"])
+    [job] = post_and_wait(f"{demo.base}/ovirt/create_vm", path)
     assert job["state"] == "failed"
     assert "Simulated storage failure" in job["error"]["message"]
     states = {step["name"]: step["state"] for step in job["steps"]}
@@ -217,18 +220,31 @@ def test_engine_fault_mid_create_fails_the_job_with_the_engines_message(demo, tm
     assert "start_vm" not in states
 
 
+def job_at_step(base, job_id, step):
+    """The job while it runs with `step` running, else None."""
+    _, job = get_json(f"{base}/api/v1/jobs/{job_id}")
+    steps = {s["name"]: s["state"] for s in job["steps"]}
+    return job if job["state"] == "running" and steps.get(step) == "running" else None
+
+
 def test_jobs_survive_a_restart_and_running_ones_are_marked_interrupted(tmp_path):
     data = tmp_path / "data"
     first = Demo(data)
     try:
-        body = curl_post(f"{first.base}/ovirt/create_vlan", EXAMPLES / "create_vlan.json")
-        done_id = body["jobs"][0]["id"]
-        assert wait_job(first.base, done_id)["state"] == "succeeded"
+        [done] = post_and_wait(f"{first.base}/ovirt/create_vlan", EXAMPLES / "create_vlan.json")
+        assert done["state"] == "succeeded"
+        done_id = done["id"]
+        # The engine holds the answer to the VM's creation for an hour: the job stays at create_vm.
+        engine = first.engines["e15-test"]
+        sim_admin(engine, "POST", "/faults", {"method": "POST", "path": "/ovirt-engine/api/vms", "status": 503,
+                                              "count": 1, "latency_ms": 3_600_000})
         item = seed_item(name="crash_vm")
         path = tmp_path / "crash.json"
         path.write_text(json.dumps([item], ensure_ascii=False))
         running_id = curl_post(f"{first.base}/ovirt/create_vm", path)["jobs"][0]["id"]
-        time.sleep(0.5)
+        # Mid-job: the API shows the job running at create_vm, and the engine took the held request.
+        wait_until(lambda: job_at_step(first.base, running_id, "create_vm")
+                   and sim_admin(engine, "GET", "/faults")["faults"] == [], first, timeout=120)
     finally:
         first.kill()  # a crash, not a graceful stop
     second = Demo(data)
@@ -252,7 +268,8 @@ def test_two_vms_on_one_new_vlan_in_one_file_share_the_network(demo, tmp_path):
     path = tmp_path / "batch.json"
     path.write_text(json.dumps(items, ensure_ascii=False))
     out = subprocess.run(["curl", "-sS", "-X", "POST", "-F", f"jsonfile=@{path}",
-                          f"{demo.base}/ovirt/create_vm?wait=90"], capture_output=True, text=True, timeout=120)
+                          f"{demo.base}/ovirt/create_vm?wait={WAIT_S}"], capture_output=True, text=True,
+                         timeout=WAIT_S + 60)
     body = json.loads(out.stdout)
     assert [job["state"] for job in body["jobs"]] == ["succeeded", "succeeded"], out.stdout
     connection = demo.connection("e15-2")

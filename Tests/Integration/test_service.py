@@ -5,7 +5,7 @@ import re
 import urllib.request
 
 from integration_harness import get_json, wait_until
-from test_provisioning import EXAMPLES, Demo, curl_post, wait_job
+from test_provisioning import EXAMPLES, Demo, post_and_wait
 
 
 def metrics(base):
@@ -30,7 +30,7 @@ def test_ready_metrics_and_json_logs(tmp_path):
     demo = Demo(tmp_path / "data", extra=("--log-format", "json"))
     try:
         status, ready = wait_until(lambda: (lambda r: r if r[0] == 200 else None)(get_json(f"{demo.base}/ready")),
-                                   timeout=60)
+                                   demo, timeout=120)
         assert ready["status"] == "ready" and ready["job_store"] == "open"
         assert {e["name"] for e in ready["engines"]} >= {"e15-test", "e15", "k45"}
         assert all(e["tried"] for e in ready["engines"])
@@ -38,8 +38,7 @@ def test_ready_metrics_and_json_logs(tmp_path):
         request = urllib.request.Request(f"{demo.base}/api/v1/vms?engine=e15-test", headers={"X-Request-Id": "probe-42"})
         with urllib.request.urlopen(request, timeout=30) as response:
             assert response.headers["X-Request-Id"] == "probe-42"
-        body = curl_post(f"{demo.base}/ovirt/create_vm", EXAMPLES / "create_vm.json")
-        job = wait_job(demo.base, body["jobs"][0]["id"])
+        [job] = post_and_wait(f"{demo.base}/ovirt/create_vm", EXAMPLES / "create_vm.json")
         assert job["state"] == "succeeded"
 
         samples = metrics(demo.base)
@@ -59,13 +58,17 @@ def test_ready_metrics_and_json_logs(tmp_path):
         labels = " ".join(samples)
         assert "test_vm_11" not in labels and job["id"] not in labels
 
-        # One JSON object per line; the access line carries the id the answer did.
-        lines = [json.loads(line) for line in demo.output().splitlines() if line.startswith("{")]
-        assert lines, demo.output()[:2000]
-        access = [l for l in lines if l.get("message") == "Request" and l.get("request.id") == "probe-42"]
-        assert access and access[0]["http.status"] == "200" and access[0]["http.path"] == "/api/v1/vms"
-        assert all(re.match(r"\d{4}-\d\d-\d\dT", l["time"]) for l in lines)
+        # One JSON object per line; the access line carries the id the answer did (it may be
+        # written after the answer, so it is waited for).
+        def logged(predicate):
+            return lambda line: line.startswith("{") and predicate(json.loads(line))
+
+        access = demo.wait_for(logged(lambda l: l.get("message") == "Request" and l.get("request.id") == "probe-42"))
+        access = json.loads(access)
+        assert access["http.status"] == "200" and access["http.path"] == "/api/v1/vms"
         # The job's log lines carry the creating request's id too.
-        assert any(l.get("job.id") == job["id"] and l.get("request.id") == job["request_id"] for l in lines)
+        demo.wait_for(logged(lambda l: l.get("job.id") == job["id"] and l.get("request.id") == job["request_id"]))
+        lines = [json.loads(line) for line in demo.output().splitlines() if line.startswith("{")]
+        assert all(re.match(r"\d{4}-\d\d-\d\dT", l["time"]) for l in lines)
     finally:
         demo.stop()

@@ -34,10 +34,10 @@ def test_sigterm_mid_job_records_interrupted_and_never_waits_out_a_wait(tmp_path
             status, jobs = get_json(f"{aggregator.base}/api/v1/jobs?state=running")
             return jobs["jobs"][0] if status == 200 and jobs["count"] else None
 
-        job = wait_until(running_job, timeout=60)
+        job = wait_until(running_job, aggregator, timeout=120)
         # Let it get past its first steps so some are on record as finished.
         wait_until(lambda: any(s["state"] == "succeeded" for s in get_json(
-            f"{aggregator.base}/api/v1/jobs/{job['id']}")[1]["steps"]), timeout=60)
+            f"{aggregator.base}/api/v1/jobs/{job['id']}")[1]["steps"]), aggregator, timeout=120)
 
         signalled = time.monotonic()
         os.killpg(aggregator.proc.pid, signal.SIGTERM)

@@ -12,19 +12,17 @@ import urllib.request
 
 import pytest
 
-from integration_harness import AGGREGATOR, ROOT, Aggregator, Process, Simulator, free_port, wait_http, write_config
+from integration_harness import ROOT, Aggregator, Demo, Simulator, write_config
 
 LIMIT = 1 << 20  # the demo's server.max_upload_bytes
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    port = free_port()
-    process = Process([AGGREGATOR, "demo", "--config", str(ROOT / "backends.yaml"), "--port", str(port),
-                       "--data-dir", str(tmp_path_factory.mktemp("data")), "--vms", "2"], name="demo")
+    process = Demo(["--config", str(ROOT / "backends.yaml"), "--data-dir", str(tmp_path_factory.mktemp("data")),
+                    "--vms", "2"])
     try:
-        wait_http(f"http://127.0.0.1:{port}/health", process)
-        yield f"http://127.0.0.1:{port}", port
+        yield process.base, process.port
     finally:
         process.stop()
 

@@ -6,18 +6,18 @@ self-signed certificate made by openssl and an API token with a fresh
 secret, and stops it after the session.
 """
 import os
-import re
-import signal
 import subprocess
-import tempfile
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 
+from integration_harness import Process  # on the path through ../conftest.py
+
 ROOT = Path(__file__).resolve().parents[3]
-LISTENING = re.compile(r"^(\S+) listening on (\S+)$", re.M)
+# Longer than any session: the guest agent of a VM started here answers only when a test says so
+# (POST /__sim/vms/N/agent).
+AGENT_NEVER_MS = 24 * 3600 * 1000
 CLUSTER = "pve-conformance"
 USER = "root@pam"
 PASSWORD = "admin"
@@ -46,34 +46,19 @@ def pve_sim(tmp_path_factory):
     directory = tmp_path_factory.mktemp("pve-sim")
     cert, key = _certificate(directory)
     secret = str(uuid.uuid4())
-    log = tempfile.NamedTemporaryFile(prefix="pve-sim-", suffix=".log", delete=False)
     args = [
-        binary, "--engine", f"{CLUSTER}:0", "--nodes", "3", "--vms", "12", "--task-ms", "500", "--agent-ms", "100",
+        binary, "--engine", f"{CLUSTER}:0", "--nodes", "3", "--vms", "12", "--task-ms", "500",
+        "--agent-ms", str(AGENT_NEVER_MS),
         "--tls-cert", str(cert), "--tls-key", str(key), "--token", f"{USER}!{TOKEN_NAME}={secret}",
     ]
-    proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = None
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        found = dict(LISTENING.findall(Path(log.name).read_text(errors="replace")))
-        if CLUSTER in found:
-            url = found[CLUSTER]
-            break
-        if proc.poll() is not None:
-            break
-        time.sleep(0.05)
-    if url is None:
-        os.killpg(proc.pid, signal.SIGKILL)
-        raise RuntimeError("pve-sim did not start:\n" + Path(log.name).read_text(errors="replace"))
-    host = url.split("//", 1)[1].split("/", 1)[0]
+    sim = Process(args, name="pve-sim")
     try:
+        # Ready once it printed '<name> listening on <url>'.
+        url = sim.wait_for(rf"^{CLUSTER} listening on (\S+)$", timeout=120).group(1)
+        host = url.split("//", 1)[1].split("/", 1)[0]
         yield {"url": url, "host": host, "token_secret": secret, "admin": f"https://{host}/__sim"}
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        sim.stop()
 
 
 @pytest.fixture
@@ -111,28 +96,13 @@ def sim_admin(pve_sim):
 
 @pytest.fixture
 def wait_task():
-    """Follows a task until it has stopped (polling with a deadline) and returns its status."""
+    """Follows a task until it has stopped and returns its status: proxmoxer's own wait, which reads
+    the task's status as every Proxmox client must (the API has no push)."""
     from proxmoxer.tools import Tasks
 
-    def follow(prox, upid, timeout=15):
+    def follow(prox, upid, timeout=120):
         status = Tasks.blocking_status(prox, upid, timeout=timeout, polling_interval=0.02)
         assert status is not None, f"task {upid} did not stop within {timeout} s"
         return status
 
     return follow
-
-
-@pytest.fixture
-def wait_until():
-    """Calls fetch() until predicate(result) holds or the deadline passes; returns the last result."""
-
-    def poll(fetch, predicate, timeout=15):
-        deadline = time.monotonic() + timeout
-        result = fetch()
-        while not predicate(result) and time.monotonic() < deadline:
-            time.sleep(0.02)
-            result = fetch()
-        assert predicate(result), f"condition never held; last result: {result!r}"
-        return result
-
-    return poll
