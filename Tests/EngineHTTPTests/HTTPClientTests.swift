@@ -133,18 +133,15 @@ struct HTTPClientTests {
         }
     }
 
+    /// The server never answers; only the request's own timeout can end it.
     @Test(.timeLimit(.minutes(1)))
     func requestTimeoutIsTimeout() async throws {
         try await withTestServer { server in
             try await HTTPClient.withHTTPClient { client in
-                let start = ContinuousClock.now
                 let error = try await #require(throws: HTTPClientError.self) {
-                    try await client.execute(
-                        HTTPRequest(url: server.url("/slow?ms=5000"), timeout: .milliseconds(300))
-                    )
+                    try await client.execute(HTTPRequest(url: server.url("/held"), timeout: .milliseconds(300)))
                 }
                 #expect(error.code == .timeout)
-                #expect(ContinuousClock.now - start < .seconds(2))
             }
         }
     }
@@ -185,19 +182,18 @@ struct HTTPClientTests {
         }
     }
 
+    /// The server holds the answer until the test ends, so the request ends only if the
+    /// cancellation reaches curl.
     @Test(.timeLimit(.minutes(1)))
-    func cancellationAbortsASlowRequestQuickly() async throws {
+    func cancellationAbortsAHeldRequest() async throws {
         try await withTestServer { server in
             try await HTTPClient.withHTTPClient { client in
                 let task = Task {
-                    try await client.execute(HTTPRequest(url: server.url("/slow?ms=20000")))
+                    try await client.execute(HTTPRequest(url: server.url("/held")))
                 }
-                try await Task.sleep(for: .milliseconds(300))
-                let cancelledAt = ContinuousClock.now
+                await server.held.waitForArrivals(1)
                 task.cancel()
                 let result = await task.result
-                // The request would last 20 s; well under that means the cancellation reached curl.
-                #expect(ContinuousClock.now - cancelledAt < .seconds(10))
                 #expect(throws: CancellationError.self) { try result.get() }
 
                 // The handle went back to the pool in a usable state.
@@ -218,46 +214,52 @@ struct HTTPClientTests {
         }
     }
 
-    /// The key property: blocking transfers run on the client's own threads, so eight one-second
-    /// requests overlap even though the cooperative pool has only as many threads as cores.
-    /// The server counts requests in flight at once, which holds however loaded the machine is;
-    /// the time bound is loose (serialised, they would take eight seconds).
+    /// The key property: blocking transfers run on the client's own threads, so eight requests
+    /// are in flight at once even though the cooperative pool has only as many threads as cores.
+    /// The server holds every answer until all eight have arrived: serialised, they never would.
     @Test(.timeLimit(.minutes(1)))
     func concurrentRequestsDoNotSerialise() async throws {
         try await withTestServer { server in
             try await HTTPClient.withHTTPClient { client in
-                let start = ContinuousClock.now
                 let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                     for _ in 0..<8 {
                         group.addTask {
-                            try await client.execute(HTTPRequest(url: server.url("/slow?ms=1000"))).status
+                            try await client.execute(HTTPRequest(url: server.url("/held"))).status
                         }
                     }
+                    await server.held.waitForArrivals(8)
+                    #expect(server.held.current == 8)
+                    server.held.releaseAll()
                     return try await group.reduce(into: []) { $0.append($1) }
                 }
-                let elapsed = ContinuousClock.now - start
                 #expect(statuses == Array(repeating: 200, count: 8))
-                #expect(server.inFlight.peak == 8, "only \(server.inFlight.peak) of 8 requests overlapped")
-                #expect(elapsed < .seconds(5), "8 concurrent 1 s requests took \(elapsed)")
+                #expect(server.held.peak == 8)
             }
         }
     }
 
+    /// Two transfers at most: the third request reaches the server only after one of the first
+    /// two is answered, the fourth after another.
     @Test(.timeLimit(.minutes(1)))
     func maxConcurrentRequestsLimitsTransfers() async throws {
         let configuration = makeConfiguration { $0.maxConcurrentRequests = 2 }
         try await withTestServer { server in
             try await HTTPClient.withHTTPClient(configuration: configuration) { client in
-                let start = ContinuousClock.now
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for _ in 0..<4 {
                         group.addTask {
-                            _ = try await client.execute(HTTPRequest(url: server.url("/slow?ms=400")))
+                            _ = try await client.execute(HTTPRequest(url: server.url("/held")))
                         }
                     }
+                    await server.held.waitForArrivals(2)
+                    server.held.releaseOne()
+                    await server.held.waitForArrivals(1)
+                    server.held.releaseOne()
+                    await server.held.waitForArrivals(1)
+                    server.held.releaseAll()
                     try await group.waitForAll()
                 }
-                #expect(ContinuousClock.now - start >= .milliseconds(800))
+                #expect(server.held.peak == 2)
             }
         }
     }
@@ -287,18 +289,17 @@ struct HTTPClientTests {
         #expect(error.code == .shutdown)
     }
 
+    /// The server holds the answer until the test ends, so the request ends only if shutdown
+    /// aborts it.
     @Test(.timeLimit(.minutes(1)))
     func shutdownAbortsTransfersInFlight() async throws {
         try await withTestServer { server in
             let client = HTTPClient()
             let task = Task {
-                try await client.execute(HTTPRequest(url: server.url("/slow?ms=20000")))
+                try await client.execute(HTTPRequest(url: server.url("/held")))
             }
-            try await Task.sleep(for: .milliseconds(300))
-            let start = ContinuousClock.now
+            await server.held.waitForArrivals(1)
             await client.shutdown()
-            // The transfer would last 20 s; well under that means shutdown aborted it.
-            #expect(ContinuousClock.now - start < .seconds(10))
             let error = try await #require(throws: HTTPClientError.self) { try await task.value }
             #expect(error.code == .shutdown)
         }

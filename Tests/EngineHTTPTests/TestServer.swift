@@ -8,7 +8,8 @@ import Synchronization
 struct TestServer: Sendable {
     let port: Int
     let connections: ConnectionLog
-    let inFlight: InFlightGauge
+    /// The requests to `/held`, answered only when the test releases them.
+    let held: HeldAnswers
 
     func url(_ path: String) -> String {
         "http://127.0.0.1:\(self.port)\(path)"
@@ -29,23 +30,83 @@ final class ConnectionLog: Sendable {
     }
 }
 
-/// Requests being served right now, and the most seen at once.
-final class InFlightGauge: Sendable {
-    private let state = Mutex<(current: Int, peak: Int)>((0, 0))
+/// Requests to `/held`: each is answered only when the test releases it (at the latest when the
+/// server stops), or ends when its connection closes. Arrivals are signalled, so a test waits on
+/// them instead of on time.
+final class HeldAnswers: Sendable {
+    /// How a held request ended.
+    enum Ending: Sendable {
+        case released
+        case connectionClosed
+    }
 
-    func enter() {
-        self.state.withLock { state in
-            state.current += 1
-            state.peak = max(state.peak, state.current)
+    private struct State {
+        var waiting: [Int: CheckedContinuation<Ending, Never>] = [:]
+        var nextID = 0
+        var peak = 0
+        var open = false
+    }
+
+    private let state = Mutex(State())
+    private let arrivalsContinuation: AsyncStream<Void>.Continuation
+    /// One element per request that arrived and is being held.
+    let arrivals: AsyncStream<Void>
+
+    init() {
+        (arrivals, arrivalsContinuation) = AsyncStream.makeStream()
+    }
+
+    /// Requests held right now.
+    var current: Int { state.withLock { $0.waiting.count } }
+
+    /// The most requests held at once.
+    var peak: Int { state.withLock { $0.peak } }
+
+    /// Waits until `count` more requests have arrived.
+    func waitForArrivals(_ count: Int) async {
+        var iterator = arrivals.makeAsyncIterator()
+        for _ in 0..<count { _ = await iterator.next() }
+    }
+
+    /// Answers one held request (the longest held).
+    func releaseOne() {
+        let continuation = state.withLock { state -> CheckedContinuation<Ending, Never>? in
+            guard let id = state.waiting.keys.min() else { return nil }
+            return state.waiting.removeValue(forKey: id)
         }
+        continuation?.resume(returning: .released)
     }
 
-    func leave() {
-        self.state.withLock { $0.current -= 1 }
+    /// Answers every held request, and every later one at once.
+    func releaseAll() {
+        let all = state.withLock { state in
+            state.open = true
+            defer { state.waiting.removeAll() }
+            return Array(state.waiting.values)
+        }
+        for continuation in all { continuation.resume(returning: .released) }
     }
 
-    var peak: Int {
-        self.state.withLock { $0.peak }
+    /// Holds a request until it is released or `closed` completes (the connection closed).
+    func hold(until closed: EventLoopFuture<Void>) async -> Ending {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Ending, Never>) in
+            let id = state.withLock { state -> Int? in
+                guard !state.open else { return nil }
+                let id = state.nextID
+                state.nextID += 1
+                state.waiting[id] = continuation
+                state.peak = max(state.peak, state.waiting.count)
+                return id
+            }
+            guard let id else {
+                continuation.resume(returning: .released)
+                return
+            }
+            arrivalsContinuation.yield()
+            closed.whenComplete { _ in
+                self.state.withLock { $0.waiting.removeValue(forKey: id) }?.resume(returning: .connectionClosed)
+            }
+        }
     }
 }
 
@@ -60,16 +121,19 @@ let gzipFixtureText = String(repeating: "compressed hello ", count: 64)
 private struct TestRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     let remotePort: Int?
+    /// Completes when the client's connection closes.
+    let closed: EventLoopFuture<Void>
 
     init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.remotePort = source.channel.remoteAddress?.port
+        self.closed = source.channel.closeFuture
     }
 }
 
 private struct TestServerDidNotStart: Error {}
 
-private func buildRouter(connections: ConnectionLog, inFlight: InFlightGauge) -> Router<TestRequestContext> {
+private func buildRouter(connections: ConnectionLog, held: HeldAnswers) -> Router<TestRequestContext> {
     let router = Router(context: TestRequestContext.self)
     router.add(middleware: ConnectionRecorder(connections: connections))
 
@@ -117,12 +181,11 @@ private func buildRouter(connections: ConnectionLog, inFlight: InFlightGauge) ->
         )
     }
 
-    router.get("slow") { request, _ in
-        let milliseconds = request.uri.queryParameters.get("ms", as: Int.self) ?? 1000
-        inFlight.enter()
-        defer { inFlight.leave() }
-        try await Task.sleep(for: .milliseconds(milliseconds))
-        return "slept"
+    router.get("held") { _, context in
+        switch await held.hold(until: context.closed) {
+        case .released: "released"
+        case .connectionClosed: "nobody is listening"
+        }
     }
 
     return router
@@ -144,10 +207,10 @@ private struct ConnectionRecorder: RouterMiddleware {
 /// Runs `body` against a fresh server, and stops the server afterwards, whether `body` succeeds or throws.
 func withTestServer<Result: Sendable>(_ body: @Sendable (TestServer) async throws -> Result) async throws -> Result {
     let connections = ConnectionLog()
-    let inFlight = InFlightGauge()
+    let held = HeldAnswers()
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
     let app = Application(
-        router: buildRouter(connections: connections, inFlight: inFlight),
+        router: buildRouter(connections: connections, held: held),
         configuration: .init(address: .hostname("127.0.0.1", port: 0)),
         onServerRunning: { channel in
             if let port = channel.localAddress?.port {
@@ -162,10 +225,13 @@ func withTestServer<Result: Sendable>(_ body: @Sendable (TestServer) async throw
             defer { portContinuation.finish() }
             try await app.runService()
         }
-        defer { group.cancelAll() }
+        defer {
+            held.releaseAll()
+            group.cancelAll()
+        }
         guard let port = await ports.first(where: { _ in true }) else {
             throw TestServerDidNotStart()
         }
-        return try await body(TestServer(port: port, connections: connections, inFlight: inFlight))
+        return try await body(TestServer(port: port, connections: connections, held: held))
     }
 }
