@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from integration_harness import AGGREGATOR, ROOT, Aggregator, Simulator, free_port, write_config
+from integration_harness import AGGREGATOR, ROOT, Aggregator, Simulator, free_port, wait_until, write_config
 
 EXAMPLES = ROOT / "examples"
 
@@ -57,7 +57,8 @@ def test_tokens_from_the_token_command_grant_their_roles_and_denials_are_audited
         json_type = {"Content-Type": "application/json"}
 
         assert call(base + "/health")[0] == 200
-        assert call(base + "/ready")[0] == 200
+        # Ready once every engine was read: checked each time the aggregator logs work of its own.
+        wait_until(lambda: call(base + "/ready")[0] == 200, aggregator, timeout=60)
         status, headers, body = call(base + "/api/v1/vms")
         assert status == 401 and headers["WWW-Authenticate"].startswith("Bearer")
         assert body["error"]["code"] == "unauthorized" and body["error"]["fix"]
