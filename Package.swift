@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "ovirt-sim", targets: ["ovirt-sim"]),
         .executable(name: "pve-sim", targets: ["pve-sim"]),
         .library(name: "AggregatorCore", targets: ["AggregatorCore"]),
+        .library(name: "AggregatorTesting", targets: ["AggregatorTesting"]),
         .library(name: "OvirtSimulator", targets: ["OvirtSimulator"]),
         .library(name: "ProxmoxSimulator", targets: ["ProxmoxSimulator"]),
     ],
@@ -76,11 +77,24 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // What every backend kind shares: login single-flight, endpoints, error mapping, options, CA fetch.
+        .target(
+            name: "BackendSupport",
+            dependencies: [
+                "AggregatorCore",
+                "EngineHTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Backends/Support",
+            swiftSettings: swiftSettings
+        ),
+
         // oVirt / RED Virtualization backend.
         .target(
             name: "OvirtBackend",
             dependencies: [
                 "AggregatorCore",
+                "BackendSupport",
                 "EngineHTTP",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -93,6 +107,7 @@ let package = Package(
             name: "ProxmoxBackend",
             dependencies: [
                 "AggregatorCore",
+                "BackendSupport",
                 "EngineHTTP",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -100,21 +115,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // Test support shared by the test targets: a log recorder and a loopback server.
+        // Test support shared by the test targets and by anyone writing a backend kind: the
+        // backend contract every kind runs against its simulator, a log recorder, a loopback server.
         .target(
             name: "AggregatorTesting",
             dependencies: [
+                "AggregatorCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
-            swiftSettings: swiftSettings
-        ),
-
-        // Shared contract checks every backend kind runs against its simulator.
-        .target(
-            name: "BackendContract",
-            dependencies: ["AggregatorCore"],
             swiftSettings: swiftSettings
         ),
 
@@ -230,10 +240,29 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The composition root: the whole application built from a configuration, shared by the
+        // commands and the tests.
+        .target(
+            name: "AggregatorApp",
+            dependencies: [
+                "AggregatorCore",
+                "Server",
+                "SQLiteJobStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // Executables.
         .executableTarget(
             name: "aggregator",
             dependencies: [
+                "AggregatorApp",
                 "AggregatorCore",
                 "EngineHTTP",
                 "OvirtBackend",
@@ -283,11 +312,19 @@ let package = Package(
         .executableTarget(name: "FuzzMultipart", dependencies: ["FuzzTargets"], swiftSettings: swiftSettings),
         .executableTarget(name: "FuzzYAML", dependencies: ["FuzzTargets"], swiftSettings: swiftSettings),
 
+        // Benchmarks that print a table (benchmarks/results.md has the commands and results).
+        .executableTarget(
+            name: "JSONParserBench",
+            dependencies: ["AggregatorCore"],
+            path: "benchmarks/JSONParserBench",
+            swiftSettings: swiftSettings
+        ),
+
         // Tests.
         .testTarget(
             name: "AggregatorCoreTests",
             dependencies: [
-                .product(name: "Logging", package: "swift-log"),"AggregatorCore"],
+                .product(name: "Logging", package: "swift-log"),"AggregatorCore", "AggregatorTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -308,11 +345,11 @@ let package = Package(
             name: "OvirtBackendTests",
             dependencies: [
                 "AggregatorTesting",
+                "BackendSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 "OvirtBackend",
                 "AggregatorCore",
-                "BackendContract",
                 "EngineHTTP",
                 "OvirtSimulator",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -321,13 +358,24 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "BackendSupportTests",
+            dependencies: [
+                "AggregatorCore",
+                "BackendSupport",
+                "EngineHTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/BackendsTests/SupportTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ProxmoxBackendTests",
             dependencies: [
                 "AggregatorTesting",
+                "BackendSupport",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 "ProxmoxBackend",
                 "AggregatorCore",
-                "BackendContract",
                 "EngineHTTP",
                 "ProxmoxSimulator",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -368,6 +416,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
+                "AggregatorTesting",
                 .product(name: "Logging", package: "swift-log"),
                 "Server",
                 "WebUI",
@@ -387,6 +436,17 @@ let package = Package(
             dependencies: [
                 "WebUI",
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AggregatorAppTests",
+            dependencies: [
+                "AggregatorApp",
+                "AggregatorCore",
+                "EngineHTTP",
+                "SQLiteJobStore",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

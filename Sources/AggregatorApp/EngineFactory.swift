@@ -1,12 +1,16 @@
 import AggregatorCore
 import Logging
 
-/// Builds the backends and the inventory from a configuration with resolved secrets.
-enum InventoryFactory {
-    static func make(_ configuration: AggregatorConfiguration, logger: Logger) throws -> Inventory {
+/// Builds the configured engines' backends, through the kinds a ``BackendRegistry`` knows.
+public enum EngineFactory {
+    /// The engines of `configuration` (secrets resolved), each with its timeout, tags and refresh
+    /// settings, and the live model over them.
+    /// - Throws: ``ConfigurationFailure`` with every engine the registry cannot build.
+    public static func make(_ configuration: AggregatorConfiguration, registry: BackendRegistry,
+                            logger: Logger) throws -> Inventory {
         let backends: [any VirtualizationBackend]
         do {
-            backends = try BackendKinds.registry().makeBackends(for: configuration, logger: logger)
+            backends = try registry.makeBackends(for: configuration, logger: logger)
         } catch let error as ConfigurationErrors {
             throw ConfigurationFailure(lines: error.errors.map(\.description))
         }
@@ -14,10 +18,11 @@ enum InventoryFactory {
             RegisteredBackend(backend: backend, timeout: entry.requestTimeout, url: entry.url, tags: entry.tags,
                               refresh: entry.refresh)
         }
-        return Inventory(backends: registered, cacheTTL: configuration.server.cacheTTL, logger: logger)
+        return Inventory(backends: registered, logger: logger)
     }
 
-    static func shutdown(_ inventory: Inventory) async {
+    /// Logs out of every engine, concurrently.
+    public static func shutdown(_ inventory: Inventory) async {
         await withTaskGroup(of: Void.self) { group in
             for entry in inventory.backends {
                 group.addTask { await entry.backend.shutdown() }

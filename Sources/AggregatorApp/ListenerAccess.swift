@@ -8,12 +8,12 @@ import Server
 /// Decides how `serve` and `demo` guard the API: refuses an unauthenticated listener on a
 /// non-loopback address unless told `--insecure-no-auth`, works out the names clients may
 /// address it by, and loads the single sign-on keys.
-enum ListenerAccess {
+public enum ListenerAccess {
     /// The access checks for `auth` on a listener at `host`.
     /// - Parameter server: `allowed_hosts` and `trusted_proxies` come from here.
     /// - Throws: ``ConfigurationFailure`` (exit status 78) for an unauthenticated non-loopback
     ///   listener without `insecureNoAuth`, or an unreadable JWKS file.
-    static func make(_ auth: AuthConfiguration, host: String, server: AggregatorConfiguration.ServerSettings,
+    public static func make(_ auth: AuthConfiguration, host: String, server: AggregatorConfiguration.ServerSettings,
                      insecureNoAuth: Bool, logger: Logger) async throws -> AccessControl {
         let loopback = LoopbackAddress.contains(host)
         let allowedHosts = server.allowedHosts.map { HostAllowList(names: $0) } ?? listenerNames(host)

@@ -1,3 +1,4 @@
+import AggregatorApp
 import AggregatorCore
 import ArgumentParser
 import Foundation
@@ -26,9 +27,9 @@ struct CheckConfigCommand: AsyncParsableCommand {
                 print("  \(backend.name)  \(backend.kind)  \(backend.url)\(suffix)")
             }
             guard probe else { return }
-            let inventory = try InventoryFactory.make(configuration, logger: logger)
+            let inventory = try EngineFactory.make(configuration, registry: BackendKinds.registry(), logger: logger)
             let result = await inventory.probe()
-            await InventoryFactory.shutdown(inventory)
+            await EngineFactory.shutdown(inventory)
             print("probe:")
             for engine in result.engines {
                 switch engine.outcome {

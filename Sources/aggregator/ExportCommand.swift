@@ -1,3 +1,4 @@
+import AggregatorApp
 import AggregatorCore
 import ArgumentParser
 import Foundation
@@ -35,21 +36,25 @@ struct ExportCommand: AsyncParsableCommand {
         try await reportingConfigurationErrors {
             let logger = options.makeLogger()
             let configuration = try options.loadConfiguration(resolveSecrets: true)
-            let inventory = try InventoryFactory.make(configuration, logger: logger)
-            let data: Data
-            let failures: [EngineStatus]
+            let inventory = try EngineFactory.make(configuration, registry: BackendKinds.registry(), logger: logger)
+            // One full read of each engine through the live model, rendered exactly as
+            // `GET /<kind>/*_list` renders it.
+            let document: JSONPieces
+            let statuses: [EngineStatus]
             switch what {
             case .vms:
-                let result = await inventory.listVMs()
-                (data, failures) = (try InventoryDocument.seedShape(result), result.failures)
+                let listing = await inventory.model.vms()
+                (document, statuses) = (ListingDocument.seedShape(listing), listing.statuses)
             case .hosts:
-                let result = await inventory.listHosts()
-                (data, failures) = (try InventoryDocument.seedShape(result), result.failures)
+                let listing = await inventory.model.hosts()
+                (document, statuses) = (ListingDocument.seedShape(listing), listing.statuses)
             case .clusters:
-                let result = await inventory.listClusters()
-                (data, failures) = (try InventoryDocument.seedShape(result), result.failures)
+                let listing = await inventory.model.clusters()
+                (document, statuses) = (ListingDocument.seedShape(listing), listing.statuses)
             }
-            await InventoryFactory.shutdown(inventory)
+            await EngineFactory.shutdown(inventory)
+            let data = Data(document.pieces.joined())
+            let failures = statuses.filter { !$0.ok }
 
             let keepLastGood = !failures.isEmpty && !allowPartial
             if let output, keepLastGood {

@@ -1,3 +1,4 @@
+import AggregatorApp
 import AggregatorCore
 import ArgumentParser
 import Foundation
@@ -34,6 +35,9 @@ struct GlobalOptions: ParsableArguments {
         let loader = ConfigurationLoader(knownKinds: registry.kinds, defaultUsernames: registry.defaultUsernames)
         do {
             let configuration = try loader.load(path: config)
+            for warning in configuration.warnings {
+                FileHandle.standardError.write(Data("configuration warning: \(warning)\n".utf8))
+            }
             return resolveSecrets ? try configuration.resolvingSecrets() : configuration
         } catch let error as ConfigurationErrors {
             throw ConfigurationFailure(lines: error.errors.map(\.description))
@@ -41,12 +45,6 @@ struct GlobalOptions: ParsableArguments {
             throw ConfigurationFailure(lines: [error.description])
         }
     }
-}
-
-/// Configuration problems, printed one per line; exits with status 78 (EX_CONFIG).
-struct ConfigurationFailure: Error, CustomStringConvertible {
-    var lines: [String]
-    var description: String { lines.joined(separator: "\n") }
 }
 
 /// Bootstraps swift-log exactly once per process.

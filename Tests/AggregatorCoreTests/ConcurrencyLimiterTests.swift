@@ -23,11 +23,11 @@ struct ConcurrencyLimiterTests {
         }
         for await _ in holding { break }
         let waiter = Task { try await limiter.withPermit(for: "e1") { "ran" } }
-        await until { await limiter.waiters(for: "e1") == 1 }
+        await until { limiter.waiters(for: "e1") == 1 }
         waiter.cancel()
         // Before the holder lets go: a waiter that stayed queued would hang here.
         await #expect(throws: CancellationError.self) { try await waiter.value }
-        #expect(await limiter.waiters(for: "e1") == 0)
+        #expect(limiter.waiters(for: "e1") == 0)
         releaser.yield()
         try await holder.value
         #expect(try await limiter.withPermit(for: "e1") { "next" } == "next", "the permit came back")
@@ -38,10 +38,10 @@ struct ConcurrencyLimiterTests {
         let limiter = ConcurrencyLimiter(limit: 1)
         await limiter.acquire("e1")
         let first = Task { try await limiter.withPermit(for: "e1") { 1 } }
-        await until { await limiter.waiters(for: "e1") == 1 }
+        await until { limiter.waiters(for: "e1") == 1 }
         let second = Task { try await limiter.withPermit(for: "e1") { 2 } }
-        await until { await limiter.waiters(for: "e1") == 2 }
-        await limiter.release("e1")
+        await until { limiter.waiters(for: "e1") == 2 }
+        limiter.release("e1")
         #expect(try await first.value == 1)
         #expect(try await second.value == 2)
     }
@@ -51,13 +51,15 @@ struct ConcurrencyLimiterTests {
         let signal = JobFinishSignal()
         let generation = signal.generation
         signal.signal()
-        // Signalled after the generation was taken: returns at once, whatever the deadline.
-        await signal.wait(after: generation, until: .now + .seconds(3600))
+        // Signalled after the generation was taken: returns at once.
+        await signal.changed(after: generation)
         let later = signal.generation
-        let waiter = Task { await signal.wait(after: later, until: .now + .seconds(3600)) }
+        let waiter = Task { await signal.changed(after: later) }
         signal.signal()
         await waiter.value
-        // Nothing signalled: the deadline ends the wait.
-        await signal.wait(after: signal.generation, until: .now)
+        // Nothing signalled: only cancellation ends the wait.
+        let cancelled = Task { await signal.changed(after: signal.generation) }
+        cancelled.cancel()
+        await cancelled.value
     }
 }

@@ -3,12 +3,14 @@ import Testing
 
 @testable import AggregatorCore
 
-/// A backend whose behaviour each test scripts: answer, fail, hang or be slow.
+/// A backend whose behaviour each test scripts: answer, fail, hang until cancelled, answer only
+/// once every engine of the test is being read, or throw something that is not a backend error.
 struct ScriptedBackend: VirtualizationBackend {
     enum Behaviour: Sendable {
         case answer(vms: Int)
         case fail(BackendError.Code, String)
-        case delay(Duration, vms: Int)
+        case hang
+        case meet(Meeting, vms: Int)
         case garbage
     }
 
@@ -17,8 +19,6 @@ struct ScriptedBackend: VirtualizationBackend {
     var behaviour: Behaviour
     /// Counts engine calls.
     var calls = CallCounter()
-    /// Calls in progress at once, shared by the backends of one test.
-    var inFlight = InFlight()
 
     func vm(id: String) async throws -> VM? { try await listVMs().first { $0.id == id } }
     func host(id: String) async throws -> AggregatorCore.Host? { nil }
@@ -28,18 +28,28 @@ struct ScriptedBackend: VirtualizationBackend {
         await calls.increment()
         switch behaviour {
         case .answer(let count):
-            return (0..<count).map { VM(engine: name, id: "\(name)-\($0)", name: "vm\($0)", status: "up") }
+            return vms(count)
         case .fail(let code, let message):
             throw BackendError(code, engine: name, message: message)
-        case .delay(let duration, let count):
-            await inFlight.enter()
-            defer { Task { await inFlight.leave() } }
-            try await Task.sleep(for: duration)
-            return (0..<count).map { VM(engine: name, id: "\(name)-\($0)", name: "vm\($0)", status: "up") }
+        case .hang:
+            let (never, ended) = AsyncStream.makeStream(of: Never.self)
+            await withTaskCancellationHandler {
+                for await _ in never {}
+            } onCancel: {
+                ended.finish()
+            }
+            throw CancellationError()
+        case .meet(let meeting, let count):
+            await meeting.arrive()
+            return vms(count)
         case .garbage:
             struct NotABackendError: Error {}
             throw NotABackendError()
         }
+    }
+
+    private func vms(_ count: Int) -> [VM] {
+        (0..<count).map { VM(engine: name, id: "\(name)-\($0)", name: "vm\($0)", status: "up") }
     }
 
     func listHosts() async throws -> [Host] { [] }
@@ -48,15 +58,22 @@ struct ScriptedBackend: VirtualizationBackend {
     func shutdown() async {}
 }
 
-/// The most calls seen in progress at the same time.
-actor InFlight {
-    private var current = 0
-    private(set) var peak = 0
-    func enter() {
-        current += 1
-        peak = max(peak, current)
+/// Lets no one through until `expected` callers have arrived: engines read one after another
+/// would wait for ever (and the test's time limit would fail it).
+actor Meeting {
+    private let expected: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(expected: Int) { self.expected = expected }
+
+    func arrive() async {
+        if waiting.count + 1 == expected {
+            for waiter in waiting { waiter.resume() }
+            waiting.removeAll()
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
     }
-    func leave() { current -= 1 }
 }
 
 actor CallCounter {
@@ -64,7 +81,9 @@ actor CallCounter {
     func increment() { count += 1 }
 }
 
-@Suite struct InventoryTests {
+/// The read path: every listing goes through the live model, which reads each engine bounded by
+/// its own timeout, so one engine that is down, slow or answers garbage never costs the others.
+@Suite struct EngineReadTests {
     func inventory(_ backends: [(ScriptedBackend, Duration)]) -> Inventory {
         Inventory(backends: backends.map { RegisteredBackend(backend: $0.0, timeout: $0.1) },
                   logger: Logger(label: "test"))
@@ -77,59 +96,54 @@ actor CallCounter {
             (ScriptedBackend(name: "b", behaviour: .fail(.connectionRefused, "connection refused")), .seconds(5)),
             (ScriptedBackend(name: "c", behaviour: .answer(vms: 2)), .seconds(5)),
         ])
-        let result = await inventory.listVMs()
-        #expect(result.items.count == 5)
-        #expect(result.statuses.map(\.engine) == ["a", "b", "c"])
-        #expect(result.failures.map(\.engine) == ["b"])
-        #expect(result.failures.first?.error == "connection_refused")
-        #expect(result.items.allSatisfy { $0.engine != "b" })
+        let listing = await inventory.model.vms()
+        #expect(listing.items.count == 5)
+        #expect(listing.statuses.map(\.engine) == ["a", "b", "c"])
+        let failures = listing.statuses.filter { !$0.ok }
+        #expect(failures.map(\.engine) == ["b"])
+        #expect(failures.first?.error == "connection_refused")
+        #expect(listing.items.allSatisfy { $0.engine != "b" })
     }
 
     @Test(.timeLimit(.minutes(1)))
-    func slowEngineTimesOutAloneAndIsNamed() async {
-        let clock = ContinuousClock()
-        let start = clock.now
+    func hungEngineTimesOutAloneAndIsNamed() async {
         let inventory = inventory([
             (ScriptedBackend(name: "fast", behaviour: .answer(vms: 4)), .seconds(5)),
-            (ScriptedBackend(name: "slow", behaviour: .delay(.seconds(30), vms: 1)), .milliseconds(300)),
+            (ScriptedBackend(name: "hung", behaviour: .hang), .milliseconds(300)),
         ])
-        let result = await inventory.listVMs()
-        let elapsed = clock.now - start
-        #expect(result.items.count == 4)
-        let slow = result.statuses.first { $0.engine == "slow" }
-        #expect(slow?.ok == false)
-        #expect(slow?.error == "timeout")
-        // The slow engine would answer after 30 s; well under that means its 300 ms timeout cut it off.
-        #expect(elapsed < .seconds(15), "the timeout must cancel the slow engine, took \(elapsed)")
+        // The hung engine never answers: only its timeout can end this listing.
+        let listing = await inventory.model.vms()
+        #expect(listing.items.count == 4)
+        let hung = listing.statuses.first { $0.engine == "hung" }
+        #expect(hung?.ok == false)
+        #expect(hung?.error == "timeout")
+        #expect(hung?.message?.contains("300 ms (request_timeout)") == true)
     }
 
-    /// Six one-second engines all in flight at once: counted, not timed, so a loaded machine
-    /// cannot make it flaky (asked one after another, the peak would be 1).
     @Test(.timeLimit(.minutes(1)))
-    func enginesAreAskedConcurrently() async {
-        let gauge = InFlight()
+    func enginesAreReadConcurrently() async {
+        let meeting = Meeting(expected: 6)
         let inventory = inventory((0..<6).map {
-            (ScriptedBackend(name: "e\($0)", behaviour: .delay(.seconds(1), vms: 1), inFlight: gauge), .seconds(10))
+            (ScriptedBackend(name: "e\($0)", behaviour: .meet(meeting, vms: 1)), .seconds(50))
         })
-        let result = await inventory.listVMs()
-        #expect(result.items.count == 6)
-        #expect(await gauge.peak == 6, "all six engines should be asked at once")
+        let listing = await inventory.model.vms()
+        #expect(listing.items.count == 6)
+        #expect(listing.statuses.allSatisfy { $0.ok })
     }
 
     @Test func unexpectedErrorsBecomeInvalidResponse() async {
         let inventory = inventory([(ScriptedBackend(name: "g", behaviour: .garbage), .seconds(5))])
-        let result = await inventory.listVMs()
-        #expect(result.failures.first?.error == "invalid_response")
+        let listing = await inventory.model.vms()
+        #expect(listing.statuses.first?.error == "invalid_response")
     }
 
     @Test func selectedEnginesOnly() async {
-        let inventory = inventory([
-            (ScriptedBackend(name: "a", behaviour: .answer(vms: 1)), .seconds(5)),
-            (ScriptedBackend(name: "b", behaviour: .answer(vms: 2)), .seconds(5)),
-        ])
-        let result = await inventory.listVMs(engines: ["b"])
-        #expect(result.statuses.map(\.engine) == ["b"])
-        #expect(result.items.count == 2)
+        let a = ScriptedBackend(name: "a", behaviour: .answer(vms: 1))
+        let inventory = inventory([(a, .seconds(5)), (ScriptedBackend(name: "b", behaviour: .answer(vms: 2)), .seconds(5))])
+        let listing = await inventory.model.vms(InventoryQuery(engines: ["b"]))
+        #expect(listing.statuses.map(\.engine) == ["b"])
+        #expect(listing.items.count == 2)
+        #expect(await a.calls.count == 0, "an engine that was not asked for was read")
     }
 
     @Test func registryBuildsKnownKindsAndRejectsUnknownOnes() throws {
@@ -143,37 +157,26 @@ actor CallCounter {
     }
 
     @Test(.timeLimit(.minutes(1)))
-    func concurrentRequestsShareOneEngineCall() async {
-        let backend = ScriptedBackend(name: "a", behaviour: .delay(.milliseconds(300), vms: 2))
-        let inventory = Inventory(backends: [RegisteredBackend(backend: backend, timeout: .seconds(5))],
-                                  logger: Logger(label: "test"))
+    func concurrentListingsCostTheEngineOneReadThenAnswerFromMemory() async {
+        let backend = ScriptedBackend(name: "a", behaviour: .answer(vms: 2))
+        let inventory = inventory([(backend, .seconds(5))])
         let counts = await withTaskGroup(of: Int.self) { group in
-            for _ in 0..<5 { group.addTask { await inventory.listVMs().items.count } }
+            for _ in 0..<5 { group.addTask { await inventory.model.vms().items.count } }
             return await group.reduce(into: []) { $0.append($1) }
         }
         #expect(counts == [2, 2, 2, 2, 2])
         #expect(await backend.calls.count == 1)
-        _ = await inventory.listVMs()
-        #expect(await backend.calls.count == 2, "without a TTL, a later request asks the engine again")
+        _ = await inventory.model.vms()
+        #expect(await backend.calls.count == 1, "a later listing is answered from memory")
     }
 
     @Test(.timeLimit(.minutes(1)))
-    func ttlServesFromMemoryUntilRefreshAndNeverKeepsFailures() async {
-        let backend = ScriptedBackend(name: "a", behaviour: .answer(vms: 3))
-        let failing = ScriptedBackend(name: "b", behaviour: .fail(.timeout, "slow"))
-        let inventory = Inventory(
-            backends: [RegisteredBackend(backend: backend, timeout: .seconds(5)),
-                       RegisteredBackend(backend: failing, timeout: .seconds(5))],
-            cacheTTL: .seconds(60), logger: Logger(label: "test"))
-        let first = await inventory.listVMs()
-        #expect(first.statuses[0].cachedAgeMs == nil)
-        let second = await inventory.listVMs()
-        #expect(second.items.count == 3)
-        #expect(second.statuses[0].cachedAgeMs != nil)
-        #expect(await backend.calls.count == 1)
-        #expect(await failing.calls.count == 2, "failures are asked again")
-        let refreshed = await inventory.listVMs(refresh: true)
-        #expect(refreshed.statuses[0].cachedAgeMs == nil)
-        #expect(await backend.calls.count == 2)
+    func aCallToOneEngineIsBoundedByItsTimeoutAndUnknownEnginesAreNotFound() async {
+        let inventory = inventory([(ScriptedBackend(name: "hung", behaviour: .hang), .milliseconds(200))])
+        let hung = await inventory.call("hung", name: "plan") { try await $0.listVMs() }
+        #expect(throws: BackendError.self) { try hung.get() }
+        if case .failure(let error) = hung { #expect(error.code == .timeout) }
+        let unknown = await inventory.call("nope", name: "plan") { try await $0.listVMs() }
+        if case .failure(let error) = unknown { #expect(error.code == .notFound) } else { Issue.record("answered") }
     }
 }

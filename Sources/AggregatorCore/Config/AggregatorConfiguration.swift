@@ -26,9 +26,6 @@ public struct AggregatorConfiguration: Sendable {
         public var maxUploadBytes: Int = 1 << 20
         /// Most create jobs running at once on one engine. Defaults to 2.
         public var jobsPerEngine: Int = 2
-        /// How long a successful engine listing is reused for later requests. Defaults to zero:
-        /// every listing asks the engines (concurrent identical requests still share one call).
-        public var cacheTTL: Duration = .zero
         /// Most client connections open at once; at the limit a new connection closes the longest
         /// idle one. Lowered at start to fit the open-file limit. Defaults to 4096.
         public var maxConnections: Int = 4096
@@ -63,6 +60,9 @@ public struct AggregatorConfiguration: Sendable {
     public var backends: [BackendConfiguration]
     /// Who may call the API (`auth:`). Defaults to none: loopback listeners only.
     public var auth: AuthConfiguration = .none
+    /// Settings the file still has but this version no longer uses, located and with the fix;
+    /// the commands print them and go on.
+    public var warnings: [ConfigurationError] = []
 
     public init(file: String? = nil, server: ServerSettings = .init(), dataDirectory: String = "data",
                 backends: [BackendConfiguration]) {

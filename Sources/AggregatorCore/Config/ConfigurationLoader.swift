@@ -37,6 +37,7 @@ public struct ConfigurationLoader: Sendable {
         }
         let raw = try YAMLDecoder().decode(RawFile.self, from: root)
         var errors: [ConfigurationError] = []
+        var warnings: [ConfigurationError] = []
 
         var server = AggregatorConfiguration.ServerSettings()
         if let rawServer = raw.server {
@@ -55,14 +56,12 @@ public struct ConfigurationLoader: Sendable {
                     errors.append(error(root, ["server", "jobs_per_engine"], "must be between 1 and 64, found \(jobs)"))
                 }
             }
-            if let ttl = rawServer.cacheTTL {
-                if ["0", "0s", "0ms", "off"].contains(ttl.lowercased()) {
-                    server.cacheTTL = .zero
-                } else if let parsed = ConfigDuration.parse(ttl) {
-                    server.cacheTTL = parsed
-                } else {
-                    errors.append(error(root, ["server", "cache_ttl"], "must be a duration such as 30s, or 0 to turn the cache off, found '\(ttl)'"))
-                }
+            if rawServer.cacheTTL != nil {
+                warnings.append(error(
+                    root, ["server", "cache_ttl"],
+                    "is no longer used: every listing and `aggregator export` answer from the live model, "
+                        + "which follows each engine (see refresh settings)",
+                    fix: "remove the line"))
             }
             if let limit = rawServer.maxUploadBytes {
                 if limit > 0 {
@@ -231,6 +230,7 @@ public struct ConfigurationLoader: Sendable {
         var configuration = AggregatorConfiguration(file: file, server: server, dataDirectory: dataDirectory,
                                                     backends: backends)
         configuration.auth = auth
+        configuration.warnings = warnings
         return configuration
     }
 

@@ -28,18 +28,8 @@ final class JobFinishSignal: Sendable {
         for continuation in woken { continuation.resume() }
     }
 
-    /// Returns once the generation is past `generation`, at `deadline`, or when the caller is
-    /// cancelled, whichever comes first.
-    func wait(after generation: Int, until deadline: ContinuousClock.Instant) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.changed(after: generation) }
-            group.addTask { try? await Task.sleep(until: deadline) }
-            await group.next()
-            group.cancelAll()
-        }
-    }
-
-    private func changed(after generation: Int) async {
+    /// Returns once the generation is past `generation`, or when the caller is cancelled.
+    func changed(after generation: Int) async {
         let id = state.withLock { state -> Int in
             state.nextWaiter += 1
             return state.nextWaiter

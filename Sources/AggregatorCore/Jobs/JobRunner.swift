@@ -27,10 +27,21 @@ public final class JobRunner: Sendable {
     /// Signalled when a job becomes final and when the runner stops.
     private let finishes = JobFinishSignal()
 
-    public init(store: any JobStore, inventory: Inventory, perEngineLimit: Int = 2, logger: Logger) {
+    /// Sleeps on the runner's clock (the bound of ``wait(for:timeout:)``).
+    private let sleep: @Sendable (Duration) async throws -> Void
+    /// The wall clock jobs and steps are stamped with.
+    private let now: @Sendable () -> Date
+
+    /// - Parameters:
+    ///   - clock: Bounds ``wait(for:timeout:)``; tests pass one they advance themselves.
+    ///   - now: Stamps jobs and steps (`started_at`, `finished_at`).
+    public init(store: any JobStore, inventory: Inventory, perEngineLimit: Int = 2, logger: Logger,
+                clock: some Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.inventory = inventory
         self.logger = logger
+        self.sleep = { try await clock.sleep(for: $0) }
+        self.now = now
         self.perEngineLimit = max(1, perEngineLimit)
         self.limiter = ConcurrencyLimiter(limit: max(1, perEngineLimit))
         (stream, continuation) = AsyncStream.makeStream(of: Work.self)
@@ -60,29 +71,46 @@ public final class JobRunner: Sendable {
         continuation.finish()
     }
 
-    /// Waits until every job in `ids` reached a final state, `timeout` passed, the runner
-    /// stopped (the server is shutting down), or the waiting task is cancelled. Never holds up a
-    /// shutdown: once the runner stops, it answers at once with the jobs' recorded states.
+    /// Waits until every job in `ids` reached a final state, `timeout` passed on the runner's
+    /// clock, the runner stopped (the server is shutting down), or the waiting task is cancelled.
+    /// Never holds up a shutdown: once the runner stops, it answers at once with the jobs' recorded
+    /// states. The store is read when a job finishes, never polled.
     /// - Returns: The jobs as they are at the end of the wait.
     public func wait(for ids: [String], timeout: Duration) async throws -> [Job] {
-        let deadline = ContinuousClock.now + timeout
-        while true {
+        let sleep = self.sleep
+        let settled = try await withThrowingTaskGroup(of: [Job]?.self) { group in
+            group.addTask { try await self.readWhenSettled(ids) }
+            group.addTask {
+                try? await sleep(timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+        if let settled { return settled }
+        // Timed out or cancelled: the jobs as they are now.
+        return try await read(ids)
+    }
+
+    /// The jobs once all are final or the runner stopped; nil when cancelled first.
+    private func readWhenSettled(_ ids: [String]) async throws -> [Job]? {
+        while !Task.isCancelled {
             // Taken before the read, so a job finishing during it wakes the wait below at once.
             let generation = finishes.generation
             let stoppedBeforeRead = isStopped
-            var jobs: [Job] = []
-            for id in ids {
-                if let job = try await store.job(id: id) { jobs.append(job) }
-            }
-            if jobs.allSatisfy({ $0.state.isFinal }) || ContinuousClock.now >= deadline || stoppedBeforeRead
-                || Task.isCancelled
-            {
-                return jobs
-            }
-            // Cancelled: the wait ends at once and the loop reads once more instead of throwing
-            // away the answer.
-            await finishes.wait(after: generation, until: deadline)
+            let jobs = try await read(ids)
+            if jobs.allSatisfy({ $0.state.isFinal }) || stoppedBeforeRead { return jobs }
+            await finishes.changed(after: generation)
         }
+        return nil
+    }
+
+    private func read(_ ids: [String]) async throws -> [Job] {
+        var jobs: [Job] = []
+        for id in ids {
+            if let job = try await store.job(id: id) { jobs.append(job) }
+        }
+        return jobs
     }
 
     private func execute(_ work: Work) async {
@@ -94,7 +122,7 @@ public final class JobRunner: Sendable {
         // The engine confirmed a VM: show it in listings now rather than at the next event poll.
         // A child task re-reads, so the job's next step does not wait for it.
         let (confirmed, confirm) = AsyncStream.makeStream(of: [InventoryObject].self)
-        let recorder = StoreRecorder(job: work.job, store: store, logger: logger) { confirm.yield($0) }
+        let recorder = StoreRecorder(job: work.job, store: store, logger: logger, now: now) { confirm.yield($0) }
         await withDiscardingTaskGroup { group in
             group.addTask {
                 for await objects in confirmed { await model?.refresh(objects) }
@@ -146,12 +174,14 @@ actor StoreRecorder: JobRecorder {
     private let logger: Logger
     /// Told of each VM a step reports, so the live model re-reads it.
     private let onEngineObjects: @Sendable ([InventoryObject]) -> Void
+    private let now: @Sendable () -> Date
 
-    init(job: Job, store: any JobStore, logger: Logger,
+    init(job: Job, store: any JobStore, logger: Logger, now: @escaping @Sendable () -> Date = { Date() },
          onEngineObjects: @escaping @Sendable ([InventoryObject]) -> Void = { _ in }) {
         self.job = job
         self.store = store
         self.logger = logger
+        self.now = now
         self.onEngineObjects = onEngineObjects
     }
 
@@ -169,39 +199,39 @@ actor StoreRecorder: JobRecorder {
 
     func start() async {
         job.state = .running
-        job.startedAt = Date()
+        job.startedAt = now()
         AggregatorMetrics.job(engine: job.engine, kind: job.kind, action: job.action, state: .running)
         await save()
     }
 
     func finish(_ state: JobState, result: ProvisioningResult? = nil, error: JobError? = nil) async {
         job.state = state
-        job.finishedAt = Date()
+        let finished = now()
+        job.finishedAt = finished
         AggregatorMetrics.job(engine: job.engine, kind: job.kind, action: job.action, state: state)
         job.result = result
         job.error = error
-        let now = Date()
         for index in job.steps.indices where job.steps[index].state == "running" {
             job.steps[index].state = state == .interrupted ? "interrupted" : "failed"
-            job.steps[index].finishedAt = now
+            job.steps[index].finishedAt = finished
         }
         await save()
     }
 
     func stepStarted(_ name: String, description: String) async {
-        job.steps.append(JobStep(name: name, description: description, state: "running", startedAt: Date()))
+        job.steps.append(JobStep(name: name, description: description, state: "running", startedAt: now()))
         await save()
     }
 
     private func close(_ name: String, _ update: (inout JobStep) -> Void) async {
         if let index = job.steps.lastIndex(where: { $0.name == name && $0.state == "running" }) {
             update(&job.steps[index])
-            let finished = Date()
+            let finished = now()
             job.steps[index].finishedAt = finished
             AggregatorMetrics.jobStep(kind: job.kind, step: name, outcome: job.steps[index].state,
                                       duration: .seconds(finished.timeIntervalSince(job.steps[index].startedAt)))
         } else {
-            var step = JobStep(name: name, description: name, state: "running", startedAt: Date())
+            var step = JobStep(name: name, description: name, state: "running", startedAt: now())
             update(&step)
             step.finishedAt = step.startedAt
             job.steps.append(step)
@@ -223,7 +253,7 @@ actor StoreRecorder: JobRecorder {
         if let index = job.steps.lastIndex(where: { $0.name == name && $0.state == "running" }) {
             job.steps[index].engineIDs.merge(engineIDs) { $1 }
         } else {
-            job.steps.append(JobStep(name: name, description: name, state: "running", startedAt: Date(),
+            job.steps.append(JobStep(name: name, description: name, state: "running", startedAt: now(),
                                      engineIDs: engineIDs))
         }
         await save()

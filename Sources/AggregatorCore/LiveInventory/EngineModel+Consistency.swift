@@ -33,7 +33,7 @@ extension EngineModel {
                 return .failed(error)
             }
             let since = cursor.withLock { $0 }
-            let summary = await Inventory.withTimeout(entry.timeout, engine: name, operation: "consistency_probe") {
+            let summary = await EngineCall(engine: name, operation: "consistency_probe", timeout: entry.timeout).run {
                 try await probing.consistencySummary(after: since)
             }
             switch summary {

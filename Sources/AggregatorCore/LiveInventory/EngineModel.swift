@@ -63,7 +63,7 @@ public final class EngineModel: Sendable {
     /// - Returns: The outcome, how long the probe took, and its age when it came from memory.
     public func probe() async -> (outcome: Result<EngineProbe, BackendError>, duration: Duration, age: Duration?) {
         await probes.value { [entry] in
-            await Inventory.withTimeout(entry.timeout, engine: entry.backend.name, operation: "probe") {
+            await EngineCall(engine: entry.backend.name, operation: "probe", timeout: entry.timeout).run {
                 try await entry.backend.probe()
             }
         }
@@ -162,7 +162,7 @@ public final class EngineModel: Sendable {
         guard let feed = backend as? any ChangeFeedBackend, let since = cursor.withLock({ $0 }) else {
             return await fullReadHoldingWriter()
         }
-        let result = await Inventory.withTimeout(entry.timeout, engine: name, operation: "changes") {
+        let result = await EngineCall(engine: name, operation: "changes", timeout: entry.timeout).run {
             try await feed.changes(since: since)
         }
         switch result {
@@ -193,7 +193,7 @@ public final class EngineModel: Sendable {
     func serialized<T: Sendable>(_ body: @Sendable () async -> T) async -> T {
         await writer.acquire("write")
         let result = await body()
-        await writer.release("write")
+        writer.release("write")
         return result
     }
 
@@ -201,7 +201,7 @@ public final class EngineModel: Sendable {
         let start = ContinuousClock.now
         defer { MemoryRelease.returnFreedMemory() }
         let feed = backend as? any ChangeFeedBackend
-        let outcome = await Inventory.withTimeout(entry.timeout, engine: name, operation: "read_inventory") { [backend] in
+        let outcome = await EngineCall(engine: name, operation: "read_inventory", timeout: entry.timeout).run { [backend] in
             let cursor = try await feed?.changeCursor()
             return (cursor, try await backend.readInventory())
         }
@@ -250,7 +250,7 @@ public final class EngineModel: Sendable {
             var pending = unique.makeIterator()
             func add(_ object: InventoryObject) {
                 group.addTask {
-                    (object, await Inventory.withTimeout(timeout, engine: engine, operation: "read_object") {
+                    (object, await EngineCall(engine: engine, operation: "read_object", timeout: timeout).run {
                         try await ObjectState.read(object, from: backend)
                     })
                 }

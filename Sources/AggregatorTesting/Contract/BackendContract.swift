@@ -27,8 +27,10 @@ public struct ContractCheck: Sendable, CustomStringConvertible {
 /// The behaviour every backend kind owes the aggregator, checked against the kind's own simulator.
 ///
 /// A kind's tests supply a ``BackendContractHarness`` (start a simulated engine, build a backend)
-/// and run ``checks``, for example one Swift Testing case per check name. The checks only use
-/// ``VirtualizationBackend`` and ``Inventory``, so they do not depend on any test framework.
+/// and run ``checks``, for example one Swift Testing case per check name. The checks use what the
+/// server uses: ``VirtualizationBackend/readInventory()``, the reads of one object by id, the
+/// change feed of a ``ChangeFeedBackend``, and the live model over an ``Inventory``; they do not
+/// depend on any test framework.
 public enum BackendContract {
     /// Every check, in a stable order.
     public static let checks: [ContractCheck] = [
@@ -38,6 +40,24 @@ public enum BackendContract {
                 engine, harness in
                 await withBackend(engine.configuration(password: nil), harness: harness, check: "listings") {
                     await checkListings($0, expect: engine.expectations)
+                }
+            }
+        },
+        ContractCheck(name: "objects",
+                      summary: "a VM, host or cluster read by id is the one listed; an unknown id is nil, not an error") {
+            await withEngine(ContractEngineSpec(name: "contract-objects"), harness: $0, check: "objects") {
+                engine, harness in
+                await withBackend(engine.configuration(password: nil), harness: harness, check: "objects") {
+                    await checkObjects($0)
+                }
+            }
+        },
+        ContractCheck(name: "changes",
+                      summary: "a kind with a change feed reports a VM whose power state changed, and nothing when nothing did") {
+            await withEngine(ContractEngineSpec(name: "contract-changes"), harness: $0, check: "changes") {
+                engine, harness in
+                await withBackend(engine.configuration(password: nil), harness: harness, check: "changes") {
+                    await checkChanges($0, engine: engine)
                 }
             }
         },
@@ -57,7 +77,7 @@ public enum BackendContract {
             await checkBadCredentials(harness: $0)
         },
         ContractCheck(name: "timeout",
-                      summary: "a slow engine times out in the fan-out while a fast one still answers") {
+                      summary: "a slow engine times out in the live model while a fast one still answers") {
             await checkTimeout(harness: $0)
         },
     ]
@@ -78,28 +98,29 @@ public enum BackendContract {
 
     // MARK: - Checks
 
-    /// Lists VMs, hosts and clusters of a healthy engine and checks them against `expect`.
+    /// Reads a healthy engine in full, as the live model does, and checks it against `expect`.
     public static func checkListings(_ backend: any VirtualizationBackend, expect: BackendContractExpectations)
         async -> [ContractViolation]
     {
         var found = Findings(check: "listings")
-        let vms: [VM]
-        let hosts: [Host]
-        let clusters: [Cluster]
+        let readout: EngineReadout
         do {
-            vms = try await backend.listVMs()
-            hosts = try await backend.listHosts()
-            clusters = try await backend.listClusters()
+            readout = try await backend.readInventory()
         } catch {
-            found.fail("listing failed: \(error)")
+            found.fail("readInventory failed: \(error)")
             return found.violations
         }
+        let (vms, hosts, clusters) = (readout.vms, readout.hosts, readout.clusters)
 
         found.expect(backend.name == expect.engine, "backend name is '\(backend.name)', expected '\(expect.engine)'")
-        for capability in [BackendCapabilities.listVMs, .listHosts, .listClusters] {
-            found.expect(backend.capabilities.contains(capability),
-                         "capabilities \(backend.capabilities.names) lack \(capability.names)")
-        }
+        found.expect(backend.capabilities.isSuperset(of: .inventory),
+                     "capabilities \(backend.capabilities.names) lack \(BackendCapabilities.inventory.names)")
+        found.expect(backend.capabilities.contains(.changeFeed) == (backend is any ChangeFeedBackend),
+                     "capabilities \(backend.capabilities.names) disagree with the change-feed conformance")
+        found.expect(backend.capabilities.contains(.createVM) == (backend is any VMCreatingBackend),
+                     "capabilities \(backend.capabilities.names) disagree with the VM-creating conformance")
+        found.expect(backend.capabilities.contains(.createVLAN) == (backend is any VLANCreatingBackend),
+                     "capabilities \(backend.capabilities.names) disagree with the VLAN-creating conformance")
 
         // VMs
         found.expect(vms.count == expect.vmCount, "listed \(vms.count) VMs, expected \(expect.vmCount)")
@@ -159,6 +180,81 @@ public enum BackendContract {
         return found.violations
     }
 
+    /// Reads a few listed VMs, hosts and clusters by id: each must be the object listed (same
+    /// name, status and engine), and an id the engine does not have must give nil, not an error.
+    public static func checkObjects(_ backend: any VirtualizationBackend) async -> [ContractViolation] {
+        var found = Findings(check: "objects")
+        do {
+            let readout = try await backend.readInventory()
+            for listed in readout.vms.prefix(3) {
+                let read = try await backend.vm(id: listed.id)
+                found.expect(read?.name == listed.name && read?.status == listed.status && read?.engine == listed.engine,
+                             "VM \(listed.id) read by id is \(read.map { "\($0.name) (\($0.status))" } ?? "nil"), "
+                                 + "listed as \(listed.name) (\(listed.status))")
+            }
+            for listed in readout.hosts.prefix(3) {
+                let read = try await backend.host(id: listed.id)
+                found.expect(read?.name == listed.name && read?.engine == listed.engine,
+                             "host \(listed.id) read by id is \(read?.name ?? "nil"), listed as \(listed.name)")
+            }
+            for listed in readout.clusters.prefix(3) {
+                let read = try await backend.cluster(id: listed.id)
+                found.expect(read?.name == listed.name && read?.engine == listed.engine,
+                             "cluster \(listed.id) read by id is \(read?.name ?? "nil"), listed as \(listed.name)")
+            }
+            let unknown = "999999"
+            let (vm, host, cluster) = (try await backend.vm(id: unknown), try await backend.host(id: unknown),
+                                       try await backend.cluster(id: unknown))
+            found.expect(vm == nil, "an unknown VM id \(unknown) gave a VM")
+            found.expect(host == nil, "an unknown host id \(unknown) gave a host")
+            found.expect(cluster == nil, "an unknown cluster id \(unknown) gave a cluster")
+        } catch {
+            found.fail("reading by id failed: \(error)")
+        }
+        return found.violations
+    }
+
+    /// For a ``ChangeFeedBackend``: from a cursor taken before, the feed reports nothing while
+    /// nothing happens, then names a VM whose power state was changed on the engine. A kind
+    /// without a change feed must not claim one.
+    public static func checkChanges(_ backend: any VirtualizationBackend, engine: any ContractEngine) async
+        -> [ContractViolation]
+    {
+        var found = Findings(check: "changes")
+        guard let feed = backend as? any ChangeFeedBackend else {
+            found.expect(!backend.capabilities.contains(.changeFeed), "claims a change feed it does not have")
+            return found.violations
+        }
+        do {
+            let readout = try await backend.readInventory()
+            guard let vm = readout.vms.first else {
+                found.fail("the engine has no VM to change")
+                return found.violations
+            }
+            let cursor = try await feed.changeCursor()
+            switch try await feed.changes(since: cursor) {
+            case .changes(let objects, let next):
+                found.expect(objects.isEmpty, "nothing happened, yet the feed reports \(objects)")
+                found.expect(next == cursor, "nothing happened, yet the cursor moved from \(cursor) to \(next)")
+            case .resync(let reason):
+                found.fail("a fresh cursor asked for a full read: \(reason)")
+            }
+            try await engine.flipPowerState(of: vm)
+            switch try await feed.changes(since: cursor) {
+            case .changes(let objects, let next):
+                found.expect(objects.contains(.vm(id: vm.id)), "VM \(vm.id) changed power state; the feed reports \(objects)")
+                found.expect(next != cursor, "the cursor did not move past the change")
+            case .resync(let reason):
+                found.fail("one change asked for a full read: \(reason)")
+            }
+            let now = try await backend.vm(id: vm.id)
+            found.expect(now?.status != vm.status, "VM \(vm.id) is still \(vm.status) after its power state changed")
+        } catch {
+            found.fail("following the change feed failed: \(error)")
+        }
+        return found.violations
+    }
+
     /// Probes a healthy engine: it must report a version.
     public static func checkProbe(_ backend: any VirtualizationBackend) async -> [ContractViolation] {
         var found = Findings(check: "probe")
@@ -186,8 +282,8 @@ public enum BackendContract {
         return await withBackend(configuration, harness: harness, check: check) { backend in
             var found = Findings(check: check)
             let secrets = [expect.password].compactMap { $0 }
-            await found.expectFailure(.connectionRefused, engine: expect.engine, secrets: secrets, "listVMs") {
-                _ = try await backend.listVMs()
+            await found.expectFailure(.connectionRefused, engine: expect.engine, secrets: secrets, "readInventory") {
+                _ = try await backend.readInventory()
             }
             await found.expectFailure(.connectionRefused, engine: expect.engine, secrets: secrets, "probe") {
                 _ = try await backend.probe()
@@ -207,8 +303,8 @@ public enum BackendContract {
             let secrets = [wrong] + [expect.password].compactMap { $0 }
             return await withBackend(engine.configuration(password: wrong), harness: harness, check: check) { backend in
                 var found = Findings(check: check)
-                await found.expectFailure(.unauthorized, engine: expect.engine, secrets: secrets, "listVMs") {
-                    _ = try await backend.listVMs()
+                await found.expectFailure(.unauthorized, engine: expect.engine, secrets: secrets, "readInventory") {
+                    _ = try await backend.readInventory()
                 }
                 await found.expectFailure(.unauthorized, engine: expect.engine, secrets: secrets, "probe") {
                     _ = try await backend.probe()
@@ -221,8 +317,8 @@ public enum BackendContract {
         }
     }
 
-    /// Two engines in one ``Inventory``: a slow one beyond its fan-out timeout and a fast one.
-    /// The slow one must report `timeout`, the fast one its VMs.
+    /// Two engines in one ``Inventory``: a slow one beyond its timeout and a fast one, listed
+    /// through the live model. The slow one must report `timeout`, the fast one its VMs.
     public static func checkTimeout(
         harness: any BackendContractHarness, latency: Duration = .seconds(3), timeout: Duration = .milliseconds(600)
     ) async -> [ContractViolation] {
@@ -237,26 +333,20 @@ public enum BackendContract {
                             RegisteredBackend(backend: slowBackend, timeout: timeout),
                             RegisteredBackend(backend: fastBackend, timeout: .seconds(30)),
                         ])
-                        let result = await inventory.listVMs()
-                        let byEngine = Dictionary(result.engines.map { ($0.engine, $0) }, uniquingKeysWith: { a, _ in a })
-                        switch byEngine[slow.expectations.engine]?.outcome {
-                        case .failure(let error):
-                            found.expect(error.code == .timeout, "slow engine failed with \(error.code), expected timeout: \(error)")
-                            found.expect(error.engine == slow.expectations.engine,
-                                         "timeout error names engine '\(error.engine)'")
-                        case .success(let items):
-                            found.fail("slow engine answered \(items.count) VMs within \(timeout), expected a timeout")
-                        case nil:
-                            found.fail("slow engine missing from the fan-out result")
+                        let listing = await inventory.model.vms()
+                        let byEngine = Dictionary(listing.statuses.map { ($0.engine, $0) }, uniquingKeysWith: { a, _ in a })
+                        if let status = byEngine[slow.expectations.engine] {
+                            found.expect(!status.ok && status.error == "timeout",
+                                         "slow engine has status ok=\(status.ok) error=\(status.error ?? "nil"), expected a timeout")
+                        } else {
+                            found.fail("slow engine missing from the listing")
                         }
-                        switch byEngine[fast.expectations.engine]?.outcome {
-                        case .success(let items):
-                            found.expect(items.count == fast.expectations.vmCount,
-                                         "fast engine listed \(items.count) VMs, expected \(fast.expectations.vmCount)")
-                        case .failure(let error):
-                            found.fail("fast engine failed next to a slow one: \(error)")
-                        case nil:
-                            found.fail("fast engine missing from the fan-out result")
+                        if let status = byEngine[fast.expectations.engine] {
+                            found.expect(status.ok && status.count == fast.expectations.vmCount,
+                                         "fast engine has status ok=\(status.ok) with \(status.count) VMs, "
+                                             + "expected \(fast.expectations.vmCount)")
+                        } else {
+                            found.fail("fast engine missing from the listing")
                         }
                         return found.violations
                     }

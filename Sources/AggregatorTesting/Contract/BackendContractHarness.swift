@@ -23,6 +23,9 @@ public protocol ContractEngine: Sendable {
     var expectations: BackendContractExpectations { get }
     /// A configuration entry for this engine; with `password` nil, the correct credentials.
     func configuration(password: String?) -> BackendConfiguration
+    /// Turns a VM of this engine on when it is down, off when it runs, as an operator would in
+    /// the engine's portal (the change-feed check follows it).
+    func flipPowerState(of vm: VM) async throws
     /// Stops the engine; it refuses connections afterwards.
     func stop() async
 }
@@ -46,7 +49,8 @@ public protocol BackendContractHarness: Sendable {
     func startEngine(_ spec: ContractEngineSpec) async throws -> any ContractEngine
     /// Builds the kind's backend for `configuration` (through its registry factory, ideally).
     func makeBackend(_ configuration: BackendConfiguration) throws -> any VirtualizationBackend
-    /// An ``Inventory`` over `backends` with the harness's logger, for the fan-out checks.
+    /// An ``Inventory`` over `backends` with the harness's logger, for the checks that read through
+    /// the live model as the server does.
     func makeInventory(_ backends: [RegisteredBackend]) -> Inventory
     /// Everything the backends built by this harness have logged so far, one entry per line,
     /// message and metadata included; used to check that secrets never reach a log.

@@ -1,3 +1,4 @@
+import AggregatorApp
 import AggregatorCore
 import ArgumentParser
 import Foundation
@@ -51,9 +52,6 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingConfigurationErrors {
             let logger = options.makeLogger()
-            // The demo's setting is auth: none, so it listens on loopback unless told otherwise.
-            let access = try await ListenerAccess.make(.none, host: host, server: .init(), insecureNoAuth: insecureNoAuth,
-                                                       logger: logger)
             var wanted: [(name: String, kind: BackendKind)]
             var dataDirectory = dataDir ?? "data"
             if FileManager.default.fileExists(atPath: options.config) {
@@ -86,14 +84,17 @@ struct DemoCommand: AsyncParsableCommand {
                 throw error
             }
 
+            // The demo's setting is auth: none, so it listens on loopback unless told otherwise.
             let configuration = AggregatorConfiguration(backends: engines.map(\.configuration))
-            let inventory = try InventoryFactory.make(configuration, logger: logger)
-
-            FileHandle.standardOutput.write(Data((Self.banner(engines: engines, host: host, port: port) + "\n").utf8))
+            let banner = Self.banner(engines: engines, host: host, port: port) + "\n"
             do {
-                try await ServeCommand.serve(
-                    inventory: inventory, settings: .init(host: host, port: port), dataDirectory: dataDirectory,
-                    jobsPerEngine: 2, access: access, logger: logger)
+                let app = try await AggregatorApplication.build(
+                    configuration, registry: BackendKinds.registry(),
+                    options: .init(host: host, port: port, dataDirectory: dataDirectory, jobsPerEngine: 2,
+                                   insecureNoAuth: insecureNoAuth),
+                    logger: logger,
+                    onServerRunning: { _ in FileHandle.standardOutput.write(Data(banner.utf8)) })
+                try await app.run()
             } catch {
                 for engine in engines { await engine.stop() }
                 throw error

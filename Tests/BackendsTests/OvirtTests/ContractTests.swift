@@ -1,4 +1,4 @@
-import BackendContract
+import AggregatorTesting
 import Testing
 
 @Suite("Backend contract against simulated oVirt engines")

@@ -1,6 +1,5 @@
 import AggregatorCore
 import AggregatorTesting
-import BackendContract
 import Foundation
 import Logging
 import OvirtBackend
@@ -48,6 +47,10 @@ struct OvirtContractEngine: ContractEngine {
 
     func configuration(password: String?) -> BackendConfiguration {
         BackendConfiguration.simulated(engine, password: password ?? self.password)
+    }
+
+    func flipPowerState(of vm: VM) async throws {
+        try engine.admin.setVMStatus(vm.id, to: vm.status == "up" ? "down" : "up")
     }
 
     func stop() async { await engine.stop() }

@@ -1,9 +1,9 @@
 import AggregatorCore
 import AggregatorTesting
-import BackendContract
 import Logging
 import ProxmoxBackend
 import ProxmoxSimulator
+import Testing
 
 /// Runs the shared backend contract against in-process pve-sim clusters.
 struct ProxmoxContractHarness: BackendContractHarness {
@@ -49,6 +49,11 @@ struct ProxmoxContractEngine: ContractEngine {
         BackendConfiguration(name: cluster.name, kind: ProxmoxBackend.kind, url: cluster.apiURL,
                              password: Secret(password ?? ProxmoxContractHarness.password),
                              connectTimeout: .seconds(5), requestTimeout: .seconds(20))
+    }
+
+    func flipPowerState(of vm: VM) async throws {
+        let vmid = try #require(Int(vm.id), "a Proxmox VM id is its VMID")
+        try cluster.admin.setVMStatus(vmid, to: vm.status == "up" ? "stopped" : "running")
     }
 
     func stop() async { await cluster.stop() }

@@ -1,0 +1,126 @@
+import AggregatorCore
+import Hummingbird
+import Logging
+import Server
+import ServiceLifecycle
+import UnixSignals
+
+/// The whole application, wired in one place from a configuration: the engines and their live
+/// model, the job store, the job runner, the HTTP API, and the services that run them under one
+/// `ServiceGroup`. `aggregator serve`, `aggregator demo` and the tests all build it here.
+///
+/// ```swift
+/// let app = try await AggregatorApplication.build(configuration, registry: kinds, options: options, logger: logger)
+/// try await app.run()   // until SIGTERM/SIGINT or `shutdown()`
+/// ```
+///
+/// On shutdown the services stop in reverse order: the live model's refresh services, then the job
+/// runner (running jobs are cancelled and recorded `interrupted` with the steps they finished),
+/// then the listener (requests in flight, a `?wait=` among them, answer with the jobs' recorded
+/// states); last, every engine is logged out of.
+public struct AggregatorApplication: Sendable {
+    /// How the application listens and stops; the configuration supplies the rest.
+    public struct Options: Sendable {
+        /// Address to listen on; nil takes `server.host`.
+        public var host: String?
+        /// Port to listen on (0 picks a free one); nil takes `server.port`.
+        public var port: Int?
+        /// Directory of the job database; nil takes `data_dir`.
+        public var dataDirectory: String?
+        /// Most jobs running at once on one engine; nil takes `server.jobs_per_engine`.
+        public var jobsPerEngine: Int?
+        /// Serve without authentication on a non-loopback address (`--insecure-no-auth`).
+        public var insecureNoAuth = false
+        /// Signals that start a graceful shutdown; tests pass none and call ``shutdown()``.
+        public var shutdownSignals: [UnixSignal] = [.sigterm, .sigint]
+        /// How long a graceful shutdown may take before what still runs is cancelled.
+        public var shutdownGrace: Duration = .seconds(10)
+        /// Export Prometheus metrics at `/metrics` (one registry per process: tests leave it off).
+        public var metrics = true
+
+        public init(host: String? = nil, port: Int? = nil, dataDirectory: String? = nil, jobsPerEngine: Int? = nil,
+                    insecureNoAuth: Bool = false) {
+            self.host = host
+            self.port = port
+            self.dataDirectory = dataDirectory
+            self.jobsPerEngine = jobsPerEngine
+            self.insecureNoAuth = insecureNoAuth
+        }
+    }
+
+    /// The engines and the live model the API answers from.
+    public let inventory: Inventory
+    /// Where jobs, idempotency keys and the audit trail are recorded.
+    public let store: any JobStore
+    /// Runs accepted jobs on their engines.
+    public let runner: JobRunner
+    private let group: ServiceGroup
+
+    /// Builds the application for `configuration` (secrets resolved).
+    /// - Parameters:
+    ///   - registry: The backend kinds this build knows.
+    ///   - onServerRunning: Called with the bound port once the listener accepts connections.
+    /// - Throws: ``ConfigurationFailure`` for anything the configuration gets wrong (an engine no
+    ///   kind can build, an unreadable JWKS file, an unauthenticated public listener, a job
+    ///   database that cannot be opened).
+    public static func build(
+        _ configuration: AggregatorConfiguration, registry: BackendRegistry, options: Options = Options(),
+        logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws -> AggregatorApplication {
+        let server = configuration.server
+        let host = options.host ?? server.host
+        let access = try await ListenerAccess.make(
+            configuration.auth, host: host, server: server, insecureNoAuth: options.insecureNoAuth, logger: logger)
+        let inventory = try EngineFactory.make(configuration, registry: registry, logger: logger)
+        let store: any JobStore
+        do {
+            store = try await JobDatabase.open(dataDirectory: options.dataDirectory ?? configuration.dataDirectory,
+                                               logger: logger)
+        } catch {
+            await EngineFactory.shutdown(inventory)
+            throw error
+        }
+        let runner = JobRunner(store: store, inventory: inventory,
+                               perEngineLimit: options.jobsPerEngine ?? server.jobsPerEngine, logger: logger)
+        let settings = AggregatorServer.Settings(
+            host: host, port: options.port ?? server.port, maxUploadBytes: server.maxUploadBytes,
+            limits: ConnectionLimits(maxConnections: server.maxConnections, idleTimeout: server.idleTimeout,
+                                     headerTimeout: server.headerTimeout, requestTimeout: server.requestTimeout,
+                                     lingeringTime: server.lingeringTime, lingeringBytes: server.lingeringBytes))
+        let http = AggregatorServer.buildApplication(
+            inventory: inventory, jobs: runner, settings: settings, access: access,
+            metrics: options.metrics ? ServerMetrics.bootstrap() : nil, logger: logger,
+            onServerRunning: { port in
+                logger.notice("Serving", metadata: [
+                    "http.address": "http://\(settings.host):\(port)",
+                    "backend.count": "\(inventory.backends.count)",
+                ])
+                await onServerRunning(port)
+            })
+        // Started in this order and stopped in reverse (see the type's documentation).
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [.init(service: http), .init(service: JobRunnerService(runner: runner))]
+                + inventory.model.services.map { .init(service: $0) },
+            gracefulShutdownSignals: options.shutdownSignals,
+            logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = options.shutdownGrace
+        return AggregatorApplication(inventory: inventory, store: store, runner: runner,
+                                     group: ServiceGroup(configuration: groupConfiguration))
+    }
+
+    /// Runs every service until a shutdown signal or ``shutdown()``, then logs out of every engine.
+    public func run() async throws {
+        do {
+            try await group.run()
+        } catch {
+            await EngineFactory.shutdown(inventory)
+            throw error
+        }
+        await EngineFactory.shutdown(inventory)
+    }
+
+    /// Starts a graceful shutdown, as SIGTERM does; ``run()`` returns once it is complete.
+    public func shutdown() async {
+        await group.triggerGracefulShutdown()
+    }
+}
