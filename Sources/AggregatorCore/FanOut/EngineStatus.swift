@@ -1,5 +1,5 @@
 /// How one engine answered one fan-out request.
-public struct EngineStatus: Sendable, Codable, Hashable {
+public struct EngineStatus: Sendable, Hashable {
     /// Engine name.
     public var engine: String
     /// Backend kind (`ovirt`).
@@ -40,34 +40,5 @@ public struct EngineStatus: Sendable, Codable, Hashable {
         self.message = message
         self.httpStatus = httpStatus
         self.cachedAgeMs = cachedAgeMs
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case engine, kind, ok, count, error, message
-        case durationMs = "duration_ms"
-        case httpStatus = "http_status"
-        case cachedAgeMs = "cached_age_ms"
-        case ageMs = "age_ms"
-        case stale, refresh
-    }
-}
-
-extension EngineStatus {
-    /// Writes the status as the API's `JSONEncoder` does (a listing writes one per engine per request).
-    public func writeJSON(into writer: inout JSONByteWriter) {
-        writer.beginObject()
-        writer.field("age_ms", ageMs)
-        writer.field("cached_age_ms", cachedAgeMs)
-        writer.field("count", count)
-        writer.field("duration_ms", durationMs)
-        writer.field("engine", engine)
-        writer.field("error", error)
-        writer.field("http_status", httpStatus)
-        writer.field("kind", kind)
-        writer.field("message", message)
-        writer.field("ok", ok)
-        writer.field("refresh", refresh)
-        writer.field("stale", stale)
-        writer.endObject()
     }
 }

@@ -1,11 +1,12 @@
 import Foundation
 
-/// Writes JSON bytes exactly as the API's `JSONEncoder` does (sorted keys, snake_case keys,
-/// ISO 8601 dates, unescaped slashes), for the inventory's hot path.
+/// Writes JSON bytes field by field, each value exactly as `JSONEncoder` writes it (its string
+/// escaping with slashes unescaped, integers, `.iso8601` dates in whole seconds).
 ///
-/// `JSONEncoder` costs more per item than the whole rest of ingest (key conversion and sorting
-/// on every encode); the live model encodes each item once when it changes, with this writer.
-/// Tests hold it byte-identical to `JSONEncoder` over hostile strings.
+/// A format primitive with no knowledge of any document: the caller chooses the keys and their
+/// order. The server writes its wire format with it (where `JSONEncoder`, converting and sorting
+/// keys on every encode, costs more per item than the rest of ingest) and the JSON log handler
+/// writes its lines with it. Tests hold it byte-identical to `JSONEncoder` over hostile strings.
 public struct JSONByteWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
     private var needsComma = false
@@ -123,9 +124,9 @@ public struct JSONByteWriter: Sendable {
         }
     }
 
-    /// A JSON string literal with `JSONEncoder`'s escaping (control characters, quote and
+    /// Appends a JSON string literal with `JSONEncoder`'s escaping (control characters, quote and
     /// backslash; slashes and non-ASCII text as they are).
-    static func appendString(_ value: String, to bytes: inout [UInt8]) {
+    public static func appendString(_ value: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { utf8 in

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A field the live model indexes, for lookups without scanning.
 public struct IndexedField: Sendable, Hashable, CustomStringConvertible {
     private enum Value: String, Sendable, Hashable {
@@ -21,7 +23,7 @@ public struct IndexedField: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// An item the live model keeps: a ``VM``, ``Host`` or ``Cluster``.
-public protocol InventoryRecord: Sendable, Encodable {
+public protocol InventoryRecord: Sendable, Hashable {
     /// The configured engine the item belongs to.
     var engine: String { get }
     /// The engine's id, unique within the engine.
@@ -29,8 +31,6 @@ public protocol InventoryRecord: Sendable, Encodable {
     var name: String { get }
     /// The values the item is found by, per indexed field (lowercased where matching ignores case).
     var indexKeys: [(IndexedField, String)] { get }
-    /// Writes the item's JSON exactly as the API's `JSONEncoder` writes it.
-    func writeJSON(into writer: inout JSONByteWriter)
 }
 
 extension VM: InventoryRecord {
@@ -41,29 +41,6 @@ extension VM: InventoryRecord {
         for address in ipAddresses { keys.append((.ip, address.lowercased())) }
         return keys
     }
-
-    public func writeJSON(into writer: inout JSONByteWriter) {
-        writer.beginObject()
-        writer.field("cluster", cluster)
-        writer.field("comment", comment)
-        writer.field("cores", cores)
-        writer.field("cpus", cpus)
-        writer.field("creation_time", creationTime)
-        writer.field("data_center", dataCenter)
-        writer.field("description", description)
-        writer.field("engine", engine)
-        writer.field("fqdn", fqdn)
-        writer.field("host", host)
-        writer.field("id", id)
-        writer.field("ip_addresses", ipAddresses)
-        writer.field("memory_bytes", memoryBytes)
-        writer.field("name", name)
-        writer.field("os_type", osType)
-        writer.field("raw_status", rawStatus)
-        writer.field("status", status)
-        writer.field("template", template)
-        writer.endObject()
-    }
 }
 
 extension Host: InventoryRecord {
@@ -72,63 +49,41 @@ extension Host: InventoryRecord {
         if let cluster { keys.append((.cluster, cluster.lowercased())) }
         return keys
     }
-
-    public func writeJSON(into writer: inout JSONByteWriter) {
-        writer.beginObject()
-        writer.field("address", address)
-        writer.field("cluster", cluster)
-        writer.field("comment", comment)
-        writer.field("cpu_cores", cpuCores)
-        writer.field("cpu_model", cpuModel)
-        writer.field("cpu_threads", cpuThreads)
-        writer.field("data_center", dataCenter)
-        writer.field("engine", engine)
-        writer.field("id", id)
-        writer.field("memory_bytes", memoryBytes)
-        writer.field("name", name)
-        writer.field("os_version", osVersion)
-        writer.field("raw_status", rawStatus)
-        writer.field("status", status)
-        writer.field("vm_count", vmCount)
-        writer.endObject()
-    }
 }
 
 extension Cluster: InventoryRecord {
     public var indexKeys: [(IndexedField, String)] {
         [(.name, name.lowercased()), (.cluster, name.lowercased())]
     }
-
-    public func writeJSON(into writer: inout JSONByteWriter) {
-        writer.beginObject()
-        writer.field("comment", comment)
-        writer.field("cpu_type", cpuType)
-        writer.field("data_center", dataCenter)
-        writer.field("description", description)
-        writer.field("engine", engine)
-        writer.field("host_count", hostCount)
-        writer.field("id", id)
-        writer.field("name", name)
-        writer.field("version", version)
-        writer.field("vm_count", vmCount)
-        writer.endObject()
-    }
 }
 
-/// One item as the model holds it: the value, its JSON and its sort key, made once when it changes.
+/// One item as the model holds it: the value, its sort key, and its encoded form once a reader
+/// has asked for it. A changed item is a new record, so the encoded form is never out of date.
 public final class StoredRecord<Item: InventoryRecord>: Sendable {
     public let item: Item
-    /// The item's JSON, byte-identical to the API encoder's.
-    public let json: [UInt8]
     /// Lowercased name bytes, for substring search.
     let foldedName: [UInt8]
+    /// The bytes ``encoded(by:)`` made, kept for every later listing of the unchanged item.
+    private let encodedForm = Mutex<[UInt8]?>(nil)
 
     init(_ item: Item) {
         self.item = item
-        var writer = JSONByteWriter()
-        item.writeJSON(into: &writer)
-        self.json = writer.bytes
         self.foldedName = Array(item.name.lowercased().utf8)
+    }
+
+    /// The item's encoded form: made by `encode` the first time it is asked for, then kept, so a
+    /// listing of thousands of unchanged items copies stored bytes instead of encoding them.
+    ///
+    /// The model knows no wire format; the server passes its encoding of `Item`.
+    /// - Important: Every caller must pass the same encoding for an item type: the first one's
+    ///   bytes are the ones kept.
+    public func encoded(by encode: (Item) -> [UInt8]) -> [UInt8] {
+        encodedForm.withLock { cached in
+            if let cached { return cached }
+            let bytes = encode(item)
+            cached = bytes
+            return bytes
+        }
     }
 
     /// Listing order: by name, then id.

@@ -1,5 +1,5 @@
 /// A listing answered from the live model: per engine, its status and the matching items'
-/// stored records (each with its JSON), in configuration order.
+/// stored records, in configuration order. The server encodes it (``StoredRecord/encoded(by:)``).
 public struct Listing<Item: InventoryRecord>: Sendable {
     /// One engine's part of the answer.
     public struct Part: Sendable {

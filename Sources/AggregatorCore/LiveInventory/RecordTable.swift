@@ -42,11 +42,11 @@ public struct RecordTable<Item: InventoryRecord>: Sendable {
     /// Adds or replaces the item with the same id. Returns false when nothing changed.
     @discardableResult
     public mutating func upsert(_ item: Item) -> Bool {
-        let record = Record(item)
         if let old = byID[item.id] {
-            if old.json == record.json { return false }
+            if old.item == item { return false }
             remove(id: item.id)
         }
+        let record = Record(item)
         byID[item.id] = record
         addToIndexes(record)
         ordered.insert(record, at: position(name: item.name, id: item.id))

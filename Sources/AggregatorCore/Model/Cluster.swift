@@ -1,5 +1,5 @@
 /// A cluster of hosts.
-public struct Cluster: Codable, Sendable, Hashable {
+public struct Cluster: Sendable, Hashable {
     /// Name of the configured engine (backend) the cluster was listed from.
     public var engine: String
     public var id: String

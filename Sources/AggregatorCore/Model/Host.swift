@@ -1,5 +1,5 @@
 /// A hypervisor host.
-public struct Host: Codable, Sendable, Hashable {
+public struct Host: Sendable, Hashable {
     /// Name of the configured engine (backend) the host was listed from.
     public var engine: String
     public var id: String

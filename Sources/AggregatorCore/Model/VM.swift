@@ -1,7 +1,7 @@
 import Foundation
 
 /// A virtual machine as an operator sees it in a list, whichever engine it runs on.
-public struct VM: Codable, Sendable, Hashable {
+public struct VM: Sendable, Hashable {
     /// Name of the configured engine (backend) the VM was listed from.
     public var engine: String
     /// The engine's id of the VM.

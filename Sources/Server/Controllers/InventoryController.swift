@@ -48,7 +48,7 @@ struct InventoryController: Sendable {
 
     /// 200 with whatever the model holds; 502 when engines were asked, none answered and none
     /// has earlier data to show.
-    static func listing<Item>(_ listing: Listing<Item>) throws -> Response {
+    static func listing<Item: JSONObjectWritable>(_ listing: Listing<Item>) throws -> Response {
         if listing.nothingToShow {
             let statuses = listing.statuses
             throw APIError(.badGateway, code: "all_engines_failed",
@@ -82,7 +82,7 @@ struct BackendBody: Encodable {
         capabilities = backend.capabilities.names
         var status = probe.status
         status.count = 0
-        self.status = status
+        self.status = EngineStatusBody(status)
         let info = probe.items.first
         product = info?.product
         version = info?.version

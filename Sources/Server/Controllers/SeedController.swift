@@ -44,7 +44,7 @@ struct SeedController: Sendable {
 
     /// 200 with whatever the model holds (failures under `_errors`); 502 when no engine answered
     /// and none has earlier data to show.
-    static func respond<Item>(_ listing: Listing<Item>) -> Response {
+    static func respond<Item: JSONObjectWritable>(_ listing: Listing<Item>) -> Response {
         JSONBody.stream(status: listing.nothingToShow ? .badGateway : .ok, ListingDocument.seedShape(listing))
     }
 }

@@ -4,8 +4,14 @@ import Hummingbird
 
 /// JSON encoding shared by every endpoint: snake_case keys, ISO 8601 dates, stable key order.
 enum JSONBody {
+    /// The encoder settings of every `Codable` answer: snake_case keys, ISO 8601 dates, sorted
+    /// keys, unescaped slashes (the bytes ``JSONByteWriter`` writes for the listings).
     static func makeEncoder() -> JSONEncoder {
-        ListingDocument.makeEncoder()
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
     }
 
     /// Bytes written per chunk of a streamed answer.
@@ -52,20 +58,4 @@ enum JSONBody {
     static func response(status: HTTPResponse.Status = .ok, encoding value: some Encodable) throws -> Response {
         response(status: status, bytes: try encode(value))
     }
-
-    /// Writes `{"key1": <raw1>, "key2": <raw2>}` keeping the given key order.
-    static func orderedObject(_ members: [(key: String, rawValue: Data)]) throws -> Data {
-        var out = Data("{".utf8)
-        for (index, member) in members.enumerated() {
-            if index > 0 { out.append(contentsOf: Array(",".utf8)) }
-            out.append(try makeEncoder().encode(member.key))
-            out.append(contentsOf: Array(":".utf8))
-            out.append(member.rawValue)
-        }
-        out.append(contentsOf: Array("}".utf8))
-        return out
-    }
 }
-
-/// A per-engine status line as the API shows it.
-public typealias EngineStatusBody = EngineStatus

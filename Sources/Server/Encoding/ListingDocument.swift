@@ -1,32 +1,25 @@
+import AggregatorCore
 import Foundation
 
-/// The two JSON shapes of a listing, written from each item's stored JSON without encoding the
+/// The two JSON shapes of a listing, written from each item's stored bytes without encoding the
 /// whole document: the answer is a sequence of pieces (the items' own byte arrays and the
-/// punctuation between them) that a server sends in chunks as it goes.
+/// punctuation between them) that the server sends in chunks as it goes; `aggregator export`
+/// writes the seed shape with it too.
 ///
-/// The bytes are identical to what the API's `JSONEncoder` (sorted keys, snake_case, ISO 8601
-/// dates, unescaped slashes) makes of the same document.
+/// Keys are in sorted order, as `JSONEncoder`'s `.sortedKeys` writes them, except in the seed
+/// shape, whose engines come in configuration order as the tool it replaces wrote them.
 public enum ListingDocument {
-    /// The encoder settings every API answer uses.
-    public static func makeEncoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
-
     /// The seed's shape: `{"engine": [items...], ..., "_errors": {"engine": {...}}}`, engines in
     /// configuration order. An engine whose refresh failed keeps its last good items and is
     /// described under `_errors` (with `stale` and `age_ms` when it has data to show).
-    public static func seedShape<Item>(_ listing: Listing<Item>) -> JSONPieces {
+    public static func seedShape<Item: InventoryRecord & JSONObjectWritable>(_ listing: Listing<Item>) -> JSONPieces {
         var pieces = JSONPieces()
         pieces.literal("{")
         for (index, part) in listing.parts.enumerated() {
             if index > 0 { pieces.literal(",") }
             pieces.string(part.status.engine)
             pieces.literal(":")
-            pieces.array(part.records)
+            pieces.array(part.records.lazy.map(Self.bytes))
         }
         let failures = listing.statuses.filter { !$0.ok }
         if !failures.isEmpty {
@@ -47,12 +40,12 @@ public enum ListingDocument {
 
     /// The backend-agnostic shape:
     /// `{"complete": B, "count": N, "engines": [...], "items": [...], "next_cursor": "...", "total": N}`.
-    public static func flat<Item>(_ listing: Listing<Item>) -> JSONPieces {
+    public static func flat<Item: InventoryRecord & JSONObjectWritable>(_ listing: Listing<Item>) -> JSONPieces {
         var pieces = JSONPieces()
         pieces.literal("{\"complete\":\(listing.isComplete),\"count\":\(listing.count),\"engines\":")
         var statuses = JSONByteWriter(capacity: 256 * listing.parts.count)
         statuses.beginArray()
-        for part in listing.parts { statuses.element(part.status.writeJSON) }
+        for part in listing.parts { statuses.element(part.status.write(into:)) }
         statuses.endArray()
         pieces.raw(statuses.bytes)
         pieces.literal(",\"items\":[")
@@ -61,7 +54,7 @@ public enum ListingDocument {
             for record in part.records {
                 if !first { pieces.literal(",") }
                 first = false
-                pieces.raw(record.json)
+                pieces.raw(bytes(record))
             }
         }
         pieces.literal("]")
@@ -73,80 +66,26 @@ public enum ListingDocument {
         return pieces
     }
 
-    /// How a failed engine is described under `_errors` in the seed shape.
-    public struct SeedError: Encodable, Sendable {
-        public var error: String?
-        public var message: String?
-        public var httpStatus: Int?
-        /// Present when the engine's last good items are shown.
-        public var stale: Bool?
-        public var ageMs: Int64?
+    /// A record's JSON, written once per item and kept by the model for the next listings.
+    static func bytes<Item: JSONObjectWritable>(_ record: StoredRecord<Item>) -> [UInt8] {
+        record.encoded(by: \.jsonBytes)
+    }
 
-        public init(_ status: EngineStatus) {
+    /// How a failed engine is described under `_errors` in the seed shape.
+    struct SeedError: Encodable, Sendable {
+        var error: String?
+        var message: String?
+        var httpStatus: Int?
+        /// Present when the engine's last good items are shown.
+        var stale: Bool?
+        var ageMs: Int64?
+
+        init(_ status: EngineStatus) {
             error = status.error
             message = status.message
             httpStatus = status.httpStatus
             stale = status.stale
             ageMs = status.stale == nil ? nil : status.ageMs
         }
-    }
-}
-
-/// A JSON document as a list of byte pieces; items' stored JSON is referenced, not copied.
-public struct JSONPieces: Sendable {
-    public private(set) var pieces: [[UInt8]] = []
-    /// Total size in bytes.
-    public private(set) var byteCount = 0
-
-    public init() {}
-
-    mutating func raw(_ bytes: [UInt8]) {
-        pieces.append(bytes)
-        byteCount += bytes.count
-    }
-
-    mutating func literal(_ text: String) {
-        switch text {
-        case ",": raw(Self.comma)
-        case "[": raw(Self.openBracket)
-        case "]": raw(Self.closeBracket)
-        case ":": raw(Self.colon)
-        default: raw(Array(text.utf8))
-        }
-    }
-
-    // Shared punctuation: a listing of thousands of items joins them without an allocation each.
-    private static let comma: [UInt8] = [UInt8(ascii: ",")]
-    private static let openBracket: [UInt8] = [UInt8(ascii: "[")]
-    private static let closeBracket: [UInt8] = [UInt8(ascii: "]")]
-    private static let colon: [UInt8] = [UInt8(ascii: ":")]
-
-    mutating func string(_ text: String) {
-        var bytes: [UInt8] = []
-        JSONByteWriter.appendString(text, to: &bytes)
-        raw(bytes)
-    }
-
-    mutating func encoded(_ value: some Encodable) {
-        raw(Array((try? ListingDocument.makeEncoder().encode(value)) ?? Data("null".utf8)))
-    }
-
-    mutating func array<Item>(_ records: ArraySlice<StoredRecord<Item>>) {
-        literal("[")
-        var first = true
-        for record in records {
-            if !first { literal(",") }
-            first = false
-            raw(record.json)
-        }
-        literal("]")
-    }
-
-    /// The whole document in one array.
-    public var joined: [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(byteCount)
-        for piece in pieces { bytes.append(contentsOf: piece) }
-        return bytes
     }
 }

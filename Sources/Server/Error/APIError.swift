@@ -14,14 +14,14 @@ public struct APIError: HTTPResponseError, Sendable {
     /// How to fix the request, when there is an obvious fix.
     public var fix: String?
     /// Per-engine statuses, when the error is about engines.
-    public var engines: [EngineStatusBody]?
+    public var engines: [EngineStatus]?
     /// Every problem of an invalid upload, with field paths.
     public var issues: [ValidationIssue]?
     /// Extra response headers (`Allow`, `WWW-Authenticate`, `Connection: close`).
     public var headers: HTTPFields = [:]
 
     public init(_ status: HTTPResponse.Status, code: String, message: String, fix: String? = nil,
-                engines: [EngineStatusBody]? = nil) {
+                engines: [EngineStatus]? = nil) {
         self.status = status
         self.code = code
         self.message = message
@@ -30,7 +30,8 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = APIErrorBody(error: .init(code: code, message: message, fix: fix), engines: engines, issues: issues)
+        let body = APIErrorBody(error: .init(code: code, message: message, fix: fix),
+                                engines: engines?.map(EngineStatusBody.init), issues: issues)
         var response = try JSONBody.response(status: status, encoding: body)
         response.headers.append(contentsOf: headers)
         return response
