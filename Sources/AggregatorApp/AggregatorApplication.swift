@@ -54,6 +54,9 @@ public struct AggregatorApplication: Sendable {
     public let store: any JobStore
     /// Runs accepted jobs on their engines.
     public let runner: JobRunner
+    /// Who may call what, and where the audit trail goes.
+    public let access: AccessControl
+    private let maxUploadBytes: Int
     private let group: ServiceGroup
 
     /// Builds the application for `configuration` (secrets resolved).
@@ -104,7 +107,8 @@ public struct AggregatorApplication: Sendable {
             gracefulShutdownSignals: options.shutdownSignals,
             logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = options.shutdownGrace
-        return AggregatorApplication(inventory: inventory, store: store, runner: runner,
+        return AggregatorApplication(inventory: inventory, store: store, runner: runner, access: access,
+                                     maxUploadBytes: settings.maxUploadBytes,
                                      group: ServiceGroup(configuration: groupConfiguration))
     }
 
@@ -122,5 +126,33 @@ public struct AggregatorApplication: Sendable {
     /// Starts a graceful shutdown, as SIGTERM does; ``run()`` returns once it is complete.
     public func shutdown() async {
         await group.triggerGracefulShutdown()
+    }
+
+    /// Runs the application for the duration of `body`, then shuts it down gracefully and waits
+    /// until it has stopped, on every path.
+    public func withRunning<T: Sendable>(_ body: @Sendable (AggregatorApplication) async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await self.run()
+                return nil
+            }
+            let result: T
+            do {
+                result = try await body(self)
+            } catch {
+                await shutdown()
+                try await group.waitForAll()
+                throw error
+            }
+            await shutdown()
+            try await group.waitForAll()
+            return result
+        }
+    }
+
+    /// The application's routes over its engines, job runner and access rules, for tests that
+    /// drive requests without a socket (the listener serves the same routes).
+    public func router() -> Router<APIRequestContext> {
+        AggregatorServer.buildRouter(inventory: inventory, jobs: runner, maxUploadBytes: maxUploadBytes, access: access)
     }
 }

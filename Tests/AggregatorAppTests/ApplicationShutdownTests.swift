@@ -28,11 +28,9 @@ import Testing
             configuration, registry: registry, options: options, logger: Logger(label: "test"),
             onServerRunning: { port.yield($0) })
 
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
+        let jobID = try await app.withRunning { _ in
             var listening = ports.makeAsyncIterator()
             let bound = try #require(await listening.next())
-
             let document = try Data(contentsOf: Self.examples.appendingPathComponent("create_vm.json"))
             let answer = try await HTTPClient.withHTTPClient { client in
                 try await client.execute(HTTPRequest(
@@ -42,22 +40,20 @@ import Testing
             #expect(answer.status == 202)
             let jobs = try #require(
                 (try JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any])?["jobs"] as? [[String: Any]])
-            let jobID = try #require(jobs.first?["id"] as? String)
-
-            // The job is inside its second step, waiting on the engine.
+            // Shut down once the job is inside its second step, waiting on the engine.
             await engine.waitUntilInsideSecondStep()
-            await app.shutdown()
-            try await group.next()
-
-            let store = try SQLiteJobStore(path: "\(dataDirectory)/jobs.sqlite")
-            let job = try #require(try await store.job(id: jobID))
-            #expect(job.state == .interrupted)
-            #expect(job.error?.code == "interrupted")
-            #expect(job.steps.map(\.name) == ["create_network", "create_vm"])
-            #expect(job.steps.map(\.state) == ["succeeded", "interrupted"])
-            #expect(job.steps.first?.engineIDs["network_id"] == "n-1")
-            #expect(await engine.loggedOut, "the application did not log out of the engine on shutdown")
+            return try #require(jobs.first?["id"] as? String)
         }
+
+        // What an operator finds after the stop: the file, read afresh.
+        let store = try SQLiteJobStore(path: "\(dataDirectory)/jobs.sqlite")
+        let job = try #require(try await store.job(id: jobID))
+        #expect(job.state == .interrupted)
+        #expect(job.error?.code == "interrupted")
+        #expect(job.steps.map(\.name) == ["create_network", "create_vm"])
+        #expect(job.steps.map(\.state) == ["succeeded", "interrupted"])
+        #expect(job.steps.first?.engineIDs["network_id"] == "n-1")
+        #expect(await engine.loggedOut, "the application did not log out of the engine on shutdown")
     }
 
     static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
