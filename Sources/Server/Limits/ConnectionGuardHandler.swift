@@ -63,6 +63,8 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var context: ChannelHandlerContext?
     private var observer: RequestBytesObserver?
     private var registered = false
+    /// The client's port, for log lines (a closed channel no longer knows it).
+    private var clientPort = 0
 
     init(limits: ConnectionLimits, registry: ConnectionRegistry, logger: Logger) {
         self.limits = limits
@@ -97,6 +99,7 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     private func register(_ context: ChannelHandlerContext) {
         guard !self.registered else { return }
         self.registered = true
+        self.clientPort = context.channel.remoteAddress?.port ?? 0
         switch self.registry.open(context.channel) {
         case .admitted:
             break
@@ -118,6 +121,8 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
         if self.registered {
             self.registered = false
             self.registry.close(context.channel)
+            self.logger.trace("Connection closed",
+                              metadata: ["client.port": "\(self.clientPort)"])
         }
     }
 
@@ -146,6 +151,8 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
                 self.declaredLength = head.headerFields[.contentLength].flatMap { Int($0) }
                 self.bodyBytesRead = 0
                 self.registry.setBusy(context.channel, true)
+                self.logger.trace("Request headers read, connection busy",
+                                  metadata: ["client.port": "\(self.clientPort)"])
                 self.cancelTimer()
                 let elapsed = NIODeadline.now() - self.requestStart
                 self.schedule(context, after: self.limits.requestTimeout, minus: elapsed)
