@@ -188,7 +188,9 @@ import Testing
     /// The engine has no change stream here, so only the create itself can put the VM in the model.
     @Test(.timeLimit(.minutes(1)))
     func createdVMIsListedAsSoonAsTheEngineReportsIt() async throws {
-        try await withHarness { harness in
+        let (reads, read) = AsyncStream.makeStream(of: String.self)
+        let backend = FixedBackend(name: "e15-test")
+        try await withHarness(backend: backend, serving: ReadSignallingBackend(base: backend, reads: read)) { harness in
             try await harness.application().test(.router) { client in
                 let before = try await client.execute(uri: "/api/v1/vms?name_exact=test_vm_11", method: .get) {
                     try json($0.body)["count"] as? Int
@@ -198,13 +200,12 @@ import Testing
                 try await client.execute(uri: "/ovirt/create_vm?wait=10", method: .post, headers: headers, body: body) {
                     #expect($0.status == .ok)
                 }
-                let deadline = ContinuousClock.now + .seconds(20)
-                var items: [[String: Any]] = []
-                while items.isEmpty, ContinuousClock.now < deadline {
-                    items = try await client.execute(uri: "/api/v1/vms?name_exact=test_vm_11", method: .get) {
-                        try json($0.body)["items"] as? [[String: Any]] ?? []
-                    }
-                    if items.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+                // The job re-reads the VM the engine reported; once the engine is asked for it the
+                // re-read holds the model's writer, and a write queued now runs after it.
+                for await id in reads where id == "vm-1" { break }
+                await harness.inventory.model.engine(named: "e15-test")?.refresh([])
+                let items = try await client.execute(uri: "/api/v1/vms?name_exact=test_vm_11", method: .get) {
+                    try json($0.body)["items"] as? [[String: Any]] ?? []
                 }
                 #expect(items.map { $0["id"] as? String } == ["vm-1"])
                 #expect(items.first?["engine"] as? String == "e15-test")
@@ -238,5 +239,29 @@ import Testing
                 }
             }
         }
+    }
+}
+
+/// A ``FixedBackend`` that says which VM the engine was asked for, once it answered (the live
+/// model's re-read of a VM a job made).
+private struct ReadSignallingBackend: VLANCreatingBackend, VMCreatingBackend {
+    var base: FixedBackend
+    let reads: AsyncStream<String>.Continuation
+    var name: String { base.name }
+    var kind: BackendKind { base.kind }
+    func listVMs() async throws -> [VM] { try await base.listVMs() }
+    func listHosts() async throws -> [AggregatorCore.Host] { try await base.listHosts() }
+    func listClusters() async throws -> [Cluster] { try await base.listClusters() }
+    func probe() async throws -> EngineProbe { try await base.probe() }
+    func shutdown() async {}
+    func vm(id: String) async throws -> VM? {
+        defer { reads.yield(id) }
+        return try await base.vm(id: id)
+    }
+    func host(id: String) async throws -> AggregatorCore.Host? { try await base.host(id: id) }
+    func cluster(id: String) async throws -> Cluster? { try await base.cluster(id: id) }
+    func plan(_ item: ProvisioningItem) async throws -> PlanOutcome { try await base.plan(item) }
+    func execute(_ plan: ProvisioningPlan, context: JobContext) async throws -> ProvisioningResult {
+        try await base.execute(plan, context: context)
     }
 }

@@ -8,19 +8,45 @@ import ServiceLifecycle
 /// Between full reads it also checks the model against the engine every `consistency_probe`
 /// (kinds that can say what they hold), re-reads VMs that started without guest addresses until
 /// they appear, and sweeps every running VM still without them every `guest_address_sweep`.
+///
+/// The intervals are measured, and the pauses between rounds slept, on the service's clock, so a
+/// test can pass a clock it moves by hand and drive the periodic work without waiting:
+///
+/// ```swift
+/// let service = EngineRefreshService(engine: model.engines[0], clock: manualClock)
+/// ```
 public struct EngineRefreshService: Service {
     public let engine: EngineModel
+    /// Measures the intervals and paces the rounds. Defaults to `ContinuousClock`.
+    public let clock: any Clock<Duration>
 
-    public init(engine: EngineModel) { self.engine = engine }
+    /// Creates the service of `engine` on the continuous clock.
+    public init(engine: EngineModel) {
+        self.init(engine: engine, clock: ContinuousClock())
+    }
+
+    /// Creates the service of `engine`, timed by `clock`.
+    /// - Parameters:
+    ///   - engine: The engine's live model.
+    ///   - clock: Measures the intervals and paces the rounds; tests pass one they move by hand.
+    public init(engine: EngineModel, clock: any Clock<Duration>) {
+        self.engine = engine
+        self.clock = clock
+    }
 
     public func run() async throws {
+        await run(on: clock)
+    }
+
+    private func run(on clock: some Clock<Duration>) async {
         await cancelWhenGracefulShutdown {
             let settings = engine.settings
             let fullRefresh = engine.fullRefreshInterval
-            let clock = ContinuousClock()
             // A listing may have read the engine already; then that read counts as the first.
             await engine.ensureTried()
-            var lastFull = engine.snapshot.loaded ? engine.snapshot.lastFullReadStart : nil
+            // The model's timestamps are on the continuous clock: carry the read's age over.
+            var lastFull = engine.snapshot.loaded
+                ? engine.snapshot.lastFullReadStart.map { clock.now.advanced(by: .zero - $0.duration(to: .now)) } : nil
             var lastProbe = clock.now
             var lastSweep = clock.now
             var failures = 0
@@ -28,11 +54,12 @@ public struct EngineRefreshService: Service {
                 let now = clock.now
                 let error: BackendError?
                 var pause = settings.eventsPoll
-                if lastFull == nil || !engine.snapshot.loaded || now - lastFull! >= fullRefresh {
+                if lastFull == nil || !engine.snapshot.loaded || lastFull!.duration(to: now) >= fullRefresh {
                     lastFull = now
-                    error = await engine.fullRead(notBefore: now)
+                    // The model's timestamps are on the continuous clock.
+                    error = await engine.fullRead(notBefore: ContinuousClock.now)
                 } else if engine.followsChanges {
-                    if settings.consistencyProbe > .zero, now - lastProbe >= settings.consistencyProbe {
+                    if settings.consistencyProbe > .zero, lastProbe.duration(to: now) >= settings.consistencyProbe {
                         lastProbe = now
                         if case .failed(let failure) = await engine.checkConsistency() {
                             error = failure
@@ -48,14 +75,14 @@ public struct EngineRefreshService: Service {
                 if error == nil {
                     await engine.rereadAwaitedGuestAddresses()
                     if engine.followsChanges, settings.guestAddressSweep > .zero,
-                       clock.now - lastSweep >= settings.guestAddressSweep
+                       lastSweep.duration(to: clock.now) >= settings.guestAddressSweep
                     {
                         lastSweep = clock.now
                         await engine.sweepGuestAddresses()
                     }
                 }
                 if !engine.followsChanges, let lastFull {
-                    pause = max(.milliseconds(10), fullRefresh - (clock.now - lastFull))
+                    pause = max(.milliseconds(10), fullRefresh - lastFull.duration(to: clock.now))
                 }
                 if error == nil {
                     failures = 0
@@ -64,7 +91,7 @@ public struct EngineRefreshService: Service {
                     pause = min(.seconds(30), settings.eventsPoll * (1 << min(failures - 1, 5)))
                 }
                 do {
-                    try await Task.sleep(for: pause)
+                    try await clock.sleep(until: clock.now.advanced(by: pause), tolerance: nil)
                 } catch {
                     return
                 }

@@ -16,8 +16,6 @@ final class FeedBackend: ChangeFeedBackend {
         var resyncNext = false
         var fullReads = 0
         var targetedReads = 0
-        /// How long a full read takes.
-        var readDelay: Duration = .zero
     }
 
     let name: String
@@ -65,8 +63,6 @@ final class FeedBackend: ChangeFeedBackend {
 
     func readInventory() async throws -> EngineReadout {
         try check()
-        let delay = state.withLock { $0.readDelay }
-        if delay > .zero { try await Task.sleep(for: delay) }
         return state.withLock {
             $0.fullReads += 1
             return EngineReadout(vms: Array($0.vms.values), hosts: Array($0.hosts.values),

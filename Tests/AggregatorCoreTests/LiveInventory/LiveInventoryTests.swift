@@ -1,3 +1,4 @@
+import AggregatorTesting
 import Foundation
 import Logging
 import Synchronization
@@ -201,18 +202,21 @@ import Testing
         #expect(second.nextCursor == nil)
     }
 
+    /// Full reads asked for since one moment share one read: those that come while it runs join
+    /// it, those that come after it ended take its result.
     @Test(.timeLimit(.minutes(1)))
-    func concurrentRefreshesShareOneFullRead() async throws {
+    func concurrentFullReadsShareOneRead() async throws {
         let a = engineA()
         var settings = RefreshSettings()
         settings.refreshMinInterval = .zero
         let model = model([a], refresh: settings)
         _ = await model.vms()
-        a.state.withLock { $0.readDelay = .milliseconds(300) }
+        let engine = try #require(model.engine(named: "a"))
+        let asked = ContinuousClock.now
         await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<5 { group.addTask { await model.refresh(engines: nil) } }
+            for _ in 0..<5 { group.addTask { await engine.fullRead(notBefore: asked) } }
         }
-        #expect(a.state.withLock { $0.fullReads } == 2, "one read at the first listing, one shared by the five refreshes")
+        #expect(a.state.withLock { $0.fullReads } == 2, "one read at the first listing, one shared by the five")
         await model.refresh(engines: ["a"])
         #expect(a.state.withLock { $0.fullReads } == 3, "a later refresh reads again")
     }
@@ -263,30 +267,35 @@ import Testing
         #expect(await model.vms(InventoryQuery(nameContains: "alphaalpha")).total == 0)
     }
 
-    @Test func refreshServiceFollowsTheEngineInTheBackground() async throws {
+    /// The service on a clock the test moves: each round ends in a sleep the clock announces,
+    /// so the test knows when a round is done without waiting on the wall clock.
+    @Test(.timeLimit(.minutes(1)))
+    func refreshServiceFollowsTheEngineInTheBackground() async throws {
         let a = engineA()
         let entry = RegisteredBackend(backend: a, timeout: .seconds(5),
                                       refresh: RefreshSettings(fullRefresh: .seconds(900), eventsPoll: .milliseconds(100)))
         let model = InventoryModel(backends: [entry], logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await model.services[0].run() }
-            try await eventually { await model.vms().count == 5 }
+        let clock = ManualClock()
+        let service = EngineRefreshService(engine: model.engines[0], clock: clock)
+        var rounds = clock.sleeps.makeAsyncIterator()
+        await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await service.run() }
+            _ = await rounds.next()
+            #expect(await model.vms().count == 5)
+
             a.change([.vm(id: "a-vm-30")]) { $0.vms["a-vm-30"] = VM.sample("a", 30) }
-            try await eventually { await model.vms().items.contains { $0.id == "a-vm-30" } }
-            #expect(a.state.withLock { $0.fullReads } == 1)
+            clock.advance(by: .milliseconds(100))
+            _ = await rounds.next()
+            #expect(await model.vms().items.contains { $0.id == "a-vm-30" })
+            #expect(a.state.withLock { $0.fullReads } == 1, "the change came from the stream")
+
+            // A change the stream never reports is found by the full read after full_refresh.
+            a.state.withLock { $0.vms["a-vm-31"] = VM.sample("a", 31) }
+            clock.advance(by: .seconds(900))
+            _ = await rounds.next()
+            #expect(a.state.withLock { $0.fullReads } == 2)
+            #expect(await model.vms().items.contains { $0.id == "a-vm-31" })
             group.cancelAll()
         }
-    }
-}
-
-/// Waits until `condition` holds, checking every 20 ms, for at most 30 seconds.
-func eventually(_ condition: @Sendable () async -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(30)
-    while !(await condition()) {
-        guard ContinuousClock.now < deadline else {
-            Issue.record("condition not met within 30 s")
-            return
-        }
-        try await Task.sleep(for: .milliseconds(20))
     }
 }
