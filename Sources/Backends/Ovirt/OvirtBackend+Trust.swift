@@ -1,4 +1,5 @@
 import AggregatorCore
+import BackendSupport
 import EngineHTTP
 
 extension OvirtBackend {
@@ -18,28 +19,14 @@ extension OvirtBackend {
     public static func fetchCACertificate(
         apiURL: String, connectTimeout: Duration, requestTimeout: Duration
     ) async throws -> String {
-        guard let endpoints = OvirtEndpoints(apiURL: apiURL) else {
-            throw BackendError(.transport, engine: apiURL, message: "not an http(s) URL: \(apiURL)")
-        }
-        // A CA certificate is a few kilobytes; a bundle a few dozen.
-        let limit = 1 << 20
-        let errors = OvirtErrorMapping(engine: endpoints.hostPort, endpoints: endpoints,
-                                       connectTimeout: connectTimeout, requestTimeout: requestTimeout,
-                                       maxResponseBytes: limit)
-        var configuration = HTTPClientConfiguration()
-        configuration.maxResponseBytes = limit
-        configuration.insecure = true
-        configuration.connectTimeout = connectTimeout
-        configuration.requestTimeout = requestTimeout
-        configuration.maxConcurrentRequests = 1
-        let target = "GET /ovirt-engine/services/pki-resource"
-        return try await HTTPClient.withHTTPClient(configuration: configuration) { client in
-            let response: HTTPResponse
-            do {
-                response = try await client.execute(HTTPRequest(url: endpoints.caCertificate))
-            } catch let error as HTTPClientError {
-                throw errors.transport(error)
-            }
+        try await CertificateDownload.withUnverifiedClient(
+            apiURL: apiURL, connectTimeout: connectTimeout, requestTimeout: requestTimeout
+        ) { endpoints, client in
+            let errors = OvirtErrorMapping(engine: endpoints.hostPort, endpoints: endpoints,
+                                           connectTimeout: connectTimeout, requestTimeout: requestTimeout,
+                                           maxResponseBytes: CertificateDownload.maxResponseBytes)
+            let target = "GET /ovirt-engine/services/pki-resource"
+            let response = try await client.execute(HTTPRequest(url: endpoints.caCertificate), errors: errors.shared)
             guard (200..<300).contains(response.status) else {
                 throw errors.status(response, request: target)
             }

@@ -1,4 +1,5 @@
 import AggregatorCore
+import BackendSupport
 import EngineHTTP
 import Logging
 
@@ -15,7 +16,7 @@ import Logging
 /// ```
 /// Lists VMs, hosts and clusters, follows the audit log (``ChangeFeedBackend``), checks itself
 /// against the API root's summary (``ConsistencyProbing``), and creates VLAN networks and VMs.
-public final class OvirtBackend: ChangeFeedBackend, VLANCreatingBackend, VMCreatingBackend {
+public final class OvirtBackend: EngineBackendKind, ChangeFeedBackend, VLANCreatingBackend, VMCreatingBackend {
     /// The kind this backend registers under: `ovirt`.
     public static let kind: BackendKind = "ovirt"
 
@@ -70,31 +71,9 @@ public final class OvirtBackend: ChangeFeedBackend, VLANCreatingBackend, VMCreat
     }
 
     init(configuration: BackendConfiguration, logger: Logger, tuning: Tuning) throws {
-        guard let password = configuration.password else {
-            throw Self.configurationError(configuration, "engine '\(configuration.name)' has no password",
-                                          fix: "set password_env or password_file")
-        }
-        guard let endpoints = OvirtEndpoints(apiURL: configuration.url) else {
-            throw Self.configurationError(configuration, "engine '\(configuration.name)': url must be an http(s) URL",
-                                          fix: "use https://ENGINE/ovirt-engine/api")
-        }
-        var http = HTTPClientConfiguration()
-        http.connectTimeout = configuration.connectTimeout
-        http.requestTimeout = configuration.requestTimeout
-        http.caFile = configuration.caFile
-        http.insecure = configuration.insecure
-        http.maxResponseBytes = configuration.maxResponseBytes
-        http.maxConcurrentRequests = 8
-        if configuration.insecure {
-            logger.warning("TLS verification is disabled for this engine", metadata: [
-                "backend.name": "\(configuration.name)", "backend.url": "\(endpoints.apiURL)",
-                "fix": "run 'aggregator trust \(configuration.name)' and drop 'insecure'",
-            ])
-        }
-        let errors = OvirtErrorMapping(engine: configuration.name, endpoints: endpoints,
-                                       connectTimeout: configuration.connectTimeout,
-                                       requestTimeout: configuration.requestTimeout,
-                                       maxResponseBytes: configuration.maxResponseBytes)
+        let password = try configuration.requirePassword()
+        let endpoints = try configuration.endpoints(example: "https://ENGINE/ovirt-engine/api")
+        configuration.warnIfInsecure(endpoints, logger: logger)
         self.provisioning = try tuning.provisioning
             ?? OvirtProvisioningOptions(options: configuration.options, engine: configuration.name)
         self.name = configuration.name
@@ -102,30 +81,19 @@ public final class OvirtBackend: ChangeFeedBackend, VLANCreatingBackend, VMCreat
         self.logger = logger
         self.session = OvirtSession(
             engine: configuration.name, endpoints: endpoints, username: configuration.username ?? Self.defaultUsername,
-            password: password, client: HTTPClient(configuration: http, logger: logger),
-            errors: errors, logger: logger)
+            password: password,
+            client: HTTPClient(configuration: configuration.httpClientConfiguration(maxConcurrentRequests: 8),
+                               logger: logger),
+            errors: OvirtErrorMapping(configuration: configuration, endpoints: endpoints),
+            logger: logger)
     }
 
-    /// Registers the `ovirt` kind in `registry`.
     /// The user an engine is logged in as when its entry names none.
     public static let defaultUsername = "admin@internal"
 
     /// Registers the `ovirt` kind: its factory, default user and CA download.
     public static func register(in registry: inout BackendRegistry) {
-        registry.register(kind, defaultUsername: defaultUsername, fetchCACertificate: { config in
-            try await fetchCACertificate(apiURL: config.url, connectTimeout: config.connectTimeout,
-                                         requestTimeout: config.requestTimeout)
-        }) { configuration, context in
-            try OvirtBackend(configuration: configuration, logger: context.logger)
-        }
-    }
-
-    private static func configurationError(_ configuration: BackendConfiguration, _ message: String,
-                                           fix: String) -> ConfigurationError {
-        if let location = configuration.location {
-            return ConfigurationError(location: location, message: message, fix: fix)
-        }
-        return ConfigurationError(file: nil, message: message, fix: fix)
+        registry.register(OvirtBackend.self)
     }
 
     // MARK: - VirtualizationBackend

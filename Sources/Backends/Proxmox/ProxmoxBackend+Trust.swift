@@ -1,4 +1,5 @@
 import AggregatorCore
+import BackendSupport
 import EngineHTTP
 
 extension ProxmoxBackend {
@@ -22,31 +23,19 @@ extension ProxmoxBackend {
     public static func fetchCACertificate(
         apiURL: String, connectTimeout: Duration, requestTimeout: Duration
     ) async throws -> String {
-        guard let endpoints = ProxmoxEndpoints(apiURL: apiURL) else {
-            throw BackendError(.transport, engine: apiURL, message: "not an http(s) URL: \(apiURL)")
-        }
-        guard endpoints.origin.hasPrefix("https://") else {
-            throw BackendError(.tls, engine: endpoints.hostPort,
-                               message: "\(endpoints.origin) is not served over TLS: there is no certificate to trust")
-        }
-        let errors = ProxmoxErrorMapping(engine: endpoints.hostPort, endpoints: endpoints,
-                                         connectTimeout: connectTimeout, requestTimeout: requestTimeout,
-                                         maxResponseBytes: 1 << 20)
-        var configuration = HTTPClientConfiguration()
-        configuration.maxResponseBytes = 1 << 20
-        configuration.insecure = true
-        configuration.connectTimeout = connectTimeout
-        configuration.requestTimeout = requestTimeout
-        configuration.maxConcurrentRequests = 1
-        return try await HTTPClient.withHTTPClient(configuration: configuration) { client in
+        try await CertificateDownload.withUnverifiedClient(
+            apiURL: apiURL, connectTimeout: connectTimeout, requestTimeout: requestTimeout
+        ) { endpoints, client in
+            guard endpoints.usesTLS else {
+                throw BackendError(.tls, engine: endpoints.hostPort,
+                                   message: "\(endpoints.origin) is not served over TLS: there is no certificate to trust")
+            }
+            let errors = ProxmoxErrorMapping(engine: endpoints.hostPort, endpoints: endpoints,
+                                             connectTimeout: connectTimeout, requestTimeout: requestTimeout,
+                                             maxResponseBytes: CertificateDownload.maxResponseBytes)
             var request = HTTPRequest(url: endpoints.url(path: "version"), headers: [("Accept", "application/json")])
             request.capturePeerCertificates = true
-            let response: HTTPResponse
-            do {
-                response = try await client.execute(request)
-            } catch let error as HTTPClientError {
-                throw errors.transport(error)
-            }
+            let response = try await client.execute(request, errors: errors.shared)
             guard let last = response.peerCertificates.last,
                   let der = CertificateTools.pemBlocks(last).first
             else {

@@ -1,4 +1,5 @@
 import AggregatorCore
+import BackendSupport
 import EngineHTTP
 import Logging
 
@@ -14,7 +15,7 @@ import Logging
 /// var registry = BackendRegistry()
 /// ProxmoxBackend.register(in: &registry)
 /// ```
-public final class ProxmoxBackend: VMCreatingBackend {
+public final class ProxmoxBackend: EngineBackendKind, VMCreatingBackend {
     /// The kind this backend registers under: `proxmox`.
     public static let kind: BackendKind = "proxmox"
     /// The user an entry without `username` logs in as: `root@pam`.
@@ -24,7 +25,6 @@ public final class ProxmoxBackend: VMCreatingBackend {
     public let name: String
     /// Always ``kind`` (`proxmox`).
     public var kind: BackendKind { Self.kind }
-    /// Listing VMs, hosts and clusters, and creating VMs. No change feed (the live model reads the
 
     let session: ProxmoxSession
     let options: ProxmoxOptions
@@ -49,66 +49,32 @@ public final class ProxmoxBackend: VMCreatingBackend {
 
     init(configuration: BackendConfiguration, logger: Logger, options: ProxmoxOptions?,
          ticketRenewal: Duration = .seconds(3600)) throws {
-        guard let password = configuration.password else {
-            throw Self.configurationError(configuration, "engine '\(configuration.name)' has no password or token secret",
-                                          fix: "set password_env or password_file")
-        }
-        guard let endpoints = ProxmoxEndpoints(apiURL: configuration.url) else {
-            throw Self.configurationError(configuration, "engine '\(configuration.name)': url must be an http(s) URL",
-                                          fix: "use https://HOST:8006/api2/json")
-        }
-        let username: String? = configuration.username
+        let password = try configuration.requirePassword(missing: "password or token secret")
+        let endpoints = try configuration.endpoints(example: "https://HOST:8006/api2/json")
         let credentials: ProxmoxCredentials
-        switch ProxmoxCredentials.make(username: username ?? Self.defaultUsername, secret: password) {
+        switch ProxmoxCredentials.make(username: configuration.username ?? Self.defaultUsername, secret: password) {
         case .success(let made): credentials = made
         case .failure(let problem):
-            throw Self.configurationError(configuration, "engine '\(configuration.name)': \(problem.message)",
-                                          fix: problem.fix)
+            throw configuration.problem("engine '\(configuration.name)': \(problem.message)", fix: problem.fix)
         }
         let resolved = try options ?? ProxmoxOptions(options: configuration.options, engine: configuration.name)
-        var http = HTTPClientConfiguration()
-        http.connectTimeout = configuration.connectTimeout
-        http.requestTimeout = configuration.requestTimeout
-        http.caFile = configuration.caFile
-        http.insecure = configuration.insecure
-        http.maxResponseBytes = configuration.maxResponseBytes
-        http.maxConcurrentRequests = max(8, resolved.agentConcurrency + 2)
-        if configuration.insecure {
-            logger.warning("TLS verification is disabled for this engine", metadata: [
-                "backend.name": "\(configuration.name)", "backend.url": "\(endpoints.apiURL)",
-                "fix": "run 'aggregator trust \(configuration.name)' and drop 'insecure'",
-            ])
-        }
-        let errors = ProxmoxErrorMapping(engine: configuration.name, endpoints: endpoints,
-                                         connectTimeout: configuration.connectTimeout,
-                                         requestTimeout: configuration.requestTimeout,
-                                         maxResponseBytes: configuration.maxResponseBytes)
+        let http = configuration.httpClientConfiguration(maxConcurrentRequests: max(8, resolved.agentConcurrency + 2))
+        configuration.warnIfInsecure(endpoints, logger: logger)
         self.name = configuration.name
         self.options = resolved
         self.agentBackoff = ProxmoxAgentBackoff(retryAfter: resolved.agentRetryAfter)
         self.logger = logger
-        self.session = ProxmoxSession(engine: configuration.name, endpoints: endpoints, credentials: credentials,
-                                      client: HTTPClient(configuration: http, logger: logger), errors: errors,
-                                      logger: logger, ticketRenewal: ticketRenewal)
+        self.session = ProxmoxSession(
+            engine: configuration.name, endpoints: endpoints, credentials: credentials,
+            client: HTTPClient(configuration: http, logger: logger),
+            errors: ProxmoxErrorMapping(configuration: configuration, endpoints: endpoints),
+            logger: logger, ticketRenewal: ticketRenewal)
     }
 
     /// Registers the `proxmox` kind in `registry`: its factory, its default user `root@pam` and
     /// its certificate download for `aggregator trust`.
     public static func register(in registry: inout BackendRegistry) {
-        registry.register(kind, defaultUsername: defaultUsername, fetchCACertificate: { configuration in
-            try await fetchCACertificate(apiURL: configuration.url, connectTimeout: configuration.connectTimeout,
-                                         requestTimeout: configuration.requestTimeout)
-        }, factory: { configuration, context in
-            try ProxmoxBackend(configuration: configuration, logger: context.logger)
-        })
-    }
-
-    private static func configurationError(_ configuration: BackendConfiguration, _ message: String,
-                                           fix: String) -> ConfigurationError {
-        if let location = configuration.location {
-            return ConfigurationError(location: location, message: message, fix: fix)
-        }
-        return ConfigurationError(file: nil, message: message, fix: fix)
+        registry.register(ProxmoxBackend.self)
     }
 
     // MARK: - VirtualizationBackend

@@ -1,4 +1,5 @@
 import AggregatorCore
+import BackendSupport
 
 /// Settings of a Proxmox VE engine from its entry's `options:` mapping:
 ///
@@ -34,42 +35,19 @@ struct ProxmoxOptions: Sendable, Hashable {
     /// Reads the `options:` mapping; nil gives the defaults.
     /// - Throws: ``ConfigurationError`` at the offending key for unknown keys and bad values.
     init(options: YAMLNode?, engine: String) throws {
-        guard let options, !options.isNull else { return }
-        guard case .mapping(let pairs) = options.content else {
-            throw ConfigurationError(location: options.location, keyPath: "options",
-                                     message: "engine '\(engine)': options must be a mapping")
-        }
-        for pair in pairs {
-            let key = pair.key.scalar ?? ""
-            let value = pair.value
-            func duration() throws -> Duration {
-                guard let text = value.scalar, let parsed = ConfigDuration.parse(text) else {
-                    throw ConfigurationError(location: value.location, keyPath: "options.\(key)",
-                                             message: "engine '\(engine)': must be a positive duration such as 2s, 500ms or 10m",
-                                             fix: "write e.g. \(key): 2s")
-                }
-                return parsed
-            }
-            func count(_ range: ClosedRange<Int>) throws -> Int {
-                guard let text = value.scalar, let number = Int(text), range.contains(number) else {
-                    throw ConfigurationError(location: value.location, keyPath: "options.\(key)",
-                                             message: "engine '\(engine)': must be a whole number from "
-                                                 + "\(range.lowerBound) to \(range.upperBound)")
-                }
-                return number
-            }
-            switch key {
-            case "task_poll_interval": taskPollInterval = try duration()
-            case "task_timeout": taskTimeout = try duration()
-            case "agent_timeout": agentTimeout = try duration()
-            case "agent_concurrency": agentConcurrency = try count(0...64)
-            case "agent_retry_after": agentRetryAfter = try duration()
-            case "nextid_retries": nextIDRetries = try count(0...20)
-            default:
-                throw ConfigurationError(
-                    location: pair.key.location, keyPath: "options.\(key)",
-                    message: "engine '\(engine)': unknown option '\(key)' for a proxmox engine",
-                    fix: "use task_poll_interval, task_timeout, agent_timeout, agent_concurrency, agent_retry_after or nextid_retries")
+        let reader = EngineOptionsReader(
+            engine: engine, kindPhrase: "a proxmox engine",
+            keys: ["task_poll_interval", "task_timeout", "agent_timeout", "agent_concurrency", "agent_retry_after",
+                   "nextid_retries"])
+        try reader.read(options) { option in
+            switch option.key {
+            case "task_poll_interval": taskPollInterval = try option.duration()
+            case "task_timeout": taskTimeout = try option.duration()
+            case "agent_timeout": agentTimeout = try option.duration()
+            case "agent_concurrency": agentConcurrency = try option.count(0...64)
+            case "agent_retry_after": agentRetryAfter = try option.duration()
+            case "nextid_retries": nextIDRetries = try option.count(0...20)
+            default: throw option.unknown()
             }
         }
     }

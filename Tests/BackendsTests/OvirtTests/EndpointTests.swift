@@ -1,4 +1,5 @@
 import AggregatorCore
+import BackendSupport
 import EngineHTTP
 import Testing
 

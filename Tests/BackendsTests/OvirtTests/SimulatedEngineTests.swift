@@ -1,5 +1,6 @@
 import AggregatorCore
 import AggregatorTesting
+import BackendSupport
 import EngineHTTP
 import Foundation
 import Logging

@@ -1,4 +1,5 @@
 import AggregatorCore
+import BackendSupport
 import Logging
 import ProxmoxSimulator
 import Testing

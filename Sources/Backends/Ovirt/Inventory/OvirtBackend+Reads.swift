@@ -1,4 +1,5 @@
 import AggregatorCore
+import BackendSupport
 import Logging
 
 /// The one-go inventory read and the single-object reads the live model uses between full reads.

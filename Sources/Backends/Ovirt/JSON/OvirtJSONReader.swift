@@ -1,3 +1,5 @@
+import BackendSupport
+
 /// One forward pass over a JSON document that materialises only what its caller asks for.
 ///
 /// The listing decoders (``OvirtListingDecoder``) walk an engine answer with it: members the

@@ -1,3 +1,5 @@
+import BackendSupport
+
 /// The engine's error body: `{"reason": "Operation Failed", "detail": "[Cannot add VM. ...]"}`
 /// (or the same as `<fault>` XML).
 struct OvirtFault: Decodable, Sendable, Hashable {

@@ -1,4 +1,5 @@
 import AggregatorCore
+import BackendSupport
 import Logging
 
 extension OvirtBackend {
@@ -21,25 +22,29 @@ extension OvirtBackend {
 /// capture only Sendable values, and every recorder call is made from the job's task.
 final class OvirtRun {
     let backend: OvirtBackend
-    /// The plan as operators read it: step descriptions for the record.
-    let plan: ProvisioningPlan
     /// The plan as execution follows it.
     let payload: OvirtPlan
-    let job: JobContext
-    var engineIDs: [String: String] = [:]
+    /// The record of the run: steps reported to the job, engine ids collected for its result.
+    let execution: PlanExecution
 
     init(backend: OvirtBackend, plan: ProvisioningPlan, payload: OvirtPlan, job: JobContext) {
         self.backend = backend
-        self.plan = plan
         self.payload = payload
-        self.job = job
+        self.execution = PlanExecution(engine: backend.name, plan: plan, job: job, metadata: [
+            "job.correlation_id": "\(job.correlationID)", "job.action": "\(payload.action)",
+        ])
     }
 
     var session: OvirtSession { backend.session }
     var options: OvirtProvisioningOptions { backend.provisioning }
     var engine: String { backend.name }
-    var recorder: any JobRecorder { job.recorder }
+    var job: JobContext { execution.job }
+    var recorder: any JobRecorder { execution.recorder }
     var network: OvirtPlan.Network { payload.network }
+    var engineIDs: [String: String] {
+        get { execution.engineIDs }
+        set { execution.engineIDs = newValue }
+    }
 
     /// The VM part of the plan; its steps are only planned for `create_vm`.
     func virtualMachine() throws -> OvirtPlan.VirtualMachine {
@@ -59,7 +64,7 @@ final class OvirtRun {
     }
 
     func run() async throws -> ProvisioningResult {
-        job.logger.info("Provisioning started", metadata: metadata)
+        execution.logStarted()
         // One job at a time sets up a network on a cluster: two jobs for the same VLAN would both
         // create it. Held from the first network step until the hosts carry it.
         let lockKey = "\(payload.cluster.id)\u{0}\(network.name)"
@@ -69,24 +74,23 @@ final class OvirtRun {
         do {
             for step in payload.steps {
                 if locked, !step.isNetworkStep {
-                    await backend.networkSetup.release(lockKey)
+                    backend.networkSetup.release(lockKey)
                     locked = false
                 }
                 try await run(step, &produced)
             }
         } catch {
-            if locked { await backend.networkSetup.release(lockKey) }
+            if locked { backend.networkSetup.release(lockKey) }
             throw error
         }
-        if locked { await backend.networkSetup.release(lockKey) }
+        if locked { backend.networkSetup.release(lockKey) }
 
         var summary = "network \(network.name) (VLAN \(network.vlanID)) on cluster \(payload.cluster.name) "
             + "and \(produced.hostCount) host\(produced.hostCount == 1 ? "" : "s")"
         if let vm = payload.vm, let vmID = produced.vmID {
             summary += "; VM \(vm.spec.name) is up (id \(vmID))"
         }
-        job.logger.info("Provisioning finished", metadata: metadata)
-        return ProvisioningResult(engineIDs: engineIDs, summary: summary)
+        return execution.finished(summary: summary)
     }
 
     private func run(_ step: OvirtPlan.Step, _ produced: inout Produced) async throws {
@@ -123,10 +127,5 @@ final class OvirtRun {
         case .startVM:
             try await start(try virtualMachine().spec, vmID: try required(produced.vmID, "VM"))
         }
-    }
-
-    var metadata: Logger.Metadata {
-        ["backend.name": "\(engine)", "job.id": "\(job.jobID)", "job.correlation_id": "\(job.correlationID)",
-         "job.action": "\(payload.action)"]
     }
 }

@@ -1,40 +1,19 @@
 import AggregatorCore
-import Logging
+import BackendSupport
 
 extension OvirtRun {
     // MARK: - Recording
 
-    func description(of step: String) -> String {
-        plan.steps.first { $0.name == step }?.description ?? step
-    }
+    func description(of step: String) -> String { execution.description(of: step) }
 
     /// Records `name` as started, runs `body`, and records its success or failure.
     @discardableResult
     func step<T>(_ name: String,
-                         _ body: () async throws -> (value: T, detail: String?, ids: [String: String])) async throws -> T {
-        await recorder.stepStarted(name, description: description(of: name))
-        do {
-            let (value, detail, ids) = try await body()
-            engineIDs.merge(ids) { $1 }
-            await recorder.stepSucceeded(name, detail: detail, engineIDs: ids)
-            return value
-        } catch {
-            await recorder.stepFailed(name, error: backendError(error))
-            job.logger.info("Provisioning step failed", metadata: metadata.merging([
-                "job.step": "\(name)", "error.message": "\(backendError(error).message)",
-            ]) { $1 })
-            if error is CancellationError { throw error }
-            throw backendError(error)
-        }
+                 _ body: () async throws -> (value: T, detail: String?, ids: [String: String])) async throws -> T {
+        try await execution.step(name, body)
     }
 
-    func backendError(_ error: any Error) -> BackendError {
-        switch error {
-        case let error as BackendError: return error
-        case is CancellationError: return BackendError(.transport, engine: engine, message: "the job was cancelled")
-        default: return BackendError(.invalidResponse, engine: engine, message: "\(error)")
-        }
-    }
+    func backendError(_ error: any Error) -> BackendError { execution.backendError(error) }
 
     func missingID(_ request: String) -> BackendError {
         BackendError(.invalidResponse, engine: engine, message: "\(request): the engine's answer has no id")

@@ -1,4 +1,5 @@
 import AggregatorCore
+import BackendSupport
 
 /// The request's `ovirt` section (`placement` in `POST /api/v1/vms`): where on the engine an item goes.
 ///

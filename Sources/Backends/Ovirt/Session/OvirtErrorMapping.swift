@@ -1,98 +1,35 @@
 import AggregatorCore
+import BackendSupport
 import EngineHTTP
 import Foundation
 
-/// Turns transport failures and engine answers into ``BackendError`` values an operator can act on.
+/// Turns transport failures and engine answers into ``BackendError`` values an operator can act on:
+/// the shared ``EngineErrorMapping`` with what oVirt says in its answers (a JSON or XML `<fault>`,
+/// HTML pages of a proxy in front of the engine).
 ///
 /// Messages name the engine's address or the API path, never a query string, token or password.
-struct OvirtErrorMapping: Sendable {
-    let engine: String
-    let endpoints: OvirtEndpoints
-    let connectTimeout: Duration
-    let requestTimeout: Duration
-    /// The engine's `max_response_bytes`, named in the error for a larger answer.
-    var maxResponseBytes: Int = 256 << 20
+struct OvirtErrorMapping: KindErrorMapping {
+    static let wording = EngineErrorMapping.Wording(
+        unauthorized: "the engine rejected the session (HTTP 401) even after a fresh login", byteCount: .withMebibytes)
 
-    /// A transport failure (no HTTP answer).
-    func transport(_ error: HTTPClientError) -> BackendError {
-        let target = endpoints.hostPort
-        switch error.code {
-        case .connectionRefused:
-            return BackendError(.connectionRefused, engine: engine, message: "connection refused by \(target)")
-        case .hostNotFound:
-            let host = target.split(separator: ":").dropLast().joined(separator: ":")
-            return BackendError(.hostNotFound, engine: engine,
-                                message: "host name '\(host)' does not resolve (\(error.message))")
-        case .connectTimeout:
-            return BackendError(.timeout, engine: engine,
-                                message: "no connection to \(target) within \(connectTimeout.milliseconds) ms (connect_timeout)")
-        case .timeout:
-            return BackendError(.timeout, engine: engine,
-                                message: "no answer from \(target) within \(requestTimeout.milliseconds) ms (request_timeout)")
-        case .tls:
-            return BackendError(.tls, engine: engine,
-                                message: "TLS: \(error.message) (set ca_file, or run `aggregator trust \(engine)`)")
-        case .responseTooLarge:
-            return BackendError(.responseTooLarge, engine: engine,
-                                message: "the answer from \(target) is larger than \(Self.byteCount(maxResponseBytes)) "
-                                    + "(max_response_bytes); it was cut off there. Raise max_response_bytes for "
-                                    + "engine '\(engine)' if its answers really are that large")
-        case .shutdown:
-            return BackendError(.transport, engine: engine, message: "the backend has been shut down")
-        case .invalidURL:
-            return BackendError(.transport, engine: engine, message: "invalid engine URL: \(error.message)")
-        default:
-            return BackendError(.transport, engine: engine, message: "\(error.message) (\(target))")
-        }
-    }
+    let shared: EngineErrorMapping
 
     /// A non-2xx answer to `request` (`GET /ovirt-engine/api/vms`, never with a query string).
-    func status(_ response: HTTPResponse, request where_: String) -> BackendError {
+    func status(_ response: HTTPResponse, request: String) -> BackendError {
         let fault = Self.faultText(response.body)
-        let status = response.status
-        switch status {
-        case 401:
-            return BackendError(.unauthorized, engine: engine,
-                                message: "\(where_): the engine rejected the session (HTTP 401) even after a fresh login"
-                                    + (fault.map { ": \($0)" } ?? ""),
-                                httpStatus: status)
-        case 403:
-            return BackendError(.forbidden, engine: engine,
-                                message: "\(where_): permission denied (HTTP 403)" + (fault.map { ": \($0)" } ?? ""),
-                                httpStatus: status)
-        case 404:
-            return BackendError(.notFound, engine: engine,
-                                message: "\(where_): not found (HTTP 404)" + (fault.map { ": \($0)" } ?? ""),
-                                httpStatus: status)
-        default:
-            return BackendError(.httpStatus, engine: engine,
-                                message: "\(where_): " + Self.statusText(status, body: response.body, fault: fault),
-                                httpStatus: status)
-        }
+        return shared.status(response.status, request: request, engineText: fault,
+                             otherwise: Self.statusText(response.status, body: response.body, fault: fault))
     }
 
     /// An answer that should have been JSON of some shape but was not.
     func invalid(_ body: [UInt8], expected: String, request: String, error: (any Error)? = nil) -> BackendError {
-        var message = "\(request): expected \(expected)"
-        if body.isEmpty {
-            message += ", got an empty body"
-        } else if let snippet = Self.snippet(body) {
-            message += ", got: \(snippet)"
-        }
-        if let error = error as? DecodingError, let detail = Self.describe(error) {
-            message += " (\(detail))"
+        var detail: String?
+        if let error = error as? DecodingError {
+            detail = Self.describe(error)
         } else if let error = error as? OvirtJSONError {
-            message += " (\(error))"
+            detail = "\(error)"
         }
-        return BackendError(.invalidResponse, engine: engine, message: message)
-    }
-
-    /// `268435456 bytes (256 MiB)`, or just the bytes below 1 MiB.
-    static func byteCount(_ bytes: Int) -> String {
-        guard bytes >= 1 << 20 else { return "\(bytes) bytes" }
-        let mebibytes = Double(bytes) / Double(1 << 20)
-        let text = mebibytes.rounded() == mebibytes ? "\(Int(mebibytes))" : String(format: "%.1f", mebibytes)
-        return "\(bytes) bytes (\(text) MiB)"
+        return shared.invalid(body, expected: expected, request: request, snippet: Self.snippet(body), detail: detail)
     }
 
     // MARK: - Body helpers
@@ -100,7 +37,7 @@ struct OvirtErrorMapping: Sendable {
     /// `HTTP 409 Conflict: Operation Failed: [detail]`, `HTTP 502 Bad Gateway`, or the status with a body snippet.
     static func statusText(_ status: Int, body: [UInt8], fault: String?) -> String {
         var text = "HTTP \(status)"
-        if let phrase = reasonPhrase(status) { text += " \(phrase)" }
+        if let phrase = HTTPReasonPhrase.of(status) { text += " \(phrase)" }
         if let fault {
             text += ": \(fault)"
         } else if let snippet = snippet(body) {
@@ -164,6 +101,7 @@ struct OvirtErrorMapping: Sendable {
         return "'\(collapsed.prefix(limit))…'"
     }
 
+    /// `missing 'id' at vm[0]`, or the decoder's text with the path.
     static func describe(_ error: DecodingError) -> String? {
         func path(_ context: DecodingError.Context) -> String {
             let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
@@ -176,27 +114,6 @@ struct OvirtErrorMapping: Sendable {
             return "missing '\(key.stringValue)'" + path(context)
         @unknown default:
             return nil
-        }
-    }
-
-    static func reasonPhrase(_ status: Int) -> String? {
-        switch status {
-        case 400: "Bad Request"
-        case 401: "Unauthorized"
-        case 403: "Forbidden"
-        case 404: "Not Found"
-        case 405: "Method Not Allowed"
-        case 406: "Not Acceptable"
-        case 408: "Request Timeout"
-        case 409: "Conflict"
-        case 415: "Unsupported Media Type"
-        case 429: "Too Many Requests"
-        case 500: "Internal Server Error"
-        case 501: "Not Implemented"
-        case 502: "Bad Gateway"
-        case 503: "Service Unavailable"
-        case 504: "Gateway Timeout"
-        default: nil
         }
     }
 }

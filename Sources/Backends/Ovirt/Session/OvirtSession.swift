@@ -1,4 +1,5 @@
 import AggregatorCore
+import BackendSupport
 import EngineHTTP
 import Foundation
 import Logging
@@ -37,15 +38,12 @@ final class OvirtSession: Sendable {
     /// If the engine answers 401 (an expired or revoked token), logs in again once and retries once.
     /// - Throws: ``BackendError`` for every failure, or `CancellationError`.
     func send(_ request: OvirtRequest) async throws -> HTTPResponse {
-        var token = try await currentToken()
-        var response = try await execute(request, token: token.value)
-        if response.status == 401 {
+        let response = try await tokens.send(login: { [self] in try await self.login() }, onRejected: {
             logger.debug("Engine rejected the session token, logging in again", metadata: [
                 "backend.name": "\(engine)", "http.path": "\(endpoints.displayPath(request.path))",
             ])
-            await tokens.invalidate(token)
-            token = try await currentToken()
-            response = try await execute(request, token: token.value)
+        }) { token in
+            try await execute(request, token: token)
         }
         guard (200..<300).contains(response.status) else {
             throw errors.status(response, request: describe(request))
@@ -120,18 +118,10 @@ final class OvirtSession: Sendable {
     }
 
     private func perform(_ request: HTTPRequest) async throws -> HTTPResponse {
-        do {
-            return try await client.execute(request)
-        } catch let error as HTTPClientError {
-            throw errors.transport(error)
-        }
+        try await client.execute(request, errors: errors.shared)
     }
 
     // MARK: - SSO
-
-    private func currentToken() async throws -> SharedLogin<String>.Issued {
-        try await tokens.credential { [self] in try await self.login() }
-    }
 
     /// Logs in through SSO and returns a fresh access token.
     ///

@@ -1,4 +1,5 @@
 import AggregatorCore
+import BackendSupport
 import Logging
 
 extension ProxmoxBackend {
@@ -66,7 +67,7 @@ extension ProxmoxBackend {
                     do {
                         let answer = try await session.get(
                             ProxmoxAgentInterfaces.self,
-                            path: "nodes/\(ProxmoxEncoding.pathSegment(node))/qemu/\(vmid)/agent/network-get-interfaces",
+                            path: "nodes/\(FormEncoding.pathSegment(node))/qemu/\(vmid)/agent/network-get-interfaces",
                             expected: "a JSON guest agent answer", timeout: timeout)
                         backoff.answered(vmid)
                         return (vmid, ProxmoxMapping.ipAddresses(answer))

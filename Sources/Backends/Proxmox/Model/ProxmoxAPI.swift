@@ -1,3 +1,5 @@
+import BackendSupport
+
 /// One entry of `GET /cluster/resources` (`type=vm` gives `qemu` and `lxc` guests, `type=node`
 /// the nodes, `type=storage` storages per node).
 struct ProxmoxResource: Decodable, Sendable, Hashable {

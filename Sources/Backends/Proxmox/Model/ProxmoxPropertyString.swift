@@ -1,3 +1,5 @@
+import BackendSupport
+
 /// A Proxmox property string: `virtio=BC:24:11:2A:3B:4C,bridge=vmbr0,tag=2921` or
 /// `local-lvm:vm-100-disk-0,size=32G`. A leading part without `=` is the default key's value
 /// (the volume of a drive); the others are `key=value` pairs in order.

@@ -1,3 +1,5 @@
+import BackendSupport
+
 /// A number the API writes as a JSON number or as a string (`"2048"`): Perl's JSON encoder
 /// keeps whichever form the value last had, so the same field can come either way.
 struct ProxmoxNumber: Decodable, Sendable, Hashable {

@@ -1,4 +1,5 @@
 import AggregatorCore
+import BackendSupport
 import Logging
 
 extension ProxmoxBackend {
@@ -21,30 +22,32 @@ extension ProxmoxBackend {
 /// One execution of a plan, used from the job's task only.
 final class ProxmoxRun {
     let backend: ProxmoxBackend
-    let plan: ProvisioningPlan
     let payload: ProxmoxPlan
-    let job: JobContext
+    /// The record of the run; task ids (`upid`) stay with their steps, out of the job's result.
+    let execution: PlanExecution
     /// The VM's id once cloned (or found).
     var vmid: Int?
-    var engineIDs: [String: String] = [:]
 
     init(backend: ProxmoxBackend, plan: ProvisioningPlan, payload: ProxmoxPlan, job: JobContext) {
         self.backend = backend
-        self.plan = plan
         self.payload = payload
-        self.job = job
+        self.execution = PlanExecution(engine: backend.name, plan: plan, job: job,
+                                       metadata: ["vm.name": "\(payload.name)"], stepOnlyIDs: ["upid"])
     }
 
     var session: ProxmoxSession { backend.session }
     var options: ProxmoxOptions { backend.options }
     var engine: String { backend.name }
-    var recorder: any JobRecorder { job.recorder }
-    var metadata: Logger.Metadata {
-        ["backend.name": "\(engine)", "job.id": "\(job.jobID)", "vm.name": "\(payload.name)"]
+    var job: JobContext { execution.job }
+    var recorder: any JobRecorder { execution.recorder }
+    var metadata: Logger.Metadata { execution.metadata }
+    var engineIDs: [String: String] {
+        get { execution.engineIDs }
+        set { execution.engineIDs = newValue }
     }
 
     func run() async throws -> ProvisioningResult {
-        job.logger.info("Provisioning started", metadata: metadata)
+        execution.logStarted()
         for step in payload.steps {
             try Task.checkCancellation()
             switch step {
@@ -56,36 +59,20 @@ final class ProxmoxRun {
             case .waitRunning: try await waitRunningStep()
             }
         }
-        job.logger.info("Provisioning finished", metadata: metadata)
         let id = vmid.map(String.init) ?? "?"
         let last = payload.steps.last
         let state = last == .waitRunning || last == .start ? "is running" : "exists"
-        return ProvisioningResult(engineIDs: engineIDs,
-                                  summary: "VM \(payload.name) (vmid \(id)) \(state) on node \(payload.node)")
+        return execution.finished(summary: "VM \(payload.name) (vmid \(id)) \(state) on node \(payload.node)")
     }
 
     // MARK: - Recording
 
-    func description(of step: ProxmoxPlan.Step) -> String {
-        plan.steps.first { $0.name == step.name }?.description ?? step.name
-    }
-
     /// Records `step` as started, runs `body`, and records its success (with its ids) or failure.
     func step(_ step: ProxmoxPlan.Step,
               _ body: () async throws -> (detail: String?, ids: [String: String])) async throws {
-        await recorder.stepStarted(step.name, description: description(of: step))
-        do {
+        try await execution.step(step.name) {
             let (detail, ids) = try await body()
-            engineIDs.merge(ids.filter { $0.key != "upid" }) { $1 }
-            await recorder.stepSucceeded(step.name, detail: detail, engineIDs: ids)
-        } catch {
-            let failure = backendError(error)
-            await recorder.stepFailed(step.name, error: failure)
-            job.logger.info("Provisioning step failed", metadata: metadata.merging([
-                "job.step": "\(step.name)", "error.message": "\(failure.message)",
-            ]) { $1 })
-            if error is CancellationError { throw error }
-            throw failure
+            return (value: (), detail: detail, ids: ids)
         }
     }
 
@@ -93,13 +80,7 @@ final class ProxmoxRun {
         await recorder.stepSkipped(step.name, reason: reason)
     }
 
-    func backendError(_ error: any Error) -> BackendError {
-        switch error {
-        case let error as BackendError: return error
-        case is CancellationError: return BackendError(.transport, engine: engine, message: "the job was cancelled")
-        default: return BackendError(.invalidResponse, engine: engine, message: "\(error)")
-        }
-    }
+    func backendError(_ error: any Error) -> BackendError { execution.backendError(error) }
 
     /// The VM's id, known once the clone step ran.
     func requireVMID() throws -> Int {
@@ -110,5 +91,5 @@ final class ProxmoxRun {
     }
 
     /// `nodes/NODE/qemu/VMID`.
-    func vmPath(_ vmid: Int) -> String { "nodes/\(ProxmoxEncoding.pathSegment(payload.node))/qemu/\(vmid)" }
+    func vmPath(_ vmid: Int) -> String { "nodes/\(FormEncoding.pathSegment(payload.node))/qemu/\(vmid)" }
 }

@@ -1,4 +1,5 @@
 import AggregatorCore
+import BackendSupport
 
 /// What the engine holds that a plan depends on.
 struct ProxmoxSurvey: Sendable {
@@ -49,7 +50,7 @@ extension ProxmoxBackend {
     }
 
     private func survey(vm: VMSpec, section: ProxmoxSection) async throws -> ProxmoxSurvey {
-        let node = ProxmoxEncoding.pathSegment(section.node)
+        let node = FormEncoding.pathSegment(section.node)
         async let guests = session.get([ProxmoxResource].self, path: "cluster/resources", query: [("type", "vm")],
                                        expected: "a JSON resource list")
         async let nodes = session.get([ProxmoxResource].self, path: "cluster/resources", query: [("type", "node")],
@@ -81,7 +82,7 @@ extension ProxmoxBackend {
         if let snippet = section.userDataSnippet, let colon = snippet.firstIndex(of: ":"),
            let storages = survey.storages,
            storages.contains(where: { $0.storage == String(snippet[..<colon]) && $0.contents.contains("snippets") }) {
-            let storage = ProxmoxEncoding.pathSegment(String(snippet[..<colon]))
+            let storage = FormEncoding.pathSegment(String(snippet[..<colon]))
             survey.snippets = try await session.get([ProxmoxVolume].self, path: "nodes/\(node)/storage/\(storage)/content",
                                                     query: [("content", "snippets")], expected: "a JSON volume list")
         }
@@ -90,13 +91,13 @@ extension ProxmoxBackend {
 
     private func templateConfig(_ template: ProxmoxResource?) async throws -> ProxmoxVMConfig? {
         guard let template, template.isTemplate, let vmid = template.vmidValue, let node = template.node else { return nil }
-        return try await session.get(ProxmoxVMConfig.self, path: "nodes/\(ProxmoxEncoding.pathSegment(node))/qemu/\(vmid)/config",
+        return try await session.get(ProxmoxVMConfig.self, path: "nodes/\(FormEncoding.pathSegment(node))/qemu/\(vmid)/config",
                                      expected: "a JSON VM configuration")
     }
 
     private func templateNodeStorages(_ template: ProxmoxResource?, node: String) async throws -> [ProxmoxStorage]? {
         guard let template, template.isTemplate, let templateNode = template.node, templateNode != node else { return nil }
-        return try await session.get([ProxmoxStorage].self, path: "nodes/\(ProxmoxEncoding.pathSegment(templateNode))/storage",
+        return try await session.get([ProxmoxStorage].self, path: "nodes/\(FormEncoding.pathSegment(templateNode))/storage",
                                      expected: "a JSON storage list")
     }
 }

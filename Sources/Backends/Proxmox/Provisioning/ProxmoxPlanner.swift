@@ -1,4 +1,5 @@
 import AggregatorCore
+import BackendSupport
 
 /// Turns a survey of the engine into every problem with the item, or its plan.
 struct ProxmoxPlanner {

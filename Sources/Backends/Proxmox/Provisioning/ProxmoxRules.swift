@@ -1,4 +1,5 @@
 import AggregatorCore
+import BackendSupport
 
 /// What Proxmox VE accepts, checked before anything is sent (see `docs/proxmox-backend.md` for
 /// the sources), and small translations between the request and the API.

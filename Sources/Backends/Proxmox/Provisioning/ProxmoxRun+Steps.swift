@@ -1,4 +1,5 @@
 import AggregatorCore
+import BackendSupport
 import Logging
 
 extension ProxmoxRun {
@@ -13,7 +14,7 @@ extension ProxmoxRun {
             return
         }
         try await self.step(step) {
-            let templatePath = "nodes/\(ProxmoxEncoding.pathSegment(payload.templateNode))/qemu/\(payload.templateVMID)/clone"
+            let templatePath = "nodes/\(FormEncoding.pathSegment(payload.templateNode))/qemu/\(payload.templateVMID)/clone"
             var attempt = 0
             while true {
                 let newid: Int
@@ -53,7 +54,7 @@ extension ProxmoxRun {
             return
         }
         let config = try await session.get(ProxmoxVMConfig.self,
-                                           path: "nodes/\(ProxmoxEncoding.pathSegment(node))/qemu/\(id)/config",
+                                           path: "nodes/\(FormEncoding.pathSegment(node))/qemu/\(id)/config",
                                            expected: "a JSON VM configuration")
         let maker = ProxmoxRules.creatingJob(description: config["description"]?.value)
         guard maker == job.jobID, node == payload.node else {

@@ -1,4 +1,5 @@
 import AggregatorCore
+import BackendSupport
 
 extension ProxmoxRun {
     /// The node a task runs on: the second field of its id, `UPID:pve1:…`.
@@ -18,7 +19,7 @@ extension ProxmoxRun {
         guard let node = Self.node(ofTask: upid) else {
             throw BackendError(.invalidResponse, engine: engine, message: "\(what): '\(upid)' is not a task id (UPID)")
         }
-        let path = "nodes/\(ProxmoxEncoding.pathSegment(node))/tasks/\(ProxmoxEncoding.pathSegment(upid))/status"
+        let path = "nodes/\(FormEncoding.pathSegment(node))/tasks/\(FormEncoding.pathSegment(upid))/status"
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: options.taskTimeout)
         while true {
@@ -32,7 +33,7 @@ extension ProxmoxRun {
             guard clock.now < deadline else {
                 throw BackendError(.timeout, engine: engine,
                                    message: "\(what): task \(upid) did not finish within "
-                                       + "\(ProxmoxErrorMapping.ms(options.taskTimeout) / 1000) s (task_timeout); "
+                                       + "\(options.taskTimeout.milliseconds / 1000) s (task_timeout); "
                                        + "it is still \(status.status ?? "running") on the engine")
             }
             try await Task.sleep(for: options.taskPollInterval)
@@ -60,7 +61,7 @@ extension ProxmoxRun {
                 let state = ProxmoxMapping.vmStatus(status: status.status, lock: status.lock, qmpStatus: status.qmpstatus)
                 throw BackendError(.timeout, engine: engine,
                                    message: "VM \(payload.name) (vmid \(vmid)) did not \(what) within "
-                                       + "\(ProxmoxErrorMapping.ms(options.taskTimeout) / 1000) s (task_timeout); it is \(state.raw)")
+                                       + "\(options.taskTimeout.milliseconds / 1000) s (task_timeout); it is \(state.raw)")
             }
             try await Task.sleep(for: options.taskPollInterval)
         }

@@ -1,4 +1,5 @@
 import AggregatorCore
+import BackendSupport
 
 /// The kind-specific section of a request item: where on the Proxmox VE cluster a VM goes.
 /// It is `proxmox` on `POST /proxmox/create_vm` and `placement` on `POST /api/v1/vms`.

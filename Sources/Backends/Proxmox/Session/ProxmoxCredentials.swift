@@ -1,4 +1,5 @@
 import AggregatorCore
+import BackendSupport
 
 /// How the backend proves who it is to Proxmox VE.
 ///

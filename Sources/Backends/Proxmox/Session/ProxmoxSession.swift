@@ -1,4 +1,5 @@
 import AggregatorCore
+import BackendSupport
 import EngineHTTP
 import Foundation
 import Logging
@@ -69,15 +70,13 @@ final class ProxmoxSession: Sendable {
         case .apiToken(let tokenID, let secret):
             response = try await execute(request, auth: [("Authorization", "PVEAPIToken=\(tokenID)=\(secret.value)")])
         case .password:
-            var ticket = try await currentTicket()
-            response = try await execute(request, auth: headers(for: ticket, method: request.method))
-            if response.status == 401 {
+            response = try await tickets.send(renewAfter: ticketRenewal, login: { [self] in try await self.login() },
+                                              onRejected: {
                 logger.debug("Engine rejected the ticket, logging in again", metadata: [
                     "backend.name": "\(engine)", "http.path": "\(endpoints.displayPath(request.path))",
                 ])
-                await tickets.invalidate(ticket)
-                ticket = try await currentTicket()
-                response = try await execute(request, auth: headers(for: ticket, method: request.method))
+            }) { ticket in
+                try await execute(request, auth: headers(for: ticket, method: request.method))
             }
         }
         guard (200..<300).contains(response.status) else {
@@ -124,10 +123,10 @@ final class ProxmoxSession: Sendable {
         "\(request.method) \(endpoints.displayPath(request.path))"
     }
 
-    private func headers(for issued: SharedLogin<ProxmoxTicket>.Issued, method: String) -> [(name: String, value: String)] {
-        var headers = [(name: "Cookie", value: "PVEAuthCookie=\(issued.value.ticket)")]
+    private func headers(for ticket: ProxmoxTicket, method: String) -> [(name: String, value: String)] {
+        var headers = [(name: "Cookie", value: "PVEAuthCookie=\(ticket.ticket)")]
         // Only writes need the CSRF token; reads do not carry it (as the web UI and proxmoxer do).
-        if method != "GET" && method != "HEAD" { headers.append((name: "CSRFPreventionToken", value: issued.value.csrfToken)) }
+        if method != "GET" && method != "HEAD" { headers.append((name: "CSRFPreventionToken", value: ticket.csrfToken)) }
         return headers
     }
 
@@ -137,7 +136,7 @@ final class ProxmoxSession: Sendable {
         var body: [UInt8]?
         if let form = request.form {
             headers.append(("Content-Type", "application/x-www-form-urlencoded"))
-            body = ProxmoxEncoding.form(form)
+            body = FormEncoding.body(form)
         }
         let http = HTTPRequest(method: request.method, url: endpoints.url(path: request.path, query: request.query),
                                headers: headers, body: body, timeout: request.timeout)
@@ -145,18 +144,10 @@ final class ProxmoxSession: Sendable {
     }
 
     private func perform(_ request: HTTPRequest) async throws -> HTTPResponse {
-        do {
-            return try await client.execute(request)
-        } catch let error as HTTPClientError {
-            throw errors.transport(error, timeout: request.timeout)
-        }
+        try await client.execute(request, errors: errors.shared)
     }
 
     // MARK: - Tickets
-
-    private func currentTicket() async throws -> SharedLogin<ProxmoxTicket>.Issued {
-        try await tickets.credential(renewAfter: ticketRenewal) { [self] in try await self.login() }
-    }
 
     private struct TicketAnswer: Decodable {
         var ticket: String?
@@ -175,7 +166,7 @@ final class ProxmoxSession: Sendable {
         let request = HTTPRequest(method: "POST", url: endpoints.url(path: "access/ticket"), headers: [
             ("Content-Type", "application/x-www-form-urlencoded"),
             ("Accept", "application/json"),
-        ], body: ProxmoxEncoding.form([("username", username), ("password", password.value)]))
+        ], body: FormEncoding.body([("username", username), ("password", password.value)]))
         let response = try await perform(request)
         let target = "POST \(endpoints.displayPath("access/ticket"))"
         guard (200..<300).contains(response.status) else {

@@ -1,3 +1,5 @@
+import AggregatorCore
+
 /// The login of one engine (an SSO token, a ticket), shared by every request of a backend, with
 /// a back-off after the engine refused the credentials.
 ///
