@@ -4,10 +4,12 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import OvirtSimulator
+import SimulatorSupport
 import Testing
 
 /// Runs `body` against a fresh engine (5 VMs, 2 hosts) in-process, with its
-/// admin interface for changes "made elsewhere".
+/// admin interface for changes "made elsewhere", on a manual clock only the
+/// test moves (`admin.clock`, or the `waitFor…` helpers).
 func withAdminEngine<Value: Sendable>(
     asyncDelay: Duration = .zero,
     _ body: @Sendable (SimulatedEngineAdmin, any TestClientProtocol) async throws -> Value
@@ -16,9 +18,34 @@ func withAdminEngine<Value: Sendable>(
     options.vmCount = 5
     options.hostCount = 2
     options.asyncDelay = asyncDelay
+    options.clock = .manual()
     let admin = SimulatedEngineAdmin(options)
     let app = Application(router: OvirtSimulatorApplication.buildRouter(admin))
-    return try await app.test(.router) { client in try await body(admin, client) }
+    return try await EngineTestTime.$current.withValue(EngineTestTime(clock: options.clock, step: asyncDelay)) {
+        try await app.test(.router) { client in try await body(admin, client) }
+    }
+}
+
+/// The manual clock of the engine the current test runs against, and the
+/// step (one asynchronous delay) the `waitFor…` helpers move it by.
+struct EngineTestTime: Sendable {
+    var clock: SimulatedClock
+    var step: Duration
+
+    @TaskLocal static var current: EngineTestTime?
+
+    /// Moves simulated time on by whole steps, reading after each, until
+    /// `done` holds (at most `limit` steps, so a condition that never holds
+    /// fails instead of hanging). No real time passes.
+    static func advance(until done: () async throws -> Bool, limit: Int = 20) async throws -> Bool {
+        if try await done() { return true }
+        guard let time = current, time.step > .zero else { return false }
+        for _ in 0..<limit {
+            time.clock.advance(by: time.step)
+            if try await done() { return true }
+        }
+        return false
+    }
 }
 
 /// One audit log entry as `GET /events` answers it (JSON).
@@ -55,22 +82,16 @@ extension TestClientProtocol {
         return (collection["event"] as? [[String: Any]] ?? []).map(EventView.init)
     }
 
-    /// Polls `GET /events?from=` until `condition` holds for the events, oldest first.
-    func waitForEvents(
-        from: Int,
-        token: String,
-        timeout: Duration = .seconds(15),
-        until condition: ([EventView]) -> Bool
-    ) async throws -> [EventView] {
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
+    /// Moves the engine's clock on until `condition` holds for `GET /events?from=`, oldest first.
+    func waitForEvents(from: Int, token: String, until condition: ([EventView]) -> Bool) async throws -> [EventView] {
         var events: [EventView] = []
-        while clock.now < deadline {
+        let reached = try await EngineTestTime.advance {
             events = try await self.events(from: from, token: token).sorted { $0.index < $1.index }
-            if condition(events) { return events }
-            try await Task.sleep(for: .milliseconds(20))
+            return condition(events)
         }
-        Issue.record("events never reached the expected state; last seen: \(events.map { "\($0.index):\($0.code)" })")
+        if !reached {
+            Issue.record("events never reached the expected state; last seen: \(events.map { "\($0.index):\($0.code)" })")
+        }
         return events
     }
 

@@ -4,9 +4,11 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import OvirtSimulator
+import SimulatorSupport
 import Testing
 
-/// Runs `body` against a fresh engine with a given async delay (in-process).
+/// Runs `body` against a fresh engine with a given async delay (in-process),
+/// on a manual clock only the `waitFor…` helpers move.
 func withWritableEngine<Value: Sendable>(
     asyncDelay: Duration = .zero,
     faults: [FaultRule] = [],
@@ -17,8 +19,11 @@ func withWritableEngine<Value: Sendable>(
     options.hostCount = 2
     options.asyncDelay = asyncDelay
     options.faults = faults
+    options.clock = .manual()
     let app = Application(router: OvirtSimulatorApplication.buildRouter(options))
-    return try await app.test(.router, body)
+    return try await EngineTestTime.$current.withValue(EngineTestTime(clock: options.clock, step: asyncDelay)) {
+        try await app.test(.router, body)
+    }
 }
 
 extension TestClientProtocol {
@@ -56,16 +61,12 @@ extension TestClientProtocol {
         try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
     }
 
-    /// Polls `uri` (JSON) until `field` equals `value`.
-    func waitFor(_ uri: String, field: String, equals value: String, token: String, timeout: Duration = .seconds(15)) async throws {
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
-        while clock.now < deadline {
-            let object = try await getJSON(uri, token: token)
-            if object[field] as? String == value { return }
-            try await Task.sleep(for: .milliseconds(10))
+    /// Moves the engine's clock on until `field` of `uri` (JSON) equals `value`.
+    func waitFor(_ uri: String, field: String, equals value: String, token: String) async throws {
+        let reached = try await EngineTestTime.advance {
+            try await getJSON(uri, token: token)[field] as? String == value
         }
-        Issue.record("\(uri) never had \(field)=\(value)")
+        if !reached { Issue.record("\(uri) never had \(field)=\(value)") }
     }
 }
 

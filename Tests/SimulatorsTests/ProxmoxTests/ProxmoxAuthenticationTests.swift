@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import ProxmoxSimulator
+import SimulatorSupport
 import Testing
 
 @Suite("Proxmox tickets, CSRF tokens and API tokens", .timeLimit(.minutes(1)))
@@ -101,10 +102,12 @@ struct ProxmoxAuthenticationTests {
     }
 
     @Test func expiredTicketIsRefusedAndTicketRenewalWorks() async throws {
-        // Four seconds: short to wait out, long enough for a fresh ticket's two uses on a loaded machine.
-        try await withProxmox(configure: { $0.ticketLifetime = .seconds(4) }) { client, _ in
+        try await withProxmox(configure: { $0.ticketLifetime = .seconds(4) }) { client, admin in
             let session = try await client.login()
-            _ = try await client.waitUntil("/version", session: session, timeout: .seconds(30)) { $0.status.code == 401 }
+            admin.clock.advance(by: .milliseconds(3900))
+            #expect(try await client.pve(.get, "/version", session: session).status == .ok)
+            admin.clock.advance(by: .seconds(1))
+            #expect(try await client.pve(.get, "/version", session: session).status.code == 401)
             let fresh = try await client.login()
             #expect(try await client.pve(.get, "/version", session: fresh).status == .ok)
             let renewed = try await client.pve(.post, "/access/ticket", session: nil, form: ["username": "root@pam", "password": fresh.ticket])

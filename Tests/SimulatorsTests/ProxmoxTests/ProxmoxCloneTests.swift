@@ -7,7 +7,7 @@ import Testing
 @Suite("Proxmox clone tasks", .timeLimit(.minutes(1)))
 struct ProxmoxCloneTests {
     @Test func fullCloneOntoAnotherNodeIsLockedUntilItsTaskEnds() async throws {
-        // Long enough that the checks made while the task runs see it running on a loaded machine.
+        // The clock stands still until the test moves it, so the checks made while the task runs see it running.
         try await withProxmox(configure: { $0.taskDelay = .seconds(5) }) { client, _ in
             let session = try await client.login()
             let answer = try await client.pve(

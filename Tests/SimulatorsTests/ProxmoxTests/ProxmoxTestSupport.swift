@@ -4,10 +4,12 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import ProxmoxSimulator
+import SimulatorSupport
 import Testing
 
 /// Runs `body` against a freshly seeded cluster, in-process (no sockets),
-/// with short task and agent delays.
+/// on a manual clock that only the test moves (`admin.clock`, or the
+/// `waitFor…` helpers, which advance it by whole task delays).
 func withProxmox<Value: Sendable>(
     configure: (inout SimulatedProxmoxOptions) -> Void = { _ in },
     _ body: @Sendable (any TestClientProtocol, SimulatedProxmoxAdmin) async throws -> Value
@@ -16,10 +18,37 @@ func withProxmox<Value: Sendable>(
     options.vmCount = 6
     options.taskDelay = .milliseconds(50)
     options.guestAgentDelay = .milliseconds(50)
+    // A whole second, so ticket ages (counted in whole seconds) are exact.
+    options.clock = .manual(startingAt: Date(timeIntervalSince1970: 1_700_000_000))
     configure(&options)
     let admin = SimulatedProxmoxAdmin(options)
     let app = Application(router: ProxmoxSimulatorApplication.buildRouter(admin))
-    return try await app.test(.router) { client in try await body(client, admin) }
+    let time = ProxmoxTestTime(clock: admin.clock, step: options.taskDelay)
+    return try await ProxmoxTestTime.$current.withValue(time) {
+        try await app.test(.router) { client in try await body(client, admin) }
+    }
+}
+
+/// The manual clock of the cluster the current test runs against, and the
+/// step (one task delay) the `waitFor…` helpers move it by.
+struct ProxmoxTestTime: Sendable {
+    var clock: SimulatedClock
+    var step: Duration
+
+    @TaskLocal static var current: ProxmoxTestTime?
+
+    /// Moves simulated time on by whole steps, reading after each, until
+    /// `done` holds (at most `limit` steps, so a condition that never holds
+    /// fails instead of hanging). No real time passes.
+    static func advance(until done: () async throws -> Bool, limit: Int = 100) async throws -> Bool {
+        if try await done() { return true }
+        guard let time = current else { return false }
+        for _ in 0..<limit {
+            time.clock.advance(by: time.step)
+            if try await done() { return true }
+        }
+        return false
+    }
 }
 
 /// A logged-in session: the ticket cookie and the CSRF token for writes.
@@ -97,30 +126,26 @@ extension TestClientProtocol {
         return PVEAnswer(status: response.status, body: String(buffer: response.body))
     }
 
-    /// Polls a task until it has stopped, returning its status object.
-    func waitForTask(_ upid: String, node: String, session: PVESession, timeout: Duration = .seconds(10)) async throws -> [String: Any] {
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
+    /// Moves the cluster's clock on until a task has stopped, returning its status object.
+    func waitForTask(_ upid: String, node: String, session: PVESession) async throws -> [String: Any] {
         let path = "/nodes/\(node)/tasks/\(formEscape(upid))/status"
-        while clock.now < deadline {
-            let status = try await pve(.get, path, session: session).dataObject
-            if status["status"] as? String == "stopped" { return status }
-            try await Task.sleep(for: .milliseconds(10))
+        var status: [String: Any] = [:]
+        let stopped = try await ProxmoxTestTime.advance {
+            status = try await pve(.get, path, session: session).dataObject
+            return status["status"] as? String == "stopped"
         }
-        Issue.record("task \(upid) did not stop in time")
-        return [:]
+        if !stopped { Issue.record("task \(upid) did not stop") }
+        return status
     }
 
-    /// Polls `GET path` until `predicate` holds for the answer.
-    func waitUntil(_ path: String, session: PVESession, timeout: Duration = .seconds(10), _ predicate: (PVEAnswer) -> Bool) async throws -> PVEAnswer {
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
-        var answer = try await pve(.get, path, session: session)
-        while !predicate(answer), clock.now < deadline {
-            try await Task.sleep(for: .milliseconds(10))
+    /// Moves the cluster's clock on until `predicate` holds for `GET path`.
+    func waitUntil(_ path: String, session: PVESession, _ predicate: (PVEAnswer) -> Bool) async throws -> PVEAnswer {
+        var answer = PVEAnswer(status: .ok, body: "")
+        let satisfied = try await ProxmoxTestTime.advance {
             answer = try await pve(.get, path, session: session)
+            return predicate(answer)
         }
-        #expect(predicate(answer), "GET \(path) never satisfied the condition: \(answer.body)")
+        #expect(satisfied, "GET \(path) never satisfied the condition: \(answer.body)")
         return answer
     }
 }

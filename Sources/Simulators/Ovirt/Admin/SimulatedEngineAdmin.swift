@@ -1,3 +1,4 @@
+import SimulatorSupport
 /// Changes to a simulated engine "made by someone else": not through the
 /// REST API a client under test uses, but as another user or the engine
 /// itself would make them. Each change writes the audit log entry the real
@@ -26,6 +27,10 @@ public final class SimulatedEngineAdmin: Sendable {
     public convenience init(_ options: SimulatedEngineOptions) {
         self.init(state: EngineState(options: options))
     }
+
+    /// The engine's time source (``SimulatedEngineOptions/clock``): a test
+    /// holding a manual clock advances it to let asynchronous work finish.
+    public var clock: SimulatedClock { state.clock }
 
     /// The correlation id admin changes carry in their events.
     public static let correlationID = "simulator-admin"

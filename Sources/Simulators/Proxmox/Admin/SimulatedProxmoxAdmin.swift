@@ -24,6 +24,10 @@ public final class SimulatedProxmoxAdmin: Sendable {
         self.init(state: ClusterState(options: options))
     }
 
+    /// The cluster's time source (``SimulatedProxmoxOptions/clock``): a test
+    /// holding a manual clock advances it to end tasks and expire tickets.
+    public var clock: SimulatedClock { state.clock }
+
     // MARK: VMs
 
     /// Sets a VM's run state: `running` (the guest agent answers after the
