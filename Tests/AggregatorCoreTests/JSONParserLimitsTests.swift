@@ -3,7 +3,7 @@ import Testing
 
 @testable import AggregatorCore
 
-/// The parser under abuse: linear time, UTF-8 checked with a position, columns in characters,
+/// The parser under abuse: large objects, UTF-8 checked with a position, columns in characters,
 /// bounded depth and size.
 @Suite struct JSONParserLimitsTests {
     static func object(keys: Int) -> [UInt8] {
@@ -16,30 +16,15 @@ import Testing
         return Array((text + "}").utf8)
     }
 
-    /// The fastest of three parses, so one scheduling hiccup does not decide a ratio.
-    static func fastestParse(_ bytes: [UInt8]) throws -> Duration {
-        var best = Duration.seconds(3600)
-        for _ in 0..<3 {
-            let clock = ContinuousClock()
-            let start = clock.now
-            _ = try JSONParser.parse(bytes)
-            best = min(best, clock.now - start)
-        }
-        return best
-    }
-
-    @Test func hundredThousandDistinctKeysParseInLinearTime() throws {
+    /// How the parse time grows with the number of keys is measured by
+    /// `benchmarks/JSONParserBench` (see benchmarks/results.md); here, that such an object parses
+    /// whole and right.
+    @Test func hundredThousandDistinctKeysParse() throws {
         let large = Self.object(keys: 100_000)
         let value = try JSONParser.parse(large)
         #expect(value.members?.count == 100_000)
+        #expect(value["k0"]?.integer == 0)
         #expect(value["k99999"]?.integer == 99_999)
-
-        let small = try Self.fastestParse(Self.object(keys: 12_500))
-        let big = try Self.fastestParse(large)
-        // Eight times the keys: about 8x the time when linear, 64x when quadratic; the bound
-        // between leaves room for a loaded machine.
-        let ratio = big / max(small, .microseconds(100))
-        #expect(ratio < 28, "12.5k keys: \(small), 100k keys: \(big)")
     }
 
     @Test func aDuplicateMemberIsFoundWhereverItIs() {
@@ -135,24 +120,11 @@ import Testing
         }
     }
 
-    @Test func theDecoderAnswersAnItemOfAHundredThousandFieldsInLinearTime() {
+    /// The time it takes is measured by `benchmarks/JSONParserBench`; here, that it is answered.
+    @Test func theDecoderAnswersAnItemOfAHundredThousandFields() {
         let decoder = ProvisioningRequestDecoder(engines: ["e15-test"], kind: "ovirt")
-        func item(keys: Int) -> [UInt8] { Array("[".utf8) + Self.object(keys: keys) + Array("]".utf8) }
-        func fastest(_ bytes: [UInt8]) -> Duration {
-            var best = Duration.seconds(3600)
-            for _ in 0..<2 {
-                let clock = ContinuousClock()
-                let start = clock.now
-                let issues = (try? decoder.decode(bytes, action: .createVM)).map { _ in 0 }
-                #expect(issues == nil)
-                best = min(best, clock.now - start)
-            }
-            return best
-        }
-        // Eight times the fields: about 8x when linear, 64x when quadratic.
-        let small = fastest(item(keys: 12_500))
-        let large = fastest(item(keys: 100_000))
-        #expect(large / max(small, .microseconds(100)) < 28, "12.5k fields: \(small), 100k fields: \(large)")
+        let item = Array("[".utf8) + Self.object(keys: 100_000) + Array("]".utf8)
+        #expect(throws: (any Error).self) { try decoder.decode(item, action: .createVM) }
     }
 
     @Test func aFileWithThousandsOfUnknownFieldsGetsAShortAnswer() throws {
