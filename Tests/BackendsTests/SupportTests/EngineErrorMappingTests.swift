@@ -34,6 +34,14 @@ struct EngineErrorMappingTests {
         #expect(!error.message.contains("secret"))
     }
 
+    @Test("an unresolvable host is named without its port, an IPv6 literal with all its colons")
+    func hostNotFound() {
+        let mapping = EngineErrorMapping(engine: "e1", endpoints: EngineEndpoints(apiURL: "https://[fd00::1]:8006")!,
+                                         connectTimeout: .seconds(1), requestTimeout: .seconds(1), wording: Self.wording)
+        let error = mapping.transport(HTTPClientError(code: .hostNotFound, url: "u", message: "x"))
+        #expect(error.message == "host name '[fd00::1]' does not resolve (x)")
+    }
+
     @Test("a call's own timeout is named instead of request_timeout")
     func callTimeout() {
         let error = Self.mapping.transport(HTTPClientError(code: .timeout, url: "u", message: ""), timeout: .seconds(3))

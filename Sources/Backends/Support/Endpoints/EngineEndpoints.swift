@@ -48,7 +48,13 @@ public struct EngineEndpoints: Sendable, Hashable {
     public var usesTLS: Bool { origin.hasPrefix("https://") }
 
     /// The host part of ``hostPort``: `engine.example`, `[::1]`.
-    public var host: String { hostPort.split(separator: ":").dropLast().joined(separator: ":") }
+    public var host: String { Self.host(of: hostPort) }
+
+    /// The host part of `host:port`; the port is what follows the last colon (an IPv6 literal
+    /// keeps its own colons: `[::1]:443` is `[::1]`).
+    static func host(of hostPort: String) -> String {
+        hostPort.lastIndex(of: ":").map { String(hostPort[..<$0]) } ?? hostPort
+    }
 
     /// The URL of `path` (relative to the API: `vms`, `cluster/resources`, `""` for the API root)
     /// with `query` percent-encoded.

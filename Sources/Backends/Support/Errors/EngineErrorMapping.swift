@@ -92,7 +92,7 @@ public struct EngineErrorMapping: Sendable {
         case .connectionRefused:
             return BackendError(.connectionRefused, engine: engine, message: "connection refused by \(target)")
         case .hostNotFound:
-            let host = target.split(separator: ":").dropLast().joined(separator: ":")
+            let host = EngineEndpoints.host(of: target)
             return BackendError(.hostNotFound, engine: engine,
                                 message: "host name '\(host)' does not resolve (\(error.message))")
         case .connectTimeout:
