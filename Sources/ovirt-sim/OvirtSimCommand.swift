@@ -45,7 +45,7 @@ struct OvirtSimCommand: AsyncParsableCommand {
     }
 
     func parsedOptions() throws -> [SimulatedEngineOptions] {
-        let rules = try common.faultRules(FaultRule.init(commandLine:))
+        let rules = try common.faultRules(SimulatedEngineFaultRule.init(commandLine:))
         guard let guestIPDelay = SimulatedEngineOptions.parseDuration(guestIPDelay) else {
             throw ValidationError("--guest-ip-delay '\(self.guestIPDelay)' is not a duration such as 500ms, 5s or 1m.")
         }

@@ -52,7 +52,7 @@ struct PveSimCommand: AsyncParsableCommand {
     }
 
     func parsedOptions() throws -> [SimulatedProxmoxOptions] {
-        let rules = try common.faultRules(ProxmoxFaultRule.init(commandLine:))
+        let rules = try common.faultRules(SimulatedProxmoxFaultRule.init(commandLine:))
         let apiTokens = try tokens.map { spec in
             guard let token = SimulatedProxmoxAPIToken(commandLine: spec) else {
                 throw ValidationError("Token '\(spec)' is not USER@REALM!TOKENID=SECRET.")

@@ -22,7 +22,7 @@ final class EngineState: Sendable {
     struct ScheduledChange: Sendable {
         var due: Int64
         var sequence: Int
-        var apply: @Sendable (inout OvirtInventory, _ now: Int64) -> Void
+        var apply: @Sendable (inout EngineInventory, _ now: Int64) -> Void
     }
 
     struct IssuedToken: Sendable {
@@ -31,11 +31,11 @@ final class EngineState: Sendable {
     }
 
     private struct State {
-        var inventory: OvirtInventory
+        var inventory: EngineInventory
         var tokens: [String: IssuedToken] = [:]
         var scheduled: [ScheduledChange] = []
         var sequence = 0
-        var faults = SimulatedFaultList<FaultRule>()
+        var faults = SimulatedFaultList<SimulatedEngineFaultRule>()
 
         /// Applies every scheduled change that is due at `now`, oldest first,
         /// then the guest reports that are due, and stores the held events
@@ -80,7 +80,7 @@ final class EngineState: Sendable {
     }
 
     /// A snapshot of the inventory, with every due change applied.
-    var inventory: OvirtInventory {
+    var inventory: EngineInventory {
         let now = self.now()
         return state.withLock { state in
             state.settle(now: now)
@@ -146,11 +146,11 @@ final class EngineState: Sendable {
     // MARK: Fault injection
 
     /// The configured fault rules with their remaining counts.
-    var faultRules: [FaultRule] {
+    var faultRules: [SimulatedEngineFaultRule] {
         state.withLock { $0.faults.rules }
     }
 
-    func addFault(_ rule: FaultRule) {
+    func addFault(_ rule: SimulatedEngineFaultRule) {
         state.withLock { $0.faults.add(rule) }
     }
 
@@ -162,7 +162,7 @@ final class EngineState: Sendable {
 
     /// The first rule matching a request, with its count taken down by one
     /// (rules used up are dropped).
-    func takeFault(method: String, path: String) -> FaultRule? {
+    func takeFault(method: String, path: String) -> SimulatedEngineFaultRule? {
         state.withLock { $0.faults.take(method: method, path: path) }
     }
 

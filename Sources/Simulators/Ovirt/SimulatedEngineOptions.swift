@@ -34,9 +34,9 @@ public struct SimulatedEngineOptions: Sendable {
     /// a started VM spends this long in each of `wait_for_launch` and
     /// `powering_up`. Zero makes every transition immediate. Defaults to 300 ms.
     public var asyncDelay: Duration = .milliseconds(300)
-    /// Faults injected from the start (see ``FaultRule``); more can be added at
+    /// Faults injected from the start (see ``SimulatedEngineFaultRule``); more can be added at
     /// run time through `POST /__sim/faults`. Defaults to none.
-    public var faults: [FaultRule] = []
+    public var faults: [SimulatedEngineFaultRule] = []
     /// How long a VM's guest agent takes to report its addresses once the VM
     /// is `up` (started with `POST /vms/{id}/start`, set `up` by the admin
     /// interface, or added `up`): until then its reported devices are empty,

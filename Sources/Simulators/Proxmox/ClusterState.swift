@@ -12,7 +12,7 @@ final class ClusterState: Sendable {
     private struct State {
         var model: ClusterModel
         var tickets: TicketAuthority
-        var faults: SimulatedFaultList<ProxmoxFaultRule>
+        var faults: SimulatedFaultList<SimulatedProxmoxFaultRule>
     }
 
     let options: SimulatedProxmoxOptions
@@ -86,11 +86,11 @@ final class ClusterState: Sendable {
 
     // MARK: Faults
 
-    var faultRules: [ProxmoxFaultRule] {
+    var faultRules: [SimulatedProxmoxFaultRule] {
         state.withLock { $0.faults.rules }
     }
 
-    func addFault(_ rule: ProxmoxFaultRule) {
+    func addFault(_ rule: SimulatedProxmoxFaultRule) {
         state.withLock { $0.faults.add(rule) }
     }
 
@@ -101,7 +101,7 @@ final class ClusterState: Sendable {
     }
 
     /// The first rule matching a request, with its count taken down by one.
-    func takeFault(method: String, path: String) -> ProxmoxFaultRule? {
+    func takeFault(method: String, path: String) -> SimulatedProxmoxFaultRule? {
         state.withLock { $0.faults.take(method: method, path: path) }
     }
 }

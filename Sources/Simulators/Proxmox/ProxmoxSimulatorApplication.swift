@@ -27,8 +27,8 @@ public enum ProxmoxSimulatorApplication {
     static func buildRouter(state: ClusterState) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: SimulatedLatencyMiddleware(latency: state.options.latency))
-        ProxmoxAPIController(state: state).addRoutes(to: router)
-        ProxmoxAdminController(admin: SimulatedProxmoxAdmin(state: state)).addRoutes(to: router)
+        PVEAPIController(state: state).addRoutes(to: router)
+        PVEAdminController(admin: SimulatedProxmoxAdmin(state: state)).addRoutes(to: router)
         return router
     }
 

@@ -54,9 +54,9 @@ public struct SimulatedProxmoxOptions: Sendable {
     public var tlsCertificatePath: String? = nil
     /// The PEM private key of ``tlsCertificatePath``.
     public var tlsKeyPath: String? = nil
-    /// Faults injected from the start (see ``ProxmoxFaultRule``); more can
+    /// Faults injected from the start (see ``SimulatedProxmoxFaultRule``); more can
     /// be added at run time. Defaults to none.
-    public var faults: [ProxmoxFaultRule] = []
+    public var faults: [SimulatedProxmoxFaultRule] = []
     /// The cluster's time source: when tasks end, tickets expire and guest
     /// agents begin to answer; ``SimulatedClock/manual(startingAt:)`` lets a
     /// test move time instead of waiting. Defaults to the wall clock.

@@ -156,7 +156,7 @@ struct SimulatedProvisioningTests {
                 let item = try ProxmoxFixtures.item(section: #"{"node":"pve1","storage":"local-lvm"}"#, name: "race01",
                                                     disks: [DiskSpec(sizeGB: 20, mountPoint: "/", sparse: true)])
                 let plan = try await plan(backend, item)
-                cluster.admin.addFault(ProxmoxFaultRule(
+                cluster.admin.addFault(SimulatedProxmoxFaultRule(
                     method: "POST", path: "/nodes/pve1/qemu/9000/clone", status: 500,
                     message: "unable to create VM 120: config file already exists"))
                 let recorder = RecordingJobRecorder()

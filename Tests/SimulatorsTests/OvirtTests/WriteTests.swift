@@ -11,7 +11,7 @@ import Testing
 /// on a manual clock only the `waitFor…` helpers move.
 func withWritableEngine<Value: Sendable>(
     asyncDelay: Duration = .zero,
-    faults: [FaultRule] = [],
+    faults: [SimulatedEngineFaultRule] = [],
     _ body: @Sendable (any TestClientProtocol) async throws -> Value
 ) async throws -> Value {
     var options = SimulatedEngineOptions(name: "e15-test")
@@ -429,7 +429,7 @@ private let vmXML = """
     }
 
     @Test func prefixRulesFromOptionsAndClearing() async throws {
-        let rule = try #require(FaultRule(commandLine: "GET:/ovirt-engine/api/hosts*:503:0"))
+        let rule = try #require(SimulatedEngineFaultRule(commandLine: "GET:/ovirt-engine/api/hosts*:503:0"))
         #expect(rule.count == nil)
         try await withWritableEngine(faults: [rule]) { client in
             let token = try await client.login()
@@ -447,6 +447,6 @@ private let vmXML = """
 
     @Test(arguments: ["POST", "GET:/x", "GET:/x:abc", "GET:relative:500"])
     func malformedCommandLineRules(_ spec: String) {
-        #expect(FaultRule(commandLine: spec) == nil)
+        #expect(SimulatedEngineFaultRule(commandLine: spec) == nil)
     }
 }

@@ -10,7 +10,7 @@ import Testing
 struct ProxmoxFaultTests {
     @Test func injectedFaultAnswersOnceThenClears() async throws {
         try await withProxmox { client, admin in
-            admin.addFault(ProxmoxFaultRule(method: "GET", path: "/cluster/resources", status: 503, count: 1, message: "proxy busy"))
+            admin.addFault(SimulatedProxmoxFaultRule(method: "GET", path: "/cluster/resources", status: 503, count: 1, message: "proxy busy"))
             let failed = try await client.pve(.get, "/cluster/resources", session: .token)
             #expect(failed.status.code == 503)
             #expect(failed.status.reasonPhrase == "proxy busy")

@@ -2,7 +2,7 @@
 /// when the `follow` tree stays inside the VM (the aggregator lists with
 /// `follow=reported_devices`). Other requests take the general path.
 extension OvirtAPIController {
-    func renderVMs(_ path: APIPath, query: QueryParameters, inventory: OvirtInventory, format: OvirtFormat) throws -> RenderedDocument? {
+    func renderVMs(_ path: APIPath, query: QueryParameters, inventory: EngineInventory, format: OvirtFormat) throws -> RenderedDocument? {
         let segments = path.segments
         guard let first = segments.first, first.name == "vms", segments.count <= 2 else { return nil }
         let follow = FollowTree(parsing: query["follow"] ?? "")

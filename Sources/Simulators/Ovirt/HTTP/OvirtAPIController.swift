@@ -114,7 +114,7 @@ struct OvirtAPIController<Context: RequestContext>: Sendable {
 
     // MARK: Resolution
 
-    private func resolve(_ path: APIPath, query: QueryParameters, inventory: OvirtInventory) throws -> OvirtDocument? {
+    private func resolve(_ path: APIPath, query: QueryParameters, inventory: EngineInventory) throws -> OvirtDocument? {
         let representer = Representer(inventory)
         let follow = FollowTree(parsing: query["follow"] ?? "")
         let segments = path.segments

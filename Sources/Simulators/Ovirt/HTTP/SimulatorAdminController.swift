@@ -7,7 +7,7 @@ import Hummingbird
 /// - `POST /__sim/expire-tokens`: invalidates every issued token, so each
 ///   client's next API call gets 401 and must log in again.
 /// - `GET|POST|DELETE /__sim/faults`: list, add and clear injected faults
-///   (see ``FaultRule``).
+///   (see ``SimulatedEngineFaultRule``).
 /// - `GET /__sim/hosts/{id or name}/netconfig`: whether the host's network
 ///   configuration is committed, and its network attachments.
 /// - Changes "made by someone else" and event stream faults: see
@@ -36,7 +36,7 @@ struct SimulatorAdminController<Context: RequestContext>: Sendable {
                 return json(["error": "'path' (starting with '/') and 'status' (100-599) are required"], status: .badRequest)
             }
             let count = object["count"].map { Self.int($0) } ?? 1
-            var rule = FaultRule(
+            var rule = SimulatedEngineFaultRule(
                 method: object["method"] as? String ?? "*",
                 path: path,
                 status: status,
@@ -77,7 +77,7 @@ struct SimulatorAdminController<Context: RequestContext>: Sendable {
         }
     }
 
-    private static func describe(_ rule: FaultRule) -> [String: Any] {
+    private static func describe(_ rule: SimulatedEngineFaultRule) -> [String: Any] {
         var result: [String: Any] = [
             "method": rule.method, "path": rule.path, "status": rule.status, "reason": rule.reason,
             "detail": rule.detail,

@@ -3,7 +3,7 @@
 ///
 /// Write operations mutate these collections through ``EngineState`` under
 /// its lock; ids are stable strings so hrefs never change.
-struct OvirtInventory: Sendable {
+struct EngineInventory: Sendable {
     var engineName: String
     /// Where the engine's addresses and MACs come from.
     var addresses: AddressPlan

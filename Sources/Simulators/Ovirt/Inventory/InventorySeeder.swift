@@ -13,10 +13,10 @@ struct InventorySeeder {
 
     private static let gibibyte: Int64 = 1 << 30
 
-    func seed() -> OvirtInventory {
+    func seed() -> EngineInventory {
         var rng = SeededGenerator(seed: StableHash.fnv1a(engineName))
         let addresses = AddressPlan(engineName: engineName, vmCount: vmCount, hostCount: hostCount, variant: addressVariant)
-        var inventory = OvirtInventory(engineName: engineName, addresses: addresses)
+        var inventory = EngineInventory(engineName: engineName, addresses: addresses)
         let ids = StableID(engine: engineName)
 
         let dataCenter = SimDataCenter(
@@ -129,7 +129,7 @@ struct InventorySeeder {
         }
 
         let blank = SimTemplate(
-            id: OvirtInventory.blankTemplateID,
+            id: EngineInventory.blankTemplateID,
             name: "Blank",
             description: "Blank template",
             clusterID: nil,

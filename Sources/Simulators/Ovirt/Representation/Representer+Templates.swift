@@ -19,7 +19,7 @@ extension Representer {
             .group(
                 "version",
                 [
-                    .string("version_name", template.id == OvirtInventory.blankTemplateID ? "base version" : "1"),
+                    .string("version_name", template.id == EngineInventory.blankTemplateID ? "base version" : "1"),
                     .int("version_number", 1),
                     .reference("base_template", id: template.id, href: Self.href("templates", template.id)),
                 ]

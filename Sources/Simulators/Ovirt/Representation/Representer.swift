@@ -8,11 +8,11 @@
 struct Representer {
     static let apiPath = "/ovirt-engine/api"
 
-    let inventory: OvirtInventory
+    let inventory: EngineInventory
     /// `(active, total)` VM counts per host id, computed once per request.
     let hostVMCounts: [String: (active: Int, total: Int)]
 
-    init(_ inventory: OvirtInventory) {
+    init(_ inventory: EngineInventory) {
         self.inventory = inventory
         var counts: [String: (active: Int, total: Int)] = [:]
         // By position: copying each (large) VM value here cost more than rendering a page.
@@ -115,13 +115,13 @@ struct Representer {
                             [
                                 .reference(
                                     "blank_template",
-                                    id: OvirtInventory.blankTemplateID,
-                                    href: Self.href("templates", OvirtInventory.blankTemplateID)
+                                    id: EngineInventory.blankTemplateID,
+                                    href: Self.href("templates", EngineInventory.blankTemplateID)
                                 ),
                                 .reference(
                                     "root_tag",
-                                    id: OvirtInventory.rootTagID,
-                                    href: Self.href("tags", OvirtInventory.rootTagID)
+                                    id: EngineInventory.rootTagID,
+                                    href: Self.href("tags", EngineInventory.rootTagID)
                                 ),
                             ]
                         ),

@@ -1,7 +1,7 @@
 /// The search fields each collection understands, mapping an object to the
 /// values a condition on that field is matched against.
 enum SearchFields {
-    static func vm(_ inventory: OvirtInventory) -> [String: (SimVM) -> [String]] {
+    static func vm(_ inventory: EngineInventory) -> [String: (SimVM) -> [String]] {
         let clusters = Dictionary(inventory.clusters.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let hosts = Dictionary(inventory.hosts.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         let dataCenters = Dictionary(inventory.dataCenters.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
@@ -23,7 +23,7 @@ enum SearchFields {
         ]
     }
 
-    static func host(_ inventory: OvirtInventory) -> [String: (SimHost) -> [String]] {
+    static func host(_ inventory: EngineInventory) -> [String: (SimHost) -> [String]] {
         let clusters = Dictionary(inventory.clusters.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let dataCenters = Dictionary(inventory.dataCenters.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         return [
@@ -36,7 +36,7 @@ enum SearchFields {
         ]
     }
 
-    static func cluster(_ inventory: OvirtInventory) -> [String: (SimCluster) -> [String]] {
+    static func cluster(_ inventory: EngineInventory) -> [String: (SimCluster) -> [String]] {
         let dataCenters = Dictionary(inventory.dataCenters.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         return [
             "name": { [$0.name] },
@@ -55,7 +55,7 @@ enum SearchFields {
         ]
     }
 
-    static func template(_ inventory: OvirtInventory) -> [String: (SimTemplate) -> [String]] {
+    static func template(_ inventory: EngineInventory) -> [String: (SimTemplate) -> [String]] {
         let clusters = Dictionary(inventory.clusters.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let dataCenters = Dictionary(inventory.dataCenters.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         return [
@@ -70,7 +70,7 @@ enum SearchFields {
         ]
     }
 
-    static func storageDomain(_ inventory: OvirtInventory) -> [String: (SimStorageDomain) -> [String]] {
+    static func storageDomain(_ inventory: EngineInventory) -> [String: (SimStorageDomain) -> [String]] {
         let dataCenters = Dictionary(inventory.dataCenters.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         return [
             "name": { [$0.name] },
@@ -82,7 +82,7 @@ enum SearchFields {
         ]
     }
 
-    static func network(_ inventory: OvirtInventory) -> [String: (SimNetwork) -> [String]] {
+    static func network(_ inventory: EngineInventory) -> [String: (SimNetwork) -> [String]] {
         let dataCenters = Dictionary(inventory.dataCenters.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         let clusterNames = { (network: SimNetwork) in
             inventory.clusters.filter { $0.networkIDs.contains(network.id) }.map(\.name)
@@ -97,7 +97,7 @@ enum SearchFields {
         ]
     }
 
-    static func disk(_ inventory: OvirtInventory) -> [String: (SimDisk) -> [String]] {
+    static func disk(_ inventory: EngineInventory) -> [String: (SimDisk) -> [String]] {
         let domains = Dictionary(inventory.storageDomains.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         return [
             "name": { [$0.name] },
@@ -119,7 +119,7 @@ enum SearchFields {
         ]
     }
 
-    static func event(_ inventory: OvirtInventory) -> [String: (SimEvent) -> [String]] {
+    static func event(_ inventory: EngineInventory) -> [String: (SimEvent) -> [String]] {
         let vms = Dictionary(inventory.vms.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         let hosts = Dictionary(inventory.hosts.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         return [

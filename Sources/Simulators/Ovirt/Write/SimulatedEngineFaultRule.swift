@@ -6,9 +6,9 @@ import SimulatorSupport
 ///
 /// ```swift
 /// var options = SimulatedEngineOptions(name: "e15-test")
-/// options.faults = [FaultRule(method: "POST", path: "/ovirt-engine/api/vms", status: 409, count: 1)]
+/// options.faults = [SimulatedEngineFaultRule(method: "POST", path: "/ovirt-engine/api/vms", status: 409, count: 1)]
 /// ```
-public struct FaultRule: SimulatedFault, Equatable {
+public struct SimulatedEngineFaultRule: SimulatedFault, Equatable {
     /// The HTTP method, upper case; `*` matches any.
     public var method: String
     /// The request path without query: exact, or a prefix when it ends with `*`.

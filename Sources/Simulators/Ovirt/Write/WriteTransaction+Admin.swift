@@ -82,7 +82,7 @@ extension WriteTransaction {
         }
         guard Self.vmStatuses.contains(status) else { throw AdminError(.invalid, "unknown VM status '\(status)'") }
         let cluster = try adminCluster(clusterKey)
-        let template = inventory.templates.first { $0.id != OvirtInventory.blankTemplateID } ?? inventory.templates.first
+        let template = inventory.templates.first { $0.id != EngineInventory.blankTemplateID } ?? inventory.templates.first
         let profileID = cluster.networkIDs.first.flatMap { inventory.network($0) }?.vnicProfileIDs.first ?? ""
         var disks: [SimDisk] = []
         if let domain = inventory.storageDomains.first(where: { $0.dataCenterID == cluster.dataCenterID }) {
@@ -100,7 +100,7 @@ extension WriteTransaction {
             comment: "",
             clusterID: cluster.id,
             hostID: nil,
-            templateID: template?.id ?? OvirtInventory.blankTemplateID,
+            templateID: template?.id ?? EngineInventory.blankTemplateID,
             status: "down",
             memory: template?.memory ?? 4 << 30,
             sockets: 1,

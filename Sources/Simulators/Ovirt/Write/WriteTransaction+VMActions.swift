@@ -64,7 +64,7 @@ extension WriteTransaction {
     /// The guest agent of the VM at `index`, which went up at `upAt`, reports
     /// its addresses: at once, or `delay` ms later when the VM is still in
     /// the same run then. Neither writes an audit log entry, as on the engine.
-    static func reportGuest(ofVMAt index: Int, in inventory: inout OvirtInventory, upAt: Int64, delay: Int64) {
+    static func reportGuest(ofVMAt index: Int, in inventory: inout EngineInventory, upAt: Int64, delay: Int64) {
         let vm = inventory.vms[index]
         guard delay > 0 else {
             inventory.vms[index].reportedDevices = reportedDevices(for: vm, addresses: inventory.addresses)
@@ -76,7 +76,7 @@ extension WriteTransaction {
 
     /// Delivers the guest reports due at `now` to VMs still running the run
     /// they were made for; the others are forgotten.
-    static func deliverGuestReports(in inventory: inout OvirtInventory, now: Int64) {
+    static func deliverGuestReports(in inventory: inout EngineInventory, now: Int64) {
         guard inventory.pendingGuestReports.contains(where: { $0.due <= now }) else { return }
         var waiting: [PendingGuestReport] = []
         for report in inventory.pendingGuestReports {

@@ -5,7 +5,7 @@ import Foundation
 /// immediate effect, its job and audit log entries, and the changes it
 /// schedules for later.
 struct WriteTransaction {
-    var inventory: OvirtInventory
+    var inventory: EngineInventory
     /// Wall clock at the start of the request, epoch ms.
     let now: Int64
     /// ``SimulatedEngineOptions/asyncDelay`` in ms.
@@ -18,12 +18,12 @@ struct WriteTransaction {
     var userName: String
 
     /// Changes for later: due time and the change, which gets the time it was due.
-    private(set) var scheduled: [(due: Int64, apply: @Sendable (inout OvirtInventory, _ now: Int64) -> Void)] = []
+    private(set) var scheduled: [(due: Int64, apply: @Sendable (inout EngineInventory, _ now: Int64) -> Void)] = []
     /// The job of the command being run, once its validation has started.
     private(set) var job: SimJob?
 
     init(
-        inventory: OvirtInventory,
+        inventory: EngineInventory,
         now: Int64,
         delay: Int64,
         guestIPDelay: Int64 = 0,
@@ -43,7 +43,7 @@ struct WriteTransaction {
     static func newID() -> String { UUID().uuidString.lowercased() }
 
     /// Schedules `apply` after `steps` times the async delay; it gets the time it was due.
-    mutating func later(_ steps: Int64, _ apply: @escaping @Sendable (inout OvirtInventory, _ now: Int64) -> Void) {
+    mutating func later(_ steps: Int64, _ apply: @escaping @Sendable (inout EngineInventory, _ now: Int64) -> Void) {
         scheduled.append((now + steps * delay, apply))
     }
 
@@ -68,7 +68,7 @@ struct WriteTransaction {
     @discardableResult
     mutating func commitJob(
         finishAfter steps: Int64 = 0,
-        finally: (@Sendable (inout OvirtInventory, _ now: Int64) -> Void)? = nil
+        finally: (@Sendable (inout EngineInventory, _ now: Int64) -> Void)? = nil
     ) -> String? {
         guard var job else { return nil }
         let id = job.id
@@ -91,7 +91,7 @@ struct WriteTransaction {
         return id
     }
 
-    static func finishJob(_ id: String, status: String = "finished", at now: Int64, in inventory: inout OvirtInventory) {
+    static func finishJob(_ id: String, status: String = "finished", at now: Int64, in inventory: inout EngineInventory) {
         guard let index = inventory.jobs.firstIndex(where: { $0.id == id }) else { return }
         inventory.jobs[index].status = status
         inventory.jobs[index].endTime = now
@@ -122,7 +122,7 @@ struct WriteTransaction {
     }
 
     static func appendEvent(
-        to inventory: inout OvirtInventory,
+        to inventory: inout EngineInventory,
         code: Int,
         description: String,
         severity: String = "normal",
@@ -153,7 +153,7 @@ struct WriteTransaction {
     /// An event about `vm`, linked as the engine links it: the VM, the host
     /// it runs on (or `host` when given), its cluster and data center.
     static func appendVMEvent(
-        to inventory: inout OvirtInventory,
+        to inventory: inout EngineInventory,
         code: Int,
         description: String,
         severity: String = "normal",
@@ -194,7 +194,7 @@ struct WriteTransaction {
 
     /// Records the command's job as failed in `inventory` (the state before
     /// the command), when the command got as far as starting one.
-    func recordFailure(into inventory: inout OvirtInventory) {
+    func recordFailure(into inventory: inout EngineInventory) {
         guard var job else { return }
         job.status = "failed"
         job.endTime = now

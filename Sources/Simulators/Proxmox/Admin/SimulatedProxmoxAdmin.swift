@@ -3,7 +3,7 @@ import SimulatorSupport
 /// Changes to a simulated cluster "made by someone else" (not through the
 /// API a client under test uses), fault injection, and a look at the state
 /// for tests. The same operations are served over HTTP under `/__sim/`
-/// (see `ProxmoxAdminController`).
+/// (see `PVEAdminController`).
 ///
 /// ```swift
 /// let cluster = try await SimulatedProxmox.start(options, logger: logger)
@@ -123,8 +123,8 @@ public final class SimulatedProxmoxAdmin: Sendable {
         }
     }
 
-    /// Adds a fault rule (see ``ProxmoxFaultRule``).
-    public func addFault(_ rule: ProxmoxFaultRule) {
+    /// Adds a fault rule (see ``SimulatedProxmoxFaultRule``).
+    public func addFault(_ rule: SimulatedProxmoxFaultRule) {
         state.addFault(rule)
     }
 
@@ -135,7 +135,7 @@ public final class SimulatedProxmoxAdmin: Sendable {
     }
 
     /// The fault rules with their remaining counts.
-    public var faults: [ProxmoxFaultRule] { state.faultRules }
+    public var faults: [SimulatedProxmoxFaultRule] { state.faultRules }
 
     /// Invalidates every ticket and CSRF token, so clients must log in again.
     public func expireTickets() {

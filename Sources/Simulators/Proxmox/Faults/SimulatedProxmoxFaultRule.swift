@@ -11,9 +11,9 @@ import SimulatorSupport
 ///
 /// ```swift
 /// var options = SimulatedProxmoxOptions(name: "pve-test")
-/// options.faults = [ProxmoxFaultRule(method: "POST", path: "/nodes/pve1/qemu/9000/clone", status: 500)]
+/// options.faults = [SimulatedProxmoxFaultRule(method: "POST", path: "/nodes/pve1/qemu/9000/clone", status: 500)]
 /// ```
-public struct ProxmoxFaultRule: SimulatedFault, Equatable {
+public struct SimulatedProxmoxFaultRule: SimulatedFault, Equatable {
     /// The HTTP method, upper case; `*` matches any.
     public var method: String
     /// The full request path without query (`/api2/json/…`): exact, or a prefix when it ends with `*`.

@@ -7,7 +7,7 @@ import NIOCore
 /// cookie with CSRF token for writes, or API token), the bounded body, the
 /// merged parameters, the proxy hop to the node in the path, the schema
 /// check, then the method.
-struct ProxmoxAPIController<Context: RequestContext>: Sendable {
+struct PVEAPIController<Context: RequestContext>: Sendable {
     let state: ClusterState
     let routes: [APIRoute]
 
@@ -18,7 +18,7 @@ struct ProxmoxAPIController<Context: RequestContext>: Sendable {
 
     init(state: ClusterState) {
         self.state = state
-        self.routes = ProxmoxRoutes(state: state).all
+        self.routes = PVERoutes(state: state).all
     }
 
     func addRoutes(to router: Router<Context>) {

@@ -17,7 +17,7 @@ import SimulatorSupport
 /// - `POST /__sim/expire-tickets`
 ///
 /// Refusals answer `{"error": message}` with 404, 400 or 409.
-struct ProxmoxAdminController<Context: RequestContext>: Sendable {
+struct PVEAdminController<Context: RequestContext>: Sendable {
     let admin: SimulatedProxmoxAdmin
 
     func addRoutes(to router: Router<Context>) {
@@ -81,7 +81,7 @@ struct ProxmoxAdminController<Context: RequestContext>: Sendable {
                 return Self.error(SimulatedProxmoxAdminError(.invalid, "'path' (starting with '/') and 'status' (100-599) are required"))
             }
             let count = body["count"]?.intValue ?? 1
-            let rule = ProxmoxFaultRule(
+            let rule = SimulatedProxmoxFaultRule(
                 method: body["method"]?.stringValue ?? "*", path: path, status: status, count: count > 0 ? count : nil,
                 message: body["message"]?.stringValue ?? "injected fault",
                 latency: .milliseconds(body["latency_ms"]?.intValue ?? 0)
@@ -157,7 +157,7 @@ struct ProxmoxAdminController<Context: RequestContext>: Sendable {
         return .object(fields)
     }
 
-    static func describe(_ rule: ProxmoxFaultRule) -> PVEJSON {
+    static func describe(_ rule: SimulatedProxmoxFaultRule) -> PVEJSON {
         .object([
             "method": .string(rule.method), "path": .string(rule.path), "status": .int(rule.status),
             "count": rule.count.map(PVEJSON.int) ?? .null, "message": .string(rule.message),

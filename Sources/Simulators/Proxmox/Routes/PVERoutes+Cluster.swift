@@ -1,6 +1,6 @@
 /// `PVE::API2::Cluster` (`status`, `resources`, `nextid`) and the node
 /// index `PVE::API2::Nodes` (`GET /nodes`).
-extension ProxmoxRoutes {
+extension PVERoutes {
     var clusterRoutes: [APIRoute] {
         [
             APIRoute("GET", "cluster/status") { _ in

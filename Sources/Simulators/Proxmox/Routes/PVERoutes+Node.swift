@@ -1,7 +1,7 @@
 /// Per-node methods: `GET /nodes/{node}/status` (`PVE::API2::Nodes`),
 /// `…/storage` (`PVE::API2::Storage::Status`) and `…/network`
 /// (`PVE::API2::Network`). All are proxied to the node.
-extension ProxmoxRoutes {
+extension PVERoutes {
     var nodeRoutes: [APIRoute] {
         [
             APIRoute("GET", "nodes/{node}/status", proxyToNode: true) { call in

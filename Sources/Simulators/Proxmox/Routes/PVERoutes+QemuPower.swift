@@ -1,7 +1,7 @@
 /// `POST /nodes/{node}/qemu/{vmid}/status/{start,stop,shutdown,reboot}`:
 /// each returns the UPID of its `qmstart`, `qmstop`, `qmshutdown` or
 /// `qmreboot` task.
-extension ProxmoxRoutes {
+extension PVERoutes {
     var qemuPowerRoutes: [APIRoute] {
         let startSchema = APIRoute.vmSchema.merging([
             "skiplock": APIRoute.skiplock, "stateuri": .string(maxLength: 128), "migratedfrom": .node(optional: true),

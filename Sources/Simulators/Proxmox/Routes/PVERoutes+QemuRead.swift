@@ -1,5 +1,5 @@
 /// Reading VMs (`PVE::API2::Qemu`, `PVE::API2::Qemu::Agent`).
-extension ProxmoxRoutes {
+extension PVERoutes {
     var qemuReadRoutes: [APIRoute] {
         [
             APIRoute("GET", "nodes/{node}/qemu", schema: ["full": .boolean()], proxyToNode: true) { call in

@@ -2,7 +2,7 @@
 /// PUT), resize and destroy. Each runs the real method's synchronous checks
 /// (their failures are the HTTP answer) and starts the task its worker
 /// would be, returning the UPID.
-extension ProxmoxRoutes {
+extension PVERoutes {
     private static let configControlParameters: Set<String> = [
         "node", "vmid", "skiplock", "delete", "revert", "force", "digest", "background_delay", "import-working-storage",
     ]

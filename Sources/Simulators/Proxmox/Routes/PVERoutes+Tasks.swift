@@ -1,5 +1,5 @@
 /// `PVE::API2::Tasks`: a node's task list, a task's status and log.
-extension ProxmoxRoutes {
+extension PVERoutes {
     var taskRoutes: [APIRoute] {
         [
             APIRoute(

@@ -1,6 +1,6 @@
 /// Every simulated API method. The methods are grouped by the Perl module
 /// that implements them on a real cluster.
-struct ProxmoxRoutes: Sendable {
+struct PVERoutes: Sendable {
     let state: ClusterState
 
     /// The pve-manager release the simulator answers as (PVE 8.4).
