@@ -36,7 +36,7 @@ struct SimulatedEngineTests {
             let recorder = LogRecorder()
             try await withOvirtBackend(.simulated(engine, password: "admin"), logger: recorder.logger()) { backend in
                 #expect(try await backend.listVMs().count == 20)
-                #expect(await backend.session.tokens.loginCount == 1)
+                #expect(backend.session.tokens.loginCount == 1)
 
                 try await HTTPClient.withHTTPClient { client in
                     let url = engine.apiURL.replacingOccurrences(of: "/ovirt-engine/api", with: "/__sim/expire-tokens")
@@ -46,7 +46,7 @@ struct SimulatedEngineTests {
 
                 #expect(try await backend.listVMs().count == 20)
                 #expect(try await backend.listHosts().count == 3)
-                #expect(await backend.session.tokens.loginCount == 2)
+                #expect(backend.session.tokens.loginCount == 2)
                 #expect(requests(recorder, to: engine.apiURL.replacingOccurrences(
                     of: "/ovirt-engine/api", with: "/ovirt-engine/sso/oauth/token")) == 2)
             }
@@ -62,7 +62,7 @@ struct SimulatedEngineTests {
                 async let clusters = backend.listClusters()
                 async let probe = backend.probe()
                 _ = try await (vms, hosts, clusters, probe)
-                #expect(await backend.session.tokens.loginCount == 1)
+                #expect(backend.session.tokens.loginCount == 1)
             }
         }
     }

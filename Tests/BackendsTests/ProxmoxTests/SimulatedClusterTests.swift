@@ -64,11 +64,11 @@ struct SimulatedClusterTests {
         try await withSimulatedProxmox("pve-relogin") { cluster in
             try await withProxmoxBackend(.simulated(cluster)) { backend in
                 _ = try await backend.listClusters()
-                let before = await backend.session.tickets.loginCount
+                let before = backend.session.tickets.loginCount
                 cluster.admin.expireTickets()
                 let hosts = try await backend.listHosts()
                 #expect(hosts.count == 3)
-                #expect(await backend.session.tickets.loginCount == before + 1)
+                #expect(backend.session.tickets.loginCount == before + 1)
             }
         }
     }

@@ -42,7 +42,7 @@ struct SharedLoginTests {
         }
         #expect(logins.count == 1)
         #expect(Set(values) == ["token-1"])
-        #expect(await cache.loginCount == 1)
+        #expect(cache.loginCount == 1)
     }
 
     @Test("a failed login that is not a refusal reaches every waiter and the next call logs in again")
@@ -53,7 +53,7 @@ struct SharedLoginTests {
             try await cache.credential { throw Unreachable() }
         }
         #expect(try await cache.credential { "fresh" }.value == "fresh")
-        #expect(await cache.loginCount == 2)
+        #expect(cache.loginCount == 2)
     }
 
     @Test("a refused login is not tried again by any caller before the back-off ends, and the back-off doubles")
@@ -84,13 +84,13 @@ struct SharedLoginTests {
         await #expect(throws: Self.refused) { try await cache.credential(login: refuse) }
         #expect(attempts.count == 3)
         // Third: capped at 12 s. A success then ends the back-off.
-        #expect(await cache.retryAt == time.now + .seconds(12))
+        #expect(cache.retryAt == time.now + .seconds(12))
         time.advance(by: .seconds(12))
         #expect(try await cache.credential { "ok" }.value == "ok")
-        #expect(await cache.retryAt == nil)
-        _ = await cache.take()
+        #expect(cache.retryAt == nil)
+        _ = cache.take()
         await #expect(throws: Self.refused) { try await cache.credential(login: refuse) }
-        #expect(await cache.retryAt == time.now + .seconds(5))
+        #expect(cache.retryAt == time.now + .seconds(5))
     }
 
     @Test("a credential older than renewAfter is replaced by a fresh login")
@@ -110,14 +110,14 @@ struct SharedLoginTests {
     func invalidate() async throws {
         let cache = SharedLogin<String>()
         let first = try await cache.credential { "one" }
-        await cache.invalidate(first)
+        cache.invalidate(first)
         let second = try await cache.credential { "two" }
         #expect(second.value == "two")
-        await cache.invalidate(first)  // stale: a second 401 for the old token must not log in again
+        cache.invalidate(first)  // stale: a second 401 for the old token must not log in again
         #expect(try await cache.credential { "three" }.value == "two")
-        #expect(await cache.loginCount == 2)
-        #expect(await cache.take() == "two")
-        #expect(await cache.take() == nil)
+        #expect(cache.loginCount == 2)
+        #expect(cache.take() == "two")
+        #expect(cache.take() == nil)
     }
 
     @Test("a cancelled caller stops waiting for a login that hangs", .timeLimit(.minutes(1)))

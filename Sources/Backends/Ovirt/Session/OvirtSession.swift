@@ -178,7 +178,7 @@ final class OvirtSession: Sendable {
 
     /// Revokes the current token, best-effort (what the SDK's `close()` does).
     func logout() async {
-        guard let token = await tokens.take() else { return }
+        guard let token = tokens.take() else { return }
         let request = HTTPRequest(method: "POST", url: endpoints.ssoLogout, headers: [
             ("Content-Type", "application/x-www-form-urlencoded"),
             ("Accept", "application/json"),

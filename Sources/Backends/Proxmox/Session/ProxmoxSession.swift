@@ -195,6 +195,6 @@ final class ProxmoxSession: Sendable {
 
     /// Forgets the ticket. Proxmox VE has no logout call: a ticket simply expires.
     func close() async {
-        await tickets.take()
+        tickets.take()
     }
 }

@@ -21,7 +21,7 @@ extension SharedLogin {
     ///   - attempt: Sends the request with a credential and returns the engine's answer.
     /// - Returns: The answer to the last attempt, whatever its status (a second 401 included).
     /// - Throws: The login's error, the attempt's error, or `CancellationError`.
-    public nonisolated func send(
+    public func send(
         renewAfter: Duration? = nil, login: @escaping Login, onRejected: () -> Void = {},
         _ attempt: (Credential) async throws -> HTTPResponse
     ) async throws -> HTTPResponse {
@@ -29,7 +29,7 @@ extension SharedLogin {
         var response = try await attempt(issued.value)
         if response.status == 401 {
             onRejected()
-            await invalidate(issued)
+            invalidate(issued)
             issued = try await credential(renewAfter: renewAfter, login: login)
             response = try await attempt(issued.value)
         }

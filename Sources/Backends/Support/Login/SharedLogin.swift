@@ -1,4 +1,5 @@
 import AggregatorCore
+import Synchronization
 
 /// The login of one engine (an SSO token, a ticket), shared by every request of a backend, with
 /// a back-off after the engine refused the credentials.
@@ -13,7 +14,7 @@ import AggregatorCore
 ///   each refusal in a row up to its maximum and ends with the first login that succeeds. A
 ///   directory service that locks an account after a few failed logins is then never driven by
 ///   the request rate of the server's clients, only by this schedule.
-public actor SharedLogin<Credential: Sendable> {
+public final class SharedLogin<Credential: Sendable>: Sendable {
     /// A credential together with the login that produced it, so a stale 401 invalidates only
     /// its own credential.
     public struct Issued: Sendable {
@@ -46,22 +47,27 @@ public actor SharedLogin<Credential: Sendable> {
 
     public typealias Login = @Sendable () async throws -> Credential
 
-    private enum State {
+    private enum Phase {
         case empty
         case loggingIn(generation: Int, task: Task<Void, Never>)
         case ready(Issued)
     }
 
+    /// Everything that changes, under one lock: a cancelled caller leaves the queue from its
+    /// cancellation handler, synchronously.
+    private struct State {
+        var phase: Phase = .empty
+        var waiters: [Int: CheckedContinuation<Issued, any Error>] = [:]
+        var nextWaiter = 0
+        var generation = 0
+        /// The last refusal and when logins may be tried again.
+        var refusal: (error: BackendError, until: ContinuousClock.Instant, count: Int)?
+        var loginCount = 0
+    }
+
     private let backoff: Backoff
     private let now: @Sendable () -> ContinuousClock.Instant
-    private var state: State = .empty
-    private var waiters: [Int: CheckedContinuation<Issued, any Error>] = [:]
-    private var nextWaiter = 0
-    private var generation = 0
-    /// The last refusal and when logins may be tried again.
-    private var refusal: (error: BackendError, until: ContinuousClock.Instant, count: Int)?
-    /// Logins started so far (successful or not).
-    public private(set) var loginCount = 0
+    private let state = Mutex(State())
 
     /// - Parameters:
     ///   - backoff: Pauses after refused logins.
@@ -71,76 +77,90 @@ public actor SharedLogin<Credential: Sendable> {
         self.now = now
     }
 
+    /// Logins started so far (successful or not).
+    public var loginCount: Int { state.withLock { $0.loginCount } }
+
     /// The cached credential (while younger than `renewAfter`), or the result of a shared login.
     /// - Throws: The login's error; during a back-off, the refusal that started it.
     public func credential(renewAfter: Duration? = nil, login: @escaping Login) async throws -> Issued {
-        if case .ready(let issued) = state {
-            guard let renewAfter, now() - issued.issuedAt >= renewAfter else { return issued }
-            state = .empty
+        let id = state.withLock { state in
+            state.nextWaiter += 1
+            return state.nextWaiter
         }
-        if case .empty = state, let refusal, now() < refusal.until {
-            throw refusal.error
-        }
-        let id = nextWaiter
-        nextWaiter += 1
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Issued, any Error>) in
-                if Task.isCancelled {
-                    continuation.resume(throwing: CancellationError())
-                    return
-                }
-                switch state {
-                case .ready(let issued):
-                    continuation.resume(returning: issued)
-                case .empty:
-                    if let refusal, now() < refusal.until {
-                        continuation.resume(throwing: refusal.error)
-                        return
-                    }
-                    waiters[id] = continuation
-                    startLogin(login)
-                case .loggingIn:
-                    waiters[id] = continuation
-                }
+                enqueue(id, continuation, renewAfter: renewAfter, login: login)
             }
         } onCancel: {
-            Task { await self.abandon(id) }
+            abandon(id)
         }
+    }
+
+    /// Answers `continuation` now (a valid credential, a refusal in force, a cancelled caller) or
+    /// queues it for the login under way, starting one if none is.
+    private func enqueue(_ id: Int, _ continuation: CheckedContinuation<Issued, any Error>, renewAfter: Duration?,
+                         login: @escaping Login) {
+        let now = self.now()
+        let answer = state.withLock { state -> Result<Issued, any Error>? in
+            if Task.isCancelled { return .failure(CancellationError()) }
+            if case .ready(let issued) = state.phase {
+                guard let renewAfter, now - issued.issuedAt >= renewAfter else { return .success(issued) }
+                state.phase = .empty
+            }
+            if case .empty = state.phase {
+                if let refusal = state.refusal, now < refusal.until { return .failure(refusal.error) }
+                state.waiters[id] = continuation
+                startLogin(login, in: &state)
+                return nil
+            }
+            state.waiters[id] = continuation
+            return nil
+        }
+        if let answer { continuation.resume(with: answer) }
     }
 
     /// Forgets `issued` if it is still the current credential (after the engine answered 401 to it).
     public func invalidate(_ issued: Issued) {
-        if case .ready(let current) = state, current.generation == issued.generation {
-            state = .empty
+        state.withLock { state in
+            if case .ready(let current) = state.phase, current.generation == issued.generation {
+                state.phase = .empty
+            }
         }
     }
 
     /// Removes and returns the current credential and stops a login under way (logout, shutdown).
     @discardableResult
     public func take() -> Credential? {
-        switch state {
-        case .ready(let issued):
-            state = .empty
-            return issued.value
-        case .loggingIn(_, let task):
-            task.cancel()
-            state = .empty
-            return nil
-        case .empty:
-            return nil
+        state.withLock { state -> Credential? in
+            switch state.phase {
+            case .ready(let issued):
+                state.phase = .empty
+                return issued.value
+            case .loggingIn(_, let task):
+                task.cancel()
+                state.phase = .empty
+                return nil
+            case .empty:
+                return nil
+            }
         }
     }
 
     /// When logins may be tried again after a refusal; nil when they may now.
     public var retryAt: ContinuousClock.Instant? {
-        guard let refusal, now() < refusal.until else { return nil }
-        return refusal.until
+        let now = self.now()
+        return state.withLock { state in
+            guard let refusal = state.refusal, now < refusal.until else { return nil }
+            return refusal.until
+        }
     }
 
-    private func startLogin(_ login: @escaping Login) {
-        generation += 1
-        loginCount += 1
-        let current = generation
+    /// The one login every waiter shares; it outlives any single caller and is cancelled when
+    /// no caller waits for it any more (``abandon(_:)``) or on ``take()``.
+    private func startLogin(_ login: @escaping Login, in state: inout State) {
+        state.generation += 1
+        state.loginCount += 1
+        let current = state.generation
         let task = Task {
             let result: Result<Credential, any Error>
             do {
@@ -150,35 +170,43 @@ public actor SharedLogin<Credential: Sendable> {
             }
             self.finish(generation: current, result)
         }
-        state = .loggingIn(generation: current, task: task)
+        state.phase = .loggingIn(generation: current, task: task)
     }
 
     private func finish(generation finished: Int, _ result: Result<Credential, any Error>) {
-        guard case .loggingIn(let current, _) = state, current == finished else { return }
-        let pending = waiters
-        waiters = [:]
-        switch result {
-        case .success(let value):
-            let issued = Issued(value: value, issuedAt: now(), generation: finished)
-            state = .ready(issued)
-            refusal = nil
-            for continuation in pending.values { continuation.resume(returning: issued) }
-        case .failure(let error):
-            state = .empty
-            if let error = error as? BackendError, error.code == .unauthorized || error.code == .forbidden {
-                let count = (refusal?.count ?? 0) + 1
-                refusal = (error, now() + backoff.pause(after: count), count)
+        let now = self.now()
+        let (pending, outcome) = state.withLock { state -> ([CheckedContinuation<Issued, any Error>], Result<Issued, any Error>?) in
+            guard case .loggingIn(let current, _) = state.phase, current == finished else { return ([], nil) }
+            let pending = Array(state.waiters.values)
+            state.waiters = [:]
+            switch result {
+            case .success(let value):
+                let issued = Issued(value: value, issuedAt: now, generation: finished)
+                state.phase = .ready(issued)
+                state.refusal = nil
+                return (pending, .success(issued))
+            case .failure(let error):
+                state.phase = .empty
+                if let error = error as? BackendError, error.code == .unauthorized || error.code == .forbidden {
+                    let count = (state.refusal?.count ?? 0) + 1
+                    state.refusal = (error, now + backoff.pause(after: count), count)
+                }
+                return (pending, .failure(error))
             }
-            for continuation in pending.values { continuation.resume(throwing: error) }
         }
+        guard let outcome else { return }
+        for continuation in pending { continuation.resume(with: outcome) }
     }
 
     private func abandon(_ id: Int) {
-        guard let continuation = waiters.removeValue(forKey: id) else { return }
-        continuation.resume(throwing: CancellationError())
-        if waiters.isEmpty, case .loggingIn(_, let task) = state {
-            task.cancel()
-            state = .empty
+        let continuation = state.withLock { state -> CheckedContinuation<Issued, any Error>? in
+            guard let continuation = state.waiters.removeValue(forKey: id) else { return nil }
+            if state.waiters.isEmpty, case .loggingIn(_, let task) = state.phase {
+                task.cancel()
+                state.phase = .empty
+            }
+            return continuation
         }
+        continuation?.resume(throwing: CancellationError())
     }
 }
