@@ -49,7 +49,7 @@ public struct AggregatorApplication: Sendable {
     }
 
     /// The engines and the live model the API answers from.
-    public let inventory: Inventory
+    public let inventory: EngineSet
     /// Where jobs, idempotency keys and the audit trail are recorded.
     public let store: any JobStore
     /// Runs accepted jobs on their engines.

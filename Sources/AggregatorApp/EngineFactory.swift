@@ -7,7 +7,7 @@ public enum EngineFactory {
     /// settings, and the live model over them.
     /// - Throws: ``ConfigurationFailure`` with every engine the registry cannot build.
     public static func make(_ configuration: AggregatorConfiguration, registry: BackendRegistry,
-                            logger: Logger) throws -> Inventory {
+                            logger: Logger) throws -> EngineSet {
         let backends: [any VirtualizationBackend]
         do {
             backends = try registry.makeBackends(for: configuration, logger: logger)
@@ -18,11 +18,11 @@ public enum EngineFactory {
             RegisteredBackend(backend: backend, timeout: entry.requestTimeout, url: entry.url, tags: entry.tags,
                               refresh: entry.refresh)
         }
-        return Inventory(backends: registered, logger: logger)
+        return EngineSet(backends: registered, logger: logger)
     }
 
     /// Logs out of every engine, concurrently.
-    public static func shutdown(_ inventory: Inventory) async {
+    public static func shutdown(_ inventory: EngineSet) async {
         await withTaskGroup(of: Void.self) { group in
             for entry in inventory.backends {
                 group.addTask { await entry.backend.shutdown() }

@@ -5,7 +5,7 @@ import Logging
 import Prometheus
 import WebUI
 
-/// Builds the HTTP API over an ``Inventory``, exactly as `aggregator serve` runs it.
+/// Builds the HTTP API over an ``EngineSet``, exactly as `aggregator serve` runs it.
 public enum AggregatorServer {
     /// Settings of the HTTP listener.
     public struct Settings: Sendable {
@@ -32,7 +32,7 @@ public enum AggregatorServer {
     ///   authentication, auditing to the job store.
     /// - Parameter metrics: The Prometheus registry `/metrics` exports (see ``ServerMetrics``);
     ///   without it neither requests are measured nor `/metrics` served.
-    public static func buildRouter(inventory: Inventory, jobs: JobRunner? = nil, maxUploadBytes: Int = 1 << 20,
+    public static func buildRouter(inventory: EngineSet, jobs: JobRunner? = nil, maxUploadBytes: Int = 1 << 20,
                                    access: AccessControl = .open(), metrics: PrometheusCollectorRegistry? = nil)
         -> Router<APIRequestContext>
     {
@@ -62,7 +62,7 @@ public enum AggregatorServer {
     /// The application: router plus listener.
     /// - Parameter onServerRunning: Called with the bound port once listening.
     public static func buildApplication(
-        inventory: Inventory, jobs: JobRunner? = nil, settings: Settings, access: AccessControl = .open(),
+        inventory: EngineSet, jobs: JobRunner? = nil, settings: Settings, access: AccessControl = .open(),
         metrics: PrometheusCollectorRegistry? = nil, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let limits = settings.limits

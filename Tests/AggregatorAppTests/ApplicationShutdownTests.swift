@@ -92,12 +92,12 @@ struct GatedBackend: VMCreatingBackend {
     }
 
     func listVMs() async throws -> [VM] { [] }
-    func listHosts() async throws -> [AggregatorCore.Host] { [] }
+    func listHosts() async throws -> [Hypervisor] { [] }
     func listClusters() async throws -> [Cluster] { [] }
     func probe() async throws -> EngineProbe { EngineProbe(product: "oVirt Engine", version: "4.5.5") }
     func shutdown() async { await engine.logOut() }
     func vm(id: String) async throws -> VM? { nil }
-    func host(id: String) async throws -> AggregatorCore.Host? { nil }
+    func host(id: String) async throws -> Hypervisor? { nil }
     func cluster(id: String) async throws -> Cluster? { nil }
 
     func plan(_ item: ProvisioningItem) async throws -> PlanOutcome {

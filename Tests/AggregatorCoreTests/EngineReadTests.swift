@@ -21,7 +21,7 @@ struct ScriptedBackend: VirtualizationBackend {
     var calls = CallCounter()
 
     func vm(id: String) async throws -> VM? { try await listVMs().first { $0.id == id } }
-    func host(id: String) async throws -> AggregatorCore.Host? { nil }
+    func host(id: String) async throws -> Hypervisor? { nil }
     func cluster(id: String) async throws -> Cluster? { nil }
 
     func listVMs() async throws -> [VM] {
@@ -52,7 +52,7 @@ struct ScriptedBackend: VirtualizationBackend {
         (0..<count).map { VM(engine: name, id: "\(name)-\($0)", name: "vm\($0)", status: "up") }
     }
 
-    func listHosts() async throws -> [Host] { [] }
+    func listHosts() async throws -> [Hypervisor] { [] }
     func listClusters() async throws -> [Cluster] { [] }
     func probe() async throws -> EngineProbe { EngineProbe(product: "test", version: "1") }
     func shutdown() async {}
@@ -84,8 +84,8 @@ actor CallCounter {
 /// The read path: every listing goes through the live model, which reads each engine bounded by
 /// its own timeout, so one engine that is down, slow or answers garbage never costs the others.
 @Suite struct EngineReadTests {
-    func inventory(_ backends: [(ScriptedBackend, Duration)]) -> Inventory {
-        Inventory(backends: backends.map { RegisteredBackend(backend: $0.0, timeout: $0.1) },
+    func inventory(_ backends: [(ScriptedBackend, Duration)]) -> EngineSet {
+        EngineSet(backends: backends.map { RegisteredBackend(backend: $0.0, timeout: $0.1) },
                   logger: Logger(label: "test"))
     }
 

@@ -24,7 +24,7 @@ struct AuthHarness: Sendable {
 
     var store: SQLiteJobStore
     var runner: JobRunner
-    var inventory: Inventory
+    var inventory: EngineSet
 
     func application(_ access: AccessControl) -> some ApplicationProtocol {
         Application(router: AggregatorServer.buildRouter(inventory: inventory, jobs: runner, access: access))
@@ -32,7 +32,7 @@ struct AuthHarness: Sendable {
 
     /// Runs `body` with the runner running; removes the database afterwards.
     static func with(_ body: (AuthHarness) async throws -> Void) async throws {
-        let inventory = Inventory(backends: [RegisteredBackend(backend: FixedBackend(name: "e15-test"), timeout: .seconds(5))],
+        let inventory = EngineSet(backends: [RegisteredBackend(backend: FixedBackend(name: "e15-test"), timeout: .seconds(5))],
                                   logger: Logger(label: "test"))
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("auth-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -143,7 +143,7 @@ struct LimitsTests {
     private func withServer(_ limits: ConnectionLimits, jobs: Bool = false,
                             logger: Logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
                             _ body: @Sendable (Int) async throws -> Void) async throws {
-        let inventory = Inventory(backends: [RegisteredBackend(backend: FixedBackend(name: "e15"), timeout: .seconds(5))],
+        let inventory = EngineSet(backends: [RegisteredBackend(backend: FixedBackend(name: "e15"), timeout: .seconds(5))],
                                   logger: Logger(label: "test"))
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("jobs-\(UUID().uuidString).sqlite").path
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -24,12 +24,12 @@ import Testing
         #expect(Self.text(vm.jsonBytes) == #"{"cluster":"Default","comment":"c","cores":9223372036854775807,"cpus":-1,"creation_time":"2023-11-14T22:13:20Z","data_center":"DC","description":"d","engine":"e15","fqdn":"a.example/x","host":"h1","id":"id-1","ip_addresses":["q\"b\\s/t\tn\nТ🧪\u0001","10.0.0.1"],"memory_bytes":-9223372036854775808,"name":"q\"b\\s/t\tn\nТ🧪\u0001","os_type":"rhel_8x64","raw_status":"running","status":"up","template":"Blank"}"#)
         #expect(Self.text(VM(engine: "e", id: "i", name: "n", status: "down").jsonBytes)
             == #"{"engine":"e","id":"i","ip_addresses":[],"name":"n","status":"down"}"#)
-        let host = AggregatorCore.Host(
+        let host = Hypervisor(
             engine: "e", id: "h", name: Self.sample, address: "10.0.0.9", status: "up", cluster: "Default",
             dataCenter: "DC", cpuModel: "Xeon", cpuCores: 0, cpuThreads: 96, memoryBytes: 0, vmCount: 3,
             osVersion: "RHEL 8", comment: "c", rawStatus: "online")
         #expect(Self.text(host.jsonBytes) == #"{"address":"10.0.0.9","cluster":"Default","comment":"c","cpu_cores":0,"cpu_model":"Xeon","cpu_threads":96,"data_center":"DC","engine":"e","id":"h","memory_bytes":0,"name":"q\"b\\s/t\tn\nТ🧪\u0001","os_version":"RHEL 8","raw_status":"online","status":"up","vm_count":3}"#)
-        #expect(Self.text(AggregatorCore.Host(engine: "e", id: "h", name: "n", status: "up").jsonBytes)
+        #expect(Self.text(Hypervisor(engine: "e", id: "h", name: "n", status: "up").jsonBytes)
             == #"{"engine":"e","id":"h","name":"n","status":"up"}"#)
         let cluster = Cluster(engine: "e", id: "c", name: Self.sample, dataCenter: "DC", cpuType: "Intel", version: "4.7",
                               hostCount: 1, vmCount: 2, description: "d", comment: "c")

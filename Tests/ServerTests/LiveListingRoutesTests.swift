@@ -9,8 +9,8 @@ import Testing
 
 /// Listings answered from the live model: streamed bytes, indexed filters, paging.
 @Suite struct LiveListingRoutesTests {
-    func inventory(_ backends: [FixedBackend]) -> Inventory {
-        Inventory(backends: backends.map { RegisteredBackend(backend: $0, timeout: .seconds(5)) },
+    func inventory(_ backends: [FixedBackend]) -> EngineSet {
+        EngineSet(backends: backends.map { RegisteredBackend(backend: $0, timeout: .seconds(5)) },
                   logger: Logger(label: "test"))
     }
 

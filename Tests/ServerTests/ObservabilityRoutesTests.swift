@@ -70,7 +70,7 @@ import Testing
     }
 
     @Test func readyOnlyOnceEveryEngineWasTriedWithDetailPerEngine() async throws {
-        let inventory = Inventory(backends: [RegisteredBackend(backend: FixedBackend(name: "e15"), timeout: .seconds(5)),
+        let inventory = EngineSet(backends: [RegisteredBackend(backend: FixedBackend(name: "e15"), timeout: .seconds(5)),
                                              RegisteredBackend(backend: FixedBackend(name: "n32", failure: .connectionRefused),
                                                                timeout: .seconds(5))],
                                   logger: Logger(label: "test"))
@@ -101,7 +101,7 @@ import Testing
     }
 
     @Test func everyAnswerCarriesARequestIDAndAClientIDIsKeptOnlyWhenSafe() async throws {
-        let inventory = Inventory(backends: [RegisteredBackend(backend: FixedBackend(name: "e15"), timeout: .seconds(5))],
+        let inventory = EngineSet(backends: [RegisteredBackend(backend: FixedBackend(name: "e15"), timeout: .seconds(5))],
                                   logger: Logger(label: "test"))
         let app = Application(router: AggregatorServer.buildRouter(inventory: inventory))
         try await app.test(.router) { client in
@@ -125,7 +125,7 @@ import Testing
 
     /// The document served and kept in the repository describes every route the server has.
     @Test func openAPIDescribesEveryRoute() async throws {
-        let router = AggregatorServer.buildRouter(inventory: Inventory(backends: [], logger: Logger(label: "test")),
+        let router = AggregatorServer.buildRouter(inventory: EngineSet(backends: [], logger: Logger(label: "test")),
                                                   jobs: nil, metrics: ServerMetrics.bootstrap())
         let document = try #require(try JSONSerialization.jsonObject(with: Data(OpenAPIController.document)) as? [String: Any])
         #expect((document["openapi"] as? String)?.hasPrefix("3.1") == true)

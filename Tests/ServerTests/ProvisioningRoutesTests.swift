@@ -20,7 +20,7 @@ import Testing
         var backend: FixedBackend
         var store: SQLiteJobStore
         var runner: JobRunner
-        var inventory: Inventory
+        var inventory: EngineSet
         var maxUpload: Int
 
         func application() -> some ApplicationProtocol {
@@ -35,7 +35,7 @@ import Testing
     func withHarness(maxUpload: Int = 1 << 20, backend: FixedBackend = FixedBackend(name: "e15-test"),
                      serving: (any VirtualizationBackend)? = nil,
                      _ body: (Harness) async throws -> Void) async throws {
-        let inventory = Inventory(backends: [RegisteredBackend(backend: serving ?? backend, timeout: .seconds(5))],
+        let inventory = EngineSet(backends: [RegisteredBackend(backend: serving ?? backend, timeout: .seconds(5))],
                                   logger: Logger(label: "test"))
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("jobs-\(UUID().uuidString).sqlite").path
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -250,7 +250,7 @@ private struct ReadSignallingBackend: VLANCreatingBackend, VMCreatingBackend {
     var name: String { base.name }
     var kind: BackendKind { base.kind }
     func listVMs() async throws -> [VM] { try await base.listVMs() }
-    func listHosts() async throws -> [AggregatorCore.Host] { try await base.listHosts() }
+    func listHosts() async throws -> [Hypervisor] { try await base.listHosts() }
     func listClusters() async throws -> [Cluster] { try await base.listClusters() }
     func probe() async throws -> EngineProbe { try await base.probe() }
     func shutdown() async {}
@@ -258,7 +258,7 @@ private struct ReadSignallingBackend: VLANCreatingBackend, VMCreatingBackend {
         defer { reads.yield(id) }
         return try await base.vm(id: id)
     }
-    func host(id: String) async throws -> AggregatorCore.Host? { try await base.host(id: id) }
+    func host(id: String) async throws -> Hypervisor? { try await base.host(id: id) }
     func cluster(id: String) async throws -> Cluster? { try await base.cluster(id: id) }
     func plan(_ item: ProvisioningItem) async throws -> PlanOutcome { try await base.plan(item) }
     func execute(_ plan: ProvisioningPlan, context: JobContext) async throws -> ProvisioningResult {

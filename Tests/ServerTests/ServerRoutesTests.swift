@@ -37,9 +37,9 @@ struct FixedBackend: VLANCreatingBackend, VMCreatingBackend {
         return vms
     }
 
-    func listHosts() async throws -> [AggregatorCore.Host] {
+    func listHosts() async throws -> [Hypervisor] {
         try check()
-        return [AggregatorCore.Host(engine: name, id: "\(name)-h1", name: "h1", status: "up", cluster: "Default")]
+        return [Hypervisor(engine: name, id: "\(name)-h1", name: "h1", status: "up", cluster: "Default")]
     }
 
     func listClusters() async throws -> [Cluster] {
@@ -62,7 +62,7 @@ struct FixedBackend: VLANCreatingBackend, VMCreatingBackend {
         return VM(engine: name, id: id, name: target, status: "up", cluster: "Default")
     }
 
-    func host(id: String) async throws -> AggregatorCore.Host? {
+    func host(id: String) async throws -> Hypervisor? {
         try await listHosts().first { $0.id == id }
     }
 
@@ -103,12 +103,12 @@ struct VMOnlyBackend: VMCreatingBackend {
     var name: String { base.name }
     var kind: BackendKind { base.kind }
     func listVMs() async throws -> [VM] { try await base.listVMs() }
-    func listHosts() async throws -> [AggregatorCore.Host] { try await base.listHosts() }
+    func listHosts() async throws -> [Hypervisor] { try await base.listHosts() }
     func listClusters() async throws -> [Cluster] { try await base.listClusters() }
     func probe() async throws -> EngineProbe { try await base.probe() }
     func shutdown() async {}
     func vm(id: String) async throws -> VM? { try await base.vm(id: id) }
-    func host(id: String) async throws -> AggregatorCore.Host? { try await base.host(id: id) }
+    func host(id: String) async throws -> Hypervisor? { try await base.host(id: id) }
     func cluster(id: String) async throws -> Cluster? { try await base.cluster(id: id) }
     func plan(_ item: ProvisioningItem) async throws -> PlanOutcome { try await base.plan(item) }
     func execute(_ plan: ProvisioningPlan, context: JobContext) async throws -> ProvisioningResult {
@@ -135,7 +135,7 @@ actor ExecutionLog {
 
 @Suite struct ServerRoutesTests {
     func app(_ backends: [FixedBackend]) -> some ApplicationProtocol {
-        let inventory = Inventory(
+        let inventory = EngineSet(
             backends: backends.map {
                 RegisteredBackend(backend: $0, timeout: .seconds(5), url: "https://\($0.name).example/ovirt-engine/api",
                                   tags: ["dc-\($0.name)"])

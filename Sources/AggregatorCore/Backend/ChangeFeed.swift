@@ -36,10 +36,10 @@ public enum ChangeFeedResult: Sendable, Hashable {
 /// Everything the live model keeps of one engine, read in one go.
 public struct EngineReadout: Sendable {
     public var vms: [VM]
-    public var hosts: [Host]
+    public var hosts: [Hypervisor]
     public var clusters: [Cluster]
 
-    public init(vms: [VM], hosts: [Host], clusters: [Cluster]) {
+    public init(vms: [VM], hosts: [Hypervisor], clusters: [Cluster]) {
         self.vms = vms
         self.hosts = hosts
         self.clusters = clusters

@@ -9,7 +9,7 @@ public protocol ConsistencyProbing: VirtualizationBackend {
     /// Whether the engine counts `vm` among its active VMs in ``EngineSummary/vms``.
     func activity(of vm: VM) -> EngineSummary.Activity
     /// Whether the engine counts `host` among its active hosts in ``EngineSummary/hosts``.
-    func activity(of host: Host) -> EngineSummary.Activity
+    func activity(of host: Hypervisor) -> EngineSummary.Activity
     /// Whether ``EngineSummary/exceptionalVMs`` lists `vm` (its status is one of the few the
     /// summary lists one by one, such as paused or suspended).
     func isExceptional(_ vm: VM) -> Bool

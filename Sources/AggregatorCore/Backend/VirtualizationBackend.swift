@@ -1,6 +1,6 @@
 /// One configured virtualization engine, seen through the common model.
 ///
-/// A conformer translates between its engine's API and ``VM``, ``Host`` and ``Cluster``.
+/// A conformer translates between its engine's API and ``VM``, ``Hypervisor`` and ``Cluster``.
 /// It is created by the factory registered for its ``BackendKind`` in a ``BackendRegistry``
 /// and must be safe to call from many tasks at once.
 ///
@@ -20,7 +20,7 @@ public protocol VirtualizationBackend: Sendable {
     /// Lists every VM of the engine.
     func listVMs() async throws -> [VM]
     /// Lists every host of the engine.
-    func listHosts() async throws -> [Host]
+    func listHosts() async throws -> [Hypervisor]
     /// Lists every cluster of the engine.
     func listClusters() async throws -> [Cluster]
     /// Logs in and reports the engine's product and version.
@@ -35,7 +35,7 @@ public protocol VirtualizationBackend: Sendable {
     /// One VM, read now; nil when the engine has no VM with that id.
     func vm(id: String) async throws -> VM?
     /// One host, read now; nil when the engine has no host with that id.
-    func host(id: String) async throws -> Host?
+    func host(id: String) async throws -> Hypervisor?
     /// One cluster, read now; nil when the engine has no cluster with that id.
     func cluster(id: String) async throws -> Cluster?
 }

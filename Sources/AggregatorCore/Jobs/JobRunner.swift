@@ -15,7 +15,7 @@ public final class JobRunner: Sendable {
     }
 
     public let store: any JobStore
-    private let inventory: Inventory
+    private let inventory: EngineSet
     private let logger: Logger
     /// Most jobs running at once on one engine.
     public let perEngineLimit: Int
@@ -35,7 +35,7 @@ public final class JobRunner: Sendable {
     /// - Parameters:
     ///   - clock: Bounds ``wait(for:timeout:)``; tests pass one they advance themselves.
     ///   - now: Stamps jobs and steps (`started_at`, `finished_at`).
-    public init(store: any JobStore, inventory: Inventory, perEngineLimit: Int = 2, logger: Logger,
+    public init(store: any JobStore, inventory: EngineSet, perEngineLimit: Int = 2, logger: Logger,
                 clock: some Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.inventory = inventory

@@ -294,7 +294,7 @@ public final class EngineModel: Sendable {
 /// What a targeted re-read found.
 private enum ObjectState: Sendable {
     case vm(VM?)
-    case host(Host?)
+    case host(Hypervisor?)
     case cluster(Cluster?)
 
     static func read(_ object: InventoryObject, from backend: any VirtualizationBackend) async throws -> ObjectState {

@@ -42,7 +42,7 @@ public final class InventoryModel: Sendable {
         await listing(query, \.vms)
     }
 
-    public func hosts(_ query: InventoryQuery = InventoryQuery()) async -> Listing<Host> {
+    public func hosts(_ query: InventoryQuery = InventoryQuery()) async -> Listing<Hypervisor> {
         await listing(query, \.hosts)
     }
 

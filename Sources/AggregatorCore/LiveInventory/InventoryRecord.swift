@@ -22,7 +22,7 @@ public struct IndexedField: Sendable, Hashable, CustomStringConvertible {
     public var description: String { value.rawValue }
 }
 
-/// An item the live model keeps: a ``VM``, ``Host`` or ``Cluster``.
+/// An item the live model keeps: a ``VM``, ``Hypervisor`` or ``Cluster``.
 public protocol InventoryRecord: Sendable, Hashable {
     /// The configured engine the item belongs to.
     var engine: String { get }
@@ -43,7 +43,7 @@ extension VM: InventoryRecord {
     }
 }
 
-extension Host: InventoryRecord {
+extension Hypervisor: InventoryRecord {
     public var indexKeys: [(IndexedField, String)] {
         var keys: [(IndexedField, String)] = [(.name, name.lowercased()), (.status, status.lowercased())]
         if let cluster { keys.append((.cluster, cluster.lowercased())) }

@@ -37,7 +37,7 @@ public struct RefreshSettings: Sendable, Hashable {
 /// One engine's items as the model holds them at one moment.
 public struct EngineSnapshot: Sendable {
     public var vms = RecordTable<VM>()
-    public var hosts = RecordTable<Host>()
+    public var hosts = RecordTable<Hypervisor>()
     public var clusters = RecordTable<Cluster>()
     /// When the data was last confirmed current (a full read or a change poll that succeeded).
     public var syncedAt: ContinuousClock.Instant?

@@ -11,10 +11,10 @@
 ///
 /// Nothing is created on an engine unless every item of the batch planned cleanly.
 public struct ProvisioningService: Sendable {
-    public let inventory: Inventory
+    public let inventory: EngineSet
     public let runner: JobRunner
 
-    public init(inventory: Inventory, runner: JobRunner) {
+    public init(inventory: EngineSet, runner: JobRunner) {
         self.inventory = inventory
         self.runner = runner
     }

@@ -29,7 +29,7 @@ public struct ContractCheck: Sendable, CustomStringConvertible {
 /// A kind's tests supply a ``BackendContractHarness`` (start a simulated engine, build a backend)
 /// and run ``checks``, for example one Swift Testing case per check name. The checks use what the
 /// server uses: ``VirtualizationBackend/readInventory()``, the reads of one object by id, the
-/// change feed of a ``ChangeFeedBackend``, and the live model over an ``Inventory``; they do not
+/// change feed of a ``ChangeFeedBackend``, and the live model over an ``EngineSet``; they do not
 /// depend on any test framework.
 public enum BackendContract {
     /// Every check, in a stable order.
@@ -317,7 +317,7 @@ public enum BackendContract {
         }
     }
 
-    /// Two engines in one ``Inventory``: a slow one beyond its timeout and a fast one, listed
+    /// Two engines in one ``EngineSet``: a slow one beyond its timeout and a fast one, listed
     /// through the live model. The slow one must report `timeout`, the fast one its VMs.
     public static func checkTimeout(
         harness: any BackendContractHarness, latency: Duration = .seconds(3), timeout: Duration = .milliseconds(600)

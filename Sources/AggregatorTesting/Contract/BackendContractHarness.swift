@@ -38,7 +38,7 @@ public protocol ContractEngine: Sendable {
 ///     let kind: BackendKind = "proxmox"
 ///     func startEngine(_ spec: ContractEngineSpec) async throws -> any ContractEngine { ... }
 ///     func makeBackend(_ configuration: BackendConfiguration) throws -> any VirtualizationBackend { ... }
-///     func makeInventory(_ backends: [RegisteredBackend]) -> Inventory { Inventory(backends: backends, logger: logger) }
+///     func makeInventory(_ backends: [RegisteredBackend]) -> EngineSet { EngineSet(backends: backends, logger: logger) }
 /// }
 /// let violations = await BackendContract.run(BackendContract.checks, harness: ProxmoxHarness())
 /// ```
@@ -49,9 +49,9 @@ public protocol BackendContractHarness: Sendable {
     func startEngine(_ spec: ContractEngineSpec) async throws -> any ContractEngine
     /// Builds the kind's backend for `configuration` (through its registry factory, ideally).
     func makeBackend(_ configuration: BackendConfiguration) throws -> any VirtualizationBackend
-    /// An ``Inventory`` over `backends` with the harness's logger, for the checks that read through
+    /// An ``EngineSet`` over `backends` with the harness's logger, for the checks that read through
     /// the live model as the server does.
-    func makeInventory(_ backends: [RegisteredBackend]) -> Inventory
+    func makeInventory(_ backends: [RegisteredBackend]) -> EngineSet
     /// Everything the backends built by this harness have logged so far, one entry per line,
     /// message and metadata included; used to check that secrets never reach a log.
     func recordedLog() -> [String]

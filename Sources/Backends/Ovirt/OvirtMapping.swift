@@ -71,7 +71,7 @@ enum OvirtMapping {
             creationTime: vm.creationTime.map { Date(timeIntervalSince1970: Double($0.value) / 1000) })
     }
 
-    static func host(_ host: OvirtHost, engine: String, names: OvirtNameIndex) -> AggregatorCore.Host? {
+    static func host(_ host: OvirtHost, engine: String, names: OvirtNameIndex) -> Hypervisor? {
         guard let id = nonEmpty(host.id) else { return nil }
         let topology = host.cpu?.topology
         var cores: Int?
@@ -81,7 +81,7 @@ enum OvirtMapping {
             threads = sockets * perSocket * (topology?.threads?.int ?? 1)
         }
         let osParts = [nonEmpty(host.os?.type), nonEmpty(host.os?.version?.fullVersion)].compactMap { $0 }
-        return AggregatorCore.Host(
+        return Hypervisor(
             engine: engine, id: id, name: nonEmpty(host.name) ?? id, address: nonEmpty(host.address),
             status: status(host.status),
             cluster: names.clusterName(host.cluster),

@@ -97,7 +97,7 @@ public final class ProxmoxBackend: EngineBackendKind, VMCreatingBackend {
     public func listVMs() async throws -> [VM] { try await readInventory().vms }
 
     /// Lists every node of the cluster.
-    public func listHosts() async throws -> [AggregatorCore.Host] { try await readInventory(agent: false).hosts }
+    public func listHosts() async throws -> [Hypervisor] { try await readInventory(agent: false).hosts }
 
     /// Lists the cluster: one, named after the standalone node when the node is in no cluster.
     public func listClusters() async throws -> [Cluster] { try await readInventory(agent: false).clusters }

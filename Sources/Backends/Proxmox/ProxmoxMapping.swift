@@ -54,10 +54,10 @@ enum ProxmoxMapping {
 
     /// A node of `/cluster/resources`; `address` comes from `/cluster/status`.
     static func host(_ resource: ProxmoxResource, engine: String, cluster: String, address: String?,
-                     runningVMs: Int) -> AggregatorCore.Host? {
+                     runningVMs: Int) -> Hypervisor? {
         guard resource.type == "node", let name = nonEmpty(resource.node) ?? nonEmpty(resource.name) else { return nil }
         let status = hostStatus(resource.status)
-        var host = AggregatorCore.Host(
+        var host = Hypervisor(
             engine: engine, id: name, name: name, address: nonEmpty(address), status: status.common,
             cluster: cluster, cpuThreads: resource.maxcpu?.int, memoryBytes: resource.maxmem?.int64,
             vmCount: runningVMs)

@@ -6,7 +6,7 @@ import WebUI
 /// prefers `text/html`) the web face's overview page; `GET /health` (the process answers) and
 /// `GET /ready` (ready for traffic).
 struct IndexController: Sendable {
-    let inventory: Inventory
+    let inventory: EngineSet
     /// Whether the server was built with its job store (the create endpoints need it).
     var jobStoreOpen: Bool
     let web: WebController

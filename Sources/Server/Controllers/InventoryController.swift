@@ -4,7 +4,7 @@ import Hummingbird
 
 /// `/api/v1/{vms,hosts,clusters,backends}`: flat, backend-agnostic listings with filters.
 struct InventoryController: Sendable {
-    let inventory: Inventory
+    let inventory: EngineSet
 
     func addRoutes(to group: RouterGroup<some RequestContext>) {
         group.get("vms") { request, _ in

@@ -14,12 +14,12 @@ struct ProvisioningController: Sendable {
     let service: ProvisioningService
     let maxUploadBytes: Int
 
-    init(inventory: Inventory, runner: JobRunner, maxUploadBytes: Int) {
+    init(inventory: EngineSet, runner: JobRunner, maxUploadBytes: Int) {
         self.service = ProvisioningService(inventory: inventory, runner: runner)
         self.maxUploadBytes = maxUploadBytes
     }
 
-    private var inventory: Inventory { service.inventory }
+    private var inventory: EngineSet { service.inventory }
     private var runner: JobRunner { service.runner }
 
     func addRoutes(to router: some RouterMethods<some RequestContext>) {

@@ -6,7 +6,7 @@ import Hummingbird
 /// `/ovirt/cluster_list`. The first path segment is the backend kind, so every kind gets the
 /// same three endpoints over its own engines.
 struct SeedController: Sendable {
-    let inventory: Inventory
+    let inventory: EngineSet
 
     func addRoutes(to router: some RouterMethods<some RequestContext>) {
         router.get(":kind/vm_list") { request, context in

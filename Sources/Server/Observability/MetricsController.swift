@@ -12,7 +12,7 @@ import Synchronization
 /// gauges that describe the live model (data age, sizes) are set at each scrape, and the
 /// standard `process_*` metrics (``ProcessMetrics``) read from `/proc` then.
 struct MetricsController: Sendable {
-    let inventory: Inventory
+    let inventory: EngineSet
     let registry: PrometheusCollectorRegistry
 
     func addRoutes(to router: some RouterMethods<some RequestContext>) {

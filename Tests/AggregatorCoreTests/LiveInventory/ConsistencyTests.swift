@@ -21,8 +21,8 @@ import Testing
                        logger: logger, now: { time.now })
     }
 
-    static func host(_ id: String, status: String = "up") -> AggregatorCore.Host {
-        AggregatorCore.Host(engine: "a", id: id, name: id, status: status, cluster: "Default")
+    static func host(_ id: String, status: String = "up") -> Hypervisor {
+        Hypervisor(engine: "a", id: id, name: id, status: status, cluster: "Default")
     }
 
     @Test("a host added whose event was lost is found by the next probe, which reads the engine in full")

@@ -7,7 +7,7 @@ import Synchronization
 final class FeedBackend: ChangeFeedBackend {
     struct State {
         var vms: [String: VM] = [:]
-        var hosts: [String: AggregatorCore.Host] = [:]
+        var hosts: [String: Hypervisor] = [:]
         var clusters: [String: Cluster] = [:]
         /// Event index → objects it names.
         var events: [(Int, [InventoryObject])] = []
@@ -22,7 +22,7 @@ final class FeedBackend: ChangeFeedBackend {
     var kind: BackendKind { "feed" }
     let state = Mutex(State())
 
-    init(name: String, vms: [VM] = [], hosts: [AggregatorCore.Host] = [], clusters: [Cluster] = []) {
+    init(name: String, vms: [VM] = [], hosts: [Hypervisor] = [], clusters: [Cluster] = []) {
         self.name = name
         state.withLock { state in
             for vm in vms { state.vms[vm.id] = vm }
@@ -51,7 +51,7 @@ final class FeedBackend: ChangeFeedBackend {
         return state.withLock { Array($0.vms.values) }
     }
 
-    func listHosts() async throws -> [AggregatorCore.Host] {
+    func listHosts() async throws -> [Hypervisor] {
         try check()
         return state.withLock { Array($0.hosts.values) }
     }
@@ -96,7 +96,7 @@ final class FeedBackend: ChangeFeedBackend {
         }
     }
 
-    func host(id: String) async throws -> AggregatorCore.Host? {
+    func host(id: String) async throws -> Hypervisor? {
         try check()
         return state.withLock {
             $0.targetedReads += 1
@@ -151,5 +151,5 @@ extension FeedBackend: ConsistencyProbing {
 
     func activity(of vm: VM) -> EngineSummary.Activity { vm.status == "up" ? .active : .inactive }
     func isExceptional(_ vm: VM) -> Bool { vm.status != "up" && vm.status != "down" }
-    func activity(of host: AggregatorCore.Host) -> EngineSummary.Activity { host.status == "up" ? .active : .inactive }
+    func activity(of host: Hypervisor) -> EngineSummary.Activity { host.status == "up" ? .active : .inactive }
 }

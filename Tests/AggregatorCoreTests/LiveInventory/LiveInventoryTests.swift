@@ -20,7 +20,7 @@ import Testing
             name: "a",
             vms: (0..<5).map { VM.sample("a", $0, status: $0 < 3 ? "up" : "down", host: $0 < 3 ? "h1" : nil,
                                          ips: ["10.0.0.\($0)"]) },
-            hosts: [AggregatorCore.Host(engine: "a", id: "h1", name: "h1", status: "up", cluster: "Default")],
+            hosts: [Hypervisor(engine: "a", id: "h1", name: "h1", status: "up", cluster: "Default")],
             clusters: [Cluster(engine: "a", id: "c1", name: "Default")])
     }
 

@@ -45,7 +45,7 @@ extension OvirtBackend {
     }
 
     /// `GET hosts/{id}`, mapped as ``listHosts()`` maps it; nil on 404.
-    public func host(id: String) async throws -> Host? {
+    public func host(id: String) async throws -> Hypervisor? {
         guard let engineHost = try await single(path: "hosts/" + FormEncoding.escape(id), expected: "a JSON host",
                                                 OvirtListingDecoder.host)
         else {

@@ -37,7 +37,7 @@ extension ProxmoxBackend {
     }
 
     /// One node, read now; nil when the cluster has no node of that name.
-    public func host(id: String) async throws -> AggregatorCore.Host? {
+    public func host(id: String) async throws -> Hypervisor? {
         try await readResources().readout(engine: name).hosts.first { $0.id == id }
     }
 

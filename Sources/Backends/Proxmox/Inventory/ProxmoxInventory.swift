@@ -45,7 +45,7 @@ struct ProxmoxInventory: Sendable {
         let vmList = vms.compactMap { resource in
             ProxmoxMapping.vm(resource, engine: engine, cluster: cluster, ipAddresses: resource.vmidValue.flatMap { ips[$0] } ?? [])
         }
-        let hosts = nodes.compactMap { resource -> AggregatorCore.Host? in
+        let hosts = nodes.compactMap { resource -> Hypervisor? in
             let name = resource.node ?? resource.name ?? ""
             return ProxmoxMapping.host(resource, engine: engine, cluster: cluster, address: addresses[name] ?? nil,
                                        runningVMs: running[name] ?? 0)

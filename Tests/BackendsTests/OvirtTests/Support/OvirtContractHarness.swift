@@ -28,8 +28,8 @@ struct OvirtContractHarness: BackendContractHarness {
         return try registry.makeBackends(for: file, logger: recorder.logger("ovirt"))[0]
     }
 
-    func makeInventory(_ backends: [RegisteredBackend]) -> Inventory {
-        Inventory(backends: backends, logger: recorder.logger("inventory"))
+    func makeInventory(_ backends: [RegisteredBackend]) -> EngineSet {
+        EngineSet(backends: backends, logger: recorder.logger("inventory"))
     }
 
     func recordedLog() -> [String] { recorder.all }

@@ -1,5 +1,5 @@
 /// A hypervisor host.
-public struct Host: Sendable, Hashable {
+public struct Hypervisor: Sendable, Hashable {
     /// Name of the configured engine (backend) the host was listed from.
     public var engine: String
     public var id: String

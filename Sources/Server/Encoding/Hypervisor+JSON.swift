@@ -1,6 +1,6 @@
 import AggregatorCore
 
-extension AggregatorCore.Host: JSONObjectWritable {
+extension Hypervisor: JSONObjectWritable {
     public func writeFields(into fields: inout some JSONFieldWriter) {
         fields.field("address", address)
         fields.field("cluster", cluster)

@@ -6,7 +6,7 @@ import Logging
 /// memory. Calls that go to one engine now (a plan, a probe) are bounded by that engine's timeout
 /// (``EngineCall``), and a failure becomes an error value, never a thrown error that would cost the
 /// answers of the other engines.
-public struct Inventory: Sendable {
+public struct EngineSet: Sendable {
     /// The engines, in configuration order.
     public let backends: [RegisteredBackend]
     /// The live model the server's listings answer from.
