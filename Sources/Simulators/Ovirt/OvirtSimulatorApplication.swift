@@ -25,14 +25,13 @@ public enum OvirtSimulatorApplication {
     }
 
     static func buildRouter(state: EngineState, certificatePEM: String?) -> Router<BasicRequestContext> {
-        let router = Router()
-        router.add(middleware: SimulatedLatencyMiddleware(latency: state.options.latency))
-        router.add(middleware: FaultInjectionMiddleware(state: state))
-        SSOController(state: state).addRoutes(to: router)
-        OvirtAPIController(state: state).addRoutes(to: router)
-        PKIResourceController(certificatePEM: certificatePEM).addRoutes(to: router)
-        SimulatorAdminController(state: state).addRoutes(to: router)
-        return router
+        SimulatorApplication.buildRouter(latency: state.options.latency) { router in
+            router.add(middleware: FaultInjectionMiddleware(state: state))
+            SSOController(state: state).addRoutes(to: router)
+            OvirtAPIController(state: state).addRoutes(to: router)
+            PKIResourceController(certificatePEM: certificatePEM).addRoutes(to: router)
+            SimulatorAdminController(state: state).addRoutes(to: router)
+        }
     }
 
     /// The application serving one simulated engine on `options.host:options.port`,
@@ -56,16 +55,13 @@ public enum OvirtSimulatorApplication {
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void
     ) throws -> some ApplicationProtocol {
-        let options = state.options
-        let tls = try SimulatorTLS(certificatePath: options.tlsCertificatePath, keyPath: options.tlsKeyPath)
-        return try SimulatorApplication.build(
-            router: buildRouter(state: state, certificatePEM: tls?.certificatePEM),
-            host: options.host,
-            port: options.port,
-            tls: tls,
+        try SimulatorApplication.build(
+            options: state.options,
             serverName: "ovirt-sim",
             logger: logger,
             onServerRunning: onServerRunning
-        )
+        ) { tls in
+            buildRouter(state: state, certificatePEM: tls?.certificatePEM)
+        }
     }
 }

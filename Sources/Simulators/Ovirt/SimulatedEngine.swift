@@ -1,51 +1,32 @@
+import Hummingbird
 import Logging
 import SimulatorSupport
 
-/// A simulated engine serving on loopback until stopped.
+// The running simulator's members (`port`, `apiURL`, `admin`, `start`, `stop`,
+// `withRunning`) are part of this module's API: callers need not import SimulatorSupport.
+@_exported import class SimulatorSupport.RunningSimulator
+@_exported import protocol SimulatorSupport.RunnableSimulator
+
+/// A simulated engine serving on loopback until stopped; its ``RunningSimulator/admin``
+/// makes changes "made by someone else" and injects event stream faults
+/// (see ``SimulatedEngineAdmin``).
 ///
 /// ```swift
 /// try await SimulatedEngine.withRunning(SimulatedEngineOptions(name: "e15-test"), logger: logger) { engine in
 ///     print(engine.apiURL) // http://127.0.0.1:PORT/ovirt-engine/api
 /// }
 /// ```
-public final class SimulatedEngine: RunnableSimulator {
-    /// The engine name given in the options.
-    public let name: String
-    /// `http(s)://127.0.0.1:PORT/ovirt-engine/api`.
-    public let apiURL: String
-    /// Changes "made by someone else" and event stream faults (see ``SimulatedEngineAdmin``).
-    public let admin: SimulatedEngineAdmin
-    private let server: SimulatorServer
+public typealias SimulatedEngine = RunningSimulator<SimulatedEngineAdmin>
 
-    /// The bound port.
-    public var port: Int { server.port }
+extension SimulatedEngineOptions: SimulatorOptions {}
 
-    private init(name: String, apiURL: String, admin: SimulatedEngineAdmin, server: SimulatorServer) {
-        self.name = name
-        self.apiURL = apiURL
-        self.admin = admin
-        self.server = server
-    }
-
-    /// Starts serving and returns once the server listens; ``stop()`` ends it
-    /// (``withRunning(_:logger:isolation:_:)`` does both).
-    ///
-    /// - Throws: When the address cannot be bound or the TLS files cannot be read.
-    public static func start(_ options: SimulatedEngineOptions, logger: Logger) async throws -> SimulatedEngine {
-        let state = EngineState(options: options)
-        let server = try await SimulatorServer.start(name: options.name, logger: logger) { onServerRunning in
-            try OvirtSimulatorApplication.buildApplication(state: state, logger: logger, onServerRunning: onServerRunning)
-        }
-        return SimulatedEngine(
-            name: options.name,
-            apiURL: options.apiURL(port: server.port),
-            admin: SimulatedEngineAdmin(state: state),
-            server: server
-        )
-    }
-
-    /// Stops listening and waits for the server to finish; later connections are refused.
-    public func stop() async {
-        await server.stop()
+extension SimulatedEngineAdmin: SimulatorAdministration {
+    /// The application serving this engine on its options' host and port
+    /// (what ``SimulatedEngine`` runs).
+    public func buildApplication(
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void
+    ) throws -> some ApplicationProtocol {
+        try OvirtSimulatorApplication.buildApplication(state: state, logger: logger, onServerRunning: onServerRunning)
     }
 }

@@ -25,11 +25,10 @@ public enum ProxmoxSimulatorApplication {
     }
 
     static func buildRouter(state: ClusterState) -> Router<BasicRequestContext> {
-        let router = Router()
-        router.add(middleware: SimulatedLatencyMiddleware(latency: state.options.latency))
-        PVEAPIController(state: state).addRoutes(to: router)
-        PVEAdminController(admin: SimulatedProxmoxAdmin(state: state)).addRoutes(to: router)
-        return router
+        SimulatorApplication.buildRouter(latency: state.options.latency) { router in
+            PVEAPIController(state: state).addRoutes(to: router)
+            PVEAdminController(admin: SimulatedProxmoxAdmin(state: state)).addRoutes(to: router)
+        }
     }
 
     /// The application serving one simulated cluster on `options.host:options.port`,
@@ -53,16 +52,14 @@ public enum ProxmoxSimulatorApplication {
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void
     ) throws -> some ApplicationProtocol {
-        let options = state.options
-        return try SimulatorApplication.build(
-            router: buildRouter(state: state),
+        try SimulatorApplication.build(
+            options: state.options,
             // Custom reason phrases (the API's error messages) survive the HTTP/1 encoding.
             http1: .http1(configuration: .init(additionalChannelHandlers: [ReasonPhraseCarrier()])),
-            host: options.host,
-            port: options.port,
-            tls: try SimulatorTLS(certificatePath: options.tlsCertificatePath, keyPath: options.tlsKeyPath),
             logger: logger,
             onServerRunning: onServerRunning
-        )
+        ) { _ in
+            buildRouter(state: state)
+        }
     }
 }

@@ -1,7 +1,15 @@
+import Hummingbird
 import Logging
 import SimulatorSupport
 
-/// A simulated Proxmox VE cluster serving its API on loopback until stopped.
+// The running simulator's members (`port`, `apiURL`, `admin`, `start`, `stop`,
+// `withRunning`) are part of this module's API: callers need not import SimulatorSupport.
+@_exported import class SimulatorSupport.RunningSimulator
+@_exported import protocol SimulatorSupport.RunnableSimulator
+
+/// A simulated Proxmox VE cluster serving its API on loopback until stopped;
+/// its ``RunningSimulator/admin`` makes changes "made by someone else",
+/// injects faults and reads state (see ``SimulatedProxmoxAdmin``).
 ///
 /// ```swift
 /// try await SimulatedProxmox.withRunning(SimulatedProxmoxOptions(name: "pve-test"), logger: logger) { cluster in
@@ -9,44 +17,17 @@ import SimulatorSupport
 ///     try cluster.admin.setNodeOnline("pve3", false)
 /// }
 /// ```
-public final class SimulatedProxmox: RunnableSimulator {
-    /// The engine (and cluster) name given in the options.
-    public let name: String
-    /// `http(s)://127.0.0.1:PORT/api2/json`.
-    public let apiURL: String
-    /// Changes "made by someone else", fault injection and state (see ``SimulatedProxmoxAdmin``).
-    public let admin: SimulatedProxmoxAdmin
-    private let server: SimulatorServer
+public typealias SimulatedProxmox = RunningSimulator<SimulatedProxmoxAdmin>
 
-    /// The bound port.
-    public var port: Int { server.port }
+extension SimulatedProxmoxOptions: SimulatorOptions {}
 
-    private init(name: String, apiURL: String, admin: SimulatedProxmoxAdmin, server: SimulatorServer) {
-        self.name = name
-        self.apiURL = apiURL
-        self.admin = admin
-        self.server = server
-    }
-
-    /// Starts serving and returns once the server listens; ``stop()`` ends it
-    /// (``withRunning(_:logger:isolation:_:)`` does both).
-    ///
-    /// - Throws: When the address cannot be bound or the TLS files cannot be read.
-    public static func start(_ options: SimulatedProxmoxOptions, logger: Logger) async throws -> SimulatedProxmox {
-        let state = ClusterState(options: options)
-        let server = try await SimulatorServer.start(name: options.name, logger: logger) { onServerRunning in
-            try ProxmoxSimulatorApplication.buildApplication(state: state, logger: logger, onServerRunning: onServerRunning)
-        }
-        return SimulatedProxmox(
-            name: options.name,
-            apiURL: options.apiURL(port: server.port),
-            admin: SimulatedProxmoxAdmin(state: state),
-            server: server
-        )
-    }
-
-    /// Stops listening and waits for the server to finish; later connections are refused.
-    public func stop() async {
-        await server.stop()
+extension SimulatedProxmoxAdmin: SimulatorAdministration {
+    /// The application serving this cluster on its options' host and port
+    /// (what ``SimulatedProxmox`` runs).
+    public func buildApplication(
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void
+    ) throws -> some ApplicationProtocol {
+        try ProxmoxSimulatorApplication.buildApplication(state: state, logger: logger, onServerRunning: onServerRunning)
     }
 }
