@@ -39,6 +39,9 @@ public final class OvirtBackend: EngineBackendKind, ChangeFeedBackend, VLANCreat
         var eventGapGrace: Duration = .seconds(5)
         /// Missing event indexes the feed keeps track of at most.
         var maxEventHoles = 10_000
+        /// The clock the change feed measures ``eventGapGrace`` on; tests pass a clock they move
+        /// by hand. Defaults to `ContinuousClock.now`.
+        var now: @Sendable () -> ContinuousClock.Instant = { .now }
     }
 
     /// The engine's name from the configuration.
@@ -55,6 +58,8 @@ public final class OvirtBackend: EngineBackendKind, ChangeFeedBackend, VLANCreat
     let networkSetup = ConcurrencyLimiter(limit: 1)
     /// Names and placements remembered between reads (single-object reads, the change feed).
     let cache = OvirtInventoryCache()
+    /// The time the change feed stamps on a missing event index (``Tuning/now`` in epoch milliseconds).
+    let eventClock: OvirtEventClock
     let logger: Logger
 
     /// Creates the backend for one configured engine. Nothing is sent until the first call.
@@ -78,6 +83,7 @@ public final class OvirtBackend: EngineBackendKind, ChangeFeedBackend, VLANCreat
             ?? OvirtProvisioningOptions(options: configuration.options, engine: configuration.name)
         self.name = configuration.name
         self.tuning = tuning
+        self.eventClock = OvirtEventClock(now: tuning.now)
         self.logger = logger
         self.session = OvirtSession(
             engine: configuration.name, endpoints: endpoints, username: configuration.username ?? Self.defaultUsername,

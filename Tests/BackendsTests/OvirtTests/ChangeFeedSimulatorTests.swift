@@ -9,26 +9,19 @@ import Testing
 /// The change feed and single-object reads against the simulator, driven through its REST API.
 @Suite("oVirt change feed and single reads against a simulated engine")
 struct ChangeFeedSimulatorTests {
-    /// Polls the feed from `cursor` until `done` holds for everything reported so far (or a
-    /// resync), within a generous deadline.
-    private func poll(
-        _ backend: OvirtBackend, from cursor: inout ChangeCursor, seen: inout Set<InventoryObject>,
-        until done: (Set<InventoryObject>) async throws -> Bool
-    ) async throws -> String? {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            switch try await backend.changes(since: cursor) {
-            case .changes(let objects, let next):
-                seen.formUnion(objects)
-                cursor = next
-            case .resync(let reason):
-                return reason
-            }
-            if try await done(seen) { return nil }
-            try await Task.sleep(for: .milliseconds(100))
+    /// Lets the engine finish its asynchronous work (its manual clock moved past every delay),
+    /// then reads the feed from `cursor` once: the objects it names, or the reason of a resync.
+    private func settledChanges(
+        _ backend: OvirtBackend, engine: SimulatedEngine, from cursor: inout ChangeCursor
+    ) async throws -> (seen: Set<InventoryObject>, resync: String?) {
+        engine.admin.clock.advance(by: .seconds(10))
+        switch try await backend.changes(since: cursor) {
+        case .changes(let objects, let next):
+            cursor = next
+            return (Set(objects), nil)
+        case .resync(let reason):
+            return ([], reason)
         }
-        Issue.record("the feed did not report what was expected; saw \(seen)")
-        return nil
     }
 
     /// Requests the backend's HTTP client logged for `url` (the client logs URLs without queries).
@@ -46,7 +39,8 @@ struct ChangeFeedSimulatorTests {
     @Test("a VM created, started, stopped and removed through the API is named by the feed and read alike",
           .timeLimit(.minutes(2)))
     func vmLifecycle() async throws {
-        try await withSimulatedEngine("feed-e1", configure: { $0.vmCount = 10; $0.hostCount = 2; $0.asyncDelay = .milliseconds(50) }) { engine in
+        try await withSimulatedEngine("feed-e1", configure: { $0.vmCount = 10; $0.hostCount = 2; $0.asyncDelay = .milliseconds(50)
+                                                     $0.clock = .manual() }) { engine in
             try await withOvirtBackend(.simulated(engine, password: "admin"), logger: LogRecorder().logger()) { backend in
                 var cursor = try #require(try await backend.changeCursor())
                 _ = try await backend.readInventory()
@@ -56,21 +50,19 @@ struct ChangeFeedSimulatorTests {
                     "template": .object(["name": .string("Blank")]),
                 ]))
                 let id = try #require(created.id)
-                var seen = Set<InventoryObject>()
-                _ = try await poll(backend, from: &cursor, seen: &seen) { seen in
-                    guard seen.contains(.vm(id: id)) else { return false }
-                    return try await backend.vm(id: id)?.status == "down"
-                }
+                var (seen, resync) = try await settledChanges(backend, engine: engine, from: &cursor)
+                #expect(resync == nil)
+                #expect(seen.contains(.vm(id: id)))
+                #expect(try await backend.vm(id: id)?.status == "down")
                 let listed = try await backend.listVMs().first { $0.id == id }
                 #expect(try await backend.vm(id: id) == listed)
                 #expect(listed?.cluster == "Default")
 
                 _ = try await post(backend, "vms/\(id)/start")
-                seen = []
-                _ = try await poll(backend, from: &cursor, seen: &seen) { seen in
-                    guard seen.contains(.vm(id: id)) else { return false }
-                    return try await backend.vm(id: id)?.status == "up"
-                }
+                (seen, resync) = try await settledChanges(backend, engine: engine, from: &cursor)
+                #expect(resync == nil)
+                #expect(seen.contains(.vm(id: id)))
+                #expect(try await backend.vm(id: id)?.status == "up")
                 let running = try #require(try await backend.vm(id: id))
                 #expect(running == (try await backend.listVMs().first { $0.id == id }))
                 let host = try #require(try await backend.listHosts().first { $0.name == running.host })
@@ -79,18 +71,17 @@ struct ChangeFeedSimulatorTests {
                 #expect(seen.contains(.cluster(id: clusterID)))
 
                 _ = try await post(backend, "vms/\(id)/stop")
-                seen = []
-                _ = try await poll(backend, from: &cursor, seen: &seen) { seen in
-                    guard seen.contains(.vm(id: id)) else { return false }
-                    return try await backend.vm(id: id)?.status == "down"
-                }
+                (seen, resync) = try await settledChanges(backend, engine: engine, from: &cursor)
+                #expect(resync == nil)
+                #expect(seen.contains(.vm(id: id)))
+                #expect(try await backend.vm(id: id)?.status == "down")
                 // The host it ran on is re-read too: its running-VM count changed.
                 #expect(seen.contains(.host(id: host.id)))
 
                 _ = try await backend.session.write(OvirtAction.self, method: "DELETE", path: "vms/\(id)", body: nil,
                                                     expected: "a JSON answer", correlationID: nil)
-                seen = []
-                let reason = try await poll(backend, from: &cursor, seen: &seen) { $0.contains(.vm(id: id)) }
+                (seen, resync) = try await settledChanges(backend, engine: engine, from: &cursor)
+                let reason = resync
                 // Named by the event, or (an engine whose removal event does not name the VM) a full read.
                 #expect(reason == nil ? seen.contains(.vm(id: id)) : reason!.contains("removed without naming it"))
                 #expect(try await backend.vm(id: id) == nil)
@@ -101,7 +92,7 @@ struct ChangeFeedSimulatorTests {
 
     @Test("a host event names the host and its cluster; the host reads as listed", .timeLimit(.minutes(1)))
     func hostEvent() async throws {
-        try await withSimulatedEngine("feed-e2", configure: { $0.vmCount = 4; $0.hostCount = 2 }) { engine in
+        try await withSimulatedEngine("feed-e2", configure: { $0.vmCount = 4; $0.hostCount = 2; $0.clock = .manual() }) { engine in
             try await withOvirtBackend(.simulated(engine, password: "admin"), logger: LogRecorder().logger()) { backend in
                 var cursor = try #require(try await backend.changeCursor())
                 let inventory = try await backend.readInventory()
@@ -109,9 +100,9 @@ struct ChangeFeedSimulatorTests {
                 let cluster = try #require(inventory.clusters.first { $0.name == host.cluster })
                 _ = try await backend.session.write(OvirtAction.self, method: "POST", path: "hosts/\(host.id)/commitnetconfig",
                                                     body: .object([]), expected: "a JSON action", correlationID: nil)
-                var seen = Set<InventoryObject>()
-                let reason = try await poll(backend, from: &cursor, seen: &seen) { $0.contains(.host(id: host.id)) }
+                let (seen, reason) = try await settledChanges(backend, engine: engine, from: &cursor)
                 #expect(reason == nil)
+                #expect(seen.contains(.host(id: host.id)))
                 #expect(seen.contains(.cluster(id: cluster.id)))
                 #expect(try await backend.host(id: host.id) == host)
                 #expect(try await backend.cluster(id: cluster.id) == cluster)

@@ -168,27 +168,23 @@ struct ChangeFeedStubTests {
 
     @Test("a hole that never fills is a resync once the grace has passed", .timeLimit(.minutes(1)))
     func holeNeverFills() async throws {
-        try await withFeed(configure: { $0.eventGapGrace = .milliseconds(300) }) { stub, backend in
+        let clock = ManualClock()
+        try await withFeed(configure: { $0.eventGapGrace = .seconds(5); $0.now = { clock.now } }) { stub, backend in
             stub.add(1...10)
-            var cursor = try #require(try await backend.changeCursor())
+            let cursor = try #require(try await backend.changeCursor())
             stub.add(12...13)
             let first = try changes(try await backend.changes(since: cursor))
             #expect(first.objects == [.vm(id: "vm-12"), .vm(id: "vm-13")])
-            cursor = first.next
-            let deadline = ContinuousClock.now + .seconds(30)
-            var resync: String?
-            while resync == nil, ContinuousClock.now < deadline {
-                let result = try await backend.changes(since: cursor)
-                switch result {
-                case .changes(let objects, let next):
-                    #expect(objects.isEmpty)
-                    cursor = next
-                    try await Task.sleep(for: .milliseconds(50))
-                case .resync(let reason):
-                    resync = reason
-                }
-            }
-            #expect(resync?.contains("event 11 never appeared") == true)
+            #expect(OvirtEventCursor(first.next)?.holes.keys.sorted() == [11])
+
+            // Just short of the grace, the hole is still waited for.
+            clock.advance(by: .milliseconds(4999))
+            let waiting = try changes(try await backend.changes(since: first.next))
+            #expect(waiting.objects.isEmpty)
+            #expect(OvirtEventCursor(waiting.next)?.holes.keys.sorted() == [11])
+
+            clock.advance(by: .milliseconds(1))
+            #expect(reason(try await backend.changes(since: waiting.next))?.contains("event 11 never appeared") == true)
         }
     }
 

@@ -50,7 +50,7 @@ extension OvirtBackend {
                 + "the feed had reached \(position.last) (engine restored from a backup?)")
         }
 
-        let now = Self.nowMilliseconds()
+        let now = eventClock.milliseconds
         var next = position
         var objects: [InventoryObject] = []
         var listed = Set<InventoryObject>()
@@ -154,9 +154,5 @@ extension OvirtBackend {
     private func resync(_ reason: String) -> ChangeFeedResult {
         logger.debug("The change feed needs a full read", metadata: ["backend.name": "\(name)", "reason": "\(reason)"])
         return .resync(reason: reason)
-    }
-
-    static func nowMilliseconds() -> Int64 {
-        Int64((Date().timeIntervalSince1970 * 1000).rounded())
     }
 }
