@@ -453,6 +453,7 @@ let package = Package(
             name: "AggregatorAppTests",
             dependencies: [
                 "AggregatorApp",
+                "AggregatorTesting",
                 "AggregatorCore",
                 "EngineHTTP",
                 "SQLiteJobStore",

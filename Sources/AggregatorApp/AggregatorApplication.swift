@@ -37,6 +37,8 @@ public struct AggregatorApplication: Sendable {
         public var shutdownGrace: Duration = .seconds(10)
         /// Export Prometheus metrics at `/metrics` (one registry per process: tests leave it off).
         public var metrics = true
+        /// The clock that bounds `?wait=`; tests pass one they move by hand.
+        public var clock: any Clock<Duration> = ContinuousClock()
 
         public init(host: String? = nil, port: Int? = nil, dataDirectory: String? = nil, jobsPerEngine: Int? = nil,
                     insecureNoAuth: Bool = false) {
@@ -84,7 +86,8 @@ public struct AggregatorApplication: Sendable {
             throw error
         }
         let runner = JobRunner(store: store, inventory: inventory,
-                               perEngineLimit: options.jobsPerEngine ?? server.jobsPerEngine, logger: logger)
+                               perEngineLimit: options.jobsPerEngine ?? server.jobsPerEngine, logger: logger,
+                               clock: options.clock)
         let settings = AggregatorServer.Settings(
             host: host, port: options.port ?? server.port, maxUploadBytes: server.maxUploadBytes,
             limits: ConnectionLimits(maxConnections: server.maxConnections, idleTimeout: server.idleTimeout,

@@ -1,14 +1,15 @@
 import AggregatorApp
 import AggregatorCore
+import AggregatorTesting
 import EngineHTTP
 import Foundation
 import Logging
 import SQLiteJobStore
 import Testing
 
-/// The application built as `aggregator serve` builds it, stopped while a job is in the middle of a
+/// The application built as `aggregator serve` builds it: stopped while a job is in the middle of a
 /// step: the store must say what happened, as an operator would read it after a restart.
-@Suite struct ApplicationShutdownTests {
+@Suite struct AggregatorApplicationTests {
     @Test(.timeLimit(.minutes(1)))
     func aShutdownInTheMiddleOfAJobLeavesItInterruptedWithItsFinishedStepsOnRecord() async throws {
         let dataDirectory = FileManager.default.temporaryDirectory
@@ -54,6 +55,51 @@ import Testing
         #expect(job.steps.map(\.state) == ["succeeded", "interrupted"])
         #expect(job.steps.first?.engineIDs["network_id"] == "n-1")
         #expect(await engine.loggedOut, "the application did not log out of the engine on shutdown")
+    }
+
+    /// A `?wait=` ends when the wait has lasted as long as asked on the application's clock, with
+    /// the job as it is then: the clock is the application's, not the wall's.
+    @Test(.timeLimit(.minutes(1)))
+    func aWaitEndsWhenTheApplicationsClockSaysSoWithTheJobStillRunning() async throws {
+        let dataDirectory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("app-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
+        let engine = GatedEngine()
+        var registry = BackendRegistry()
+        registry.register("ovirt") { entry, _ in GatedBackend(name: entry.name, engine: engine) }
+        let configuration = AggregatorConfiguration(backends: [
+            BackendConfiguration(name: "e15-test", kind: "ovirt", url: "https://e15-test.example/ovirt-engine/api"),
+        ])
+        let clock = ManualClock()
+        var options = AggregatorApplication.Options(host: "127.0.0.1", port: 0, dataDirectory: dataDirectory)
+        options.shutdownSignals = []
+        options.metrics = false
+        options.clock = clock
+        let (ports, port) = AsyncStream.makeStream(of: Int.self)
+        let app = try await AggregatorApplication.build(
+            configuration, registry: registry, options: options, logger: Logger(label: "test"),
+            onServerRunning: { port.yield($0) })
+
+        try await app.withRunning { _ in
+            var listening = ports.makeAsyncIterator()
+            let bound = try #require(await listening.next())
+            let document = try Data(contentsOf: Self.examples.appendingPathComponent("create_vm.json"))
+            async let answer = HTTPClient.withHTTPClient { client in
+                try await client.execute(HTTPRequest(
+                    method: "POST", url: "http://127.0.0.1:\(bound)/ovirt/create_vm?wait=30",
+                    headers: [("Content-Type", "application/json")], body: Array(document)))
+            }
+            await engine.waitUntilInsideSecondStep()
+            // The wait has started its 30 s on the application's clock; move the clock past them.
+            var sleeps = clock.sleeps.makeAsyncIterator()
+            _ = await sleeps.next()
+            clock.advance(by: .seconds(30))
+            let response = try await answer
+            let jobs = try #require(
+                (try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])?["jobs"] as? [[String: Any]])
+            #expect(jobs.first?["state"] as? String == "running")
+            #expect(response.status == 202)
+        }
     }
 
     static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
