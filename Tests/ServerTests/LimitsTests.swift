@@ -6,7 +6,6 @@ import Logging
 import NIOCore
 import NIOPosix
 import SQLiteJobStore
-import Synchronization
 import Testing
 
 @testable import Server
@@ -14,69 +13,30 @@ import Testing
 /// Bytes a raw test connection received, and whether the connection ended; a test waits on
 /// them instead of polling.
 final class RawReceived: Sendable {
-    private struct Waiter {
-        var condition: @Sendable (String) -> Bool
-        var continuation: CheckedContinuation<Void, Never>
-    }
-
-    private struct State {
+    private struct Received {
         var bytes: [UInt8] = []
         var ended = false
-        var waiters: [Int: Waiter] = [:]
-        var nextID = 0
+        var text: String { String(decoding: bytes, as: UTF8.self) }
     }
 
-    private let state = Mutex(State())
+    private let received = Watched(Received())
 
-    var text: String { String(decoding: state.withLock { $0.bytes }, as: UTF8.self) }
+    var text: String { received.value.text }
 
     func append(_ buffer: ByteBuffer) {
-        let woken = state.withLock { state in
-            state.bytes += buffer.readableBytesView
-            return Self.due(&state)
-        }
-        for continuation in woken { continuation.resume() }
+        received.update { $0.bytes += buffer.readableBytesView }
     }
 
     /// The connection closed: nothing more will arrive.
     func end() {
-        let woken = state.withLock { state in
-            state.ended = true
-            return Self.due(&state)
-        }
-        for continuation in woken { continuation.resume() }
+        received.update { $0.ended = true }
     }
 
     /// Waits until what was received satisfies `condition`, or the connection ended (or the
     /// task is cancelled); returns what was received.
     @discardableResult
     func wait(until condition: @escaping @Sendable (String) -> Bool) async -> String {
-        let id = state.withLock { state in
-            defer { state.nextID += 1 }
-            return state.nextID
-        }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let done = state.withLock { state -> Bool in
-                    if Task.isCancelled || state.ended || condition(String(decoding: state.bytes, as: UTF8.self)) {
-                        return true
-                    }
-                    state.waiters[id] = Waiter(condition: condition, continuation: continuation)
-                    return false
-                }
-                if done { continuation.resume() }
-            }
-        } onCancel: {
-            state.withLock { $0.waiters.removeValue(forKey: id) }?.continuation.resume()
-        }
-        return text
-    }
-
-    private static func due(_ state: inout State) -> [CheckedContinuation<Void, Never>] {
-        let text = String(decoding: state.bytes, as: UTF8.self)
-        let ended = state.ended
-        let ids = state.waiters.filter { ended || $0.value.condition(text) }.map(\.key)
-        return ids.compactMap { state.waiters.removeValue(forKey: $0)?.continuation }
+        await received.wait { $0.ended || condition($0.text) }.text
     }
 }
 

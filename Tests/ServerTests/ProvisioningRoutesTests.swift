@@ -189,8 +189,9 @@ import Testing
     @Test(.timeLimit(.minutes(1)))
     func createdVMIsListedAsSoonAsTheEngineReportsIt() async throws {
         let (reads, read) = AsyncStream.makeStream(of: String.self)
-        let backend = FixedBackend(name: "e15-test")
-        try await withHarness(backend: backend, serving: ReadSignallingBackend(base: backend, reads: read)) { harness in
+        var backend = FixedBackend(name: "e15-test")
+        backend.vmReads = read
+        try await withHarness(backend: backend) { harness in
             try await harness.application().test(.router) { client in
                 let before = try await client.execute(uri: "/api/v1/vms?name_exact=test_vm_11", method: .get) {
                     try json($0.body)["count"] as? Int
@@ -239,29 +240,5 @@ import Testing
                 }
             }
         }
-    }
-}
-
-/// A ``FixedBackend`` that says which VM the engine was asked for, once it answered (the live
-/// model's re-read of a VM a job made).
-private struct ReadSignallingBackend: VLANCreatingBackend, VMCreatingBackend {
-    var base: FixedBackend
-    let reads: AsyncStream<String>.Continuation
-    var name: String { base.name }
-    var kind: BackendKind { base.kind }
-    func listVMs() async throws -> [VM] { try await base.listVMs() }
-    func listHosts() async throws -> [Hypervisor] { try await base.listHosts() }
-    func listClusters() async throws -> [Cluster] { try await base.listClusters() }
-    func probe() async throws -> EngineProbe { try await base.probe() }
-    func shutdown() async {}
-    func vm(id: String) async throws -> VM? {
-        defer { reads.yield(id) }
-        return try await base.vm(id: id)
-    }
-    func host(id: String) async throws -> Hypervisor? { try await base.host(id: id) }
-    func cluster(id: String) async throws -> Cluster? { try await base.cluster(id: id) }
-    func plan(_ item: ProvisioningItem) async throws -> PlanOutcome { try await base.plan(item) }
-    func execute(_ plan: ProvisioningPlan, context: JobContext) async throws -> ProvisioningResult {
-        try await base.execute(plan, context: context)
     }
 }

@@ -15,6 +15,9 @@ struct FixedBackend: VLANCreatingBackend, VMCreatingBackend {
     var vms: [VM] = []
     /// Every execute call, for assertions.
     var executions = ExecutionLog()
+    /// Told each VM id the engine was asked for, once it answered (the live model's re-read of a
+    /// VM a job made, say).
+    var vmReads: AsyncStream<String>.Continuation?
 
     init(name: String, kind: BackendKind = "ovirt", failure: BackendError.Code? = nil) {
         self.name = name
@@ -56,6 +59,7 @@ struct FixedBackend: VLANCreatingBackend, VMCreatingBackend {
 
     /// The VM an execute made (named after what it was asked to create), as the engine reads it back.
     func vm(id: String) async throws -> VM? {
+        defer { vmReads?.yield(id) }
         try check()
         if let made = vms.first(where: { $0.id == id }) { return made }
         guard id == "vm-1", let target = await executions.targets.last else { return nil }

@@ -127,7 +127,7 @@ public final class OvirtBackend: EngineBackendKind, ChangeFeedBackend, VLANCreat
     }
 
     /// Lists every host with its cluster and data center names.
-    public func listHosts() async throws -> [Host] {
+    public func listHosts() async throws -> [Hypervisor] {
         async let found = lookups(hosts: false, templates: false)
         async let hosts = session.read(path: "hosts", expected: "a JSON host list", OvirtListingDecoder.hosts)
         let (lookups, engineHosts) = try await (found, hosts)

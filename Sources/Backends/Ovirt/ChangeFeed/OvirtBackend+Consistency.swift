@@ -79,7 +79,7 @@ extension OvirtBackend: ConsistencyProbing {
         vm.status != "up" && vm.status != "down"
     }
 
-    public func activity(of host: Host) -> EngineSummary.Activity {
+    public func activity(of host: Hypervisor) -> EngineSummary.Activity {
         Self.activeHostStatuses.contains(host.status) ? .active : .inactive
     }
 }
