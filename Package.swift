@@ -417,6 +417,7 @@ let package = Package(
             name: "SimulatorSupportTests",
             dependencies: [
                 "SimulatorSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -34,34 +34,13 @@ public enum OvirtSimulatorApplication {
         }
     }
 
-    /// The application serving one simulated engine on `options.host:options.port`,
-    /// over TLS when a certificate and key are configured.
-    ///
-    /// - Parameters:
-    ///   - options: The engine to simulate.
-    ///   - logger: The logger the server uses.
-    ///   - onServerRunning: Called with the bound port once the server listens.
-    /// - Returns: An application to run directly or inside a `ServiceGroup`.
+    /// The application serving one freshly seeded engine on `options.host:options.port`,
+    /// over TLS when a certificate and key are configured (what `ovirt-sim` runs).
     public static func buildApplication(
         _ options: SimulatedEngineOptions,
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
-        try buildApplication(state: EngineState(options: options), logger: logger, onServerRunning: onServerRunning)
-    }
-
-    static func buildApplication(
-        state: EngineState,
-        logger: Logger,
-        onServerRunning: @escaping @Sendable (Int) async -> Void
-    ) throws -> some ApplicationProtocol {
-        try SimulatorApplication.build(
-            options: state.options,
-            serverName: "ovirt-sim",
-            logger: logger,
-            onServerRunning: onServerRunning
-        ) { tls in
-            buildRouter(state: state, certificatePEM: tls?.certificatePEM)
-        }
+        try SimulatedEngineAdmin(options).buildApplication(logger: logger, onServerRunning: onServerRunning)
     }
 }

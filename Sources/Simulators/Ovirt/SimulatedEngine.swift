@@ -1,5 +1,4 @@
 import Hummingbird
-import Logging
 import SimulatorSupport
 
 // The running simulator's members (`port`, `apiURL`, `admin`, `start`, `stop`,
@@ -21,12 +20,14 @@ public typealias SimulatedEngine = RunningSimulator<SimulatedEngineAdmin>
 extension SimulatedEngineOptions: SimulatorOptions {}
 
 extension SimulatedEngineAdmin: SimulatorAdministration {
-    /// The application serving this engine on its options' host and port
-    /// (what ``SimulatedEngine`` runs).
-    public func buildApplication(
-        logger: Logger,
-        onServerRunning: @escaping @Sendable (Int) async -> Void
-    ) throws -> some ApplicationProtocol {
-        try OvirtSimulatorApplication.buildApplication(state: state, logger: logger, onServerRunning: onServerRunning)
+    /// The options the engine was seeded from.
+    public var options: SimulatedEngineOptions { state.options }
+
+    /// `ovirt-sim`.
+    public static var serverName: String? { "ovirt-sim" }
+
+    /// SSO, the REST API, the CA certificate (`pki-resource`) and the admin routes.
+    public func buildRouter(tls: SimulatorTLS?) -> Router<BasicRequestContext> {
+        OvirtSimulatorApplication.buildRouter(state: state, certificatePEM: tls?.certificatePEM)
     }
 }

@@ -31,35 +31,13 @@ public enum ProxmoxSimulatorApplication {
         }
     }
 
-    /// The application serving one simulated cluster on `options.host:options.port`,
-    /// over TLS when a certificate and key are configured.
-    ///
-    /// - Parameters:
-    ///   - options: The cluster to simulate.
-    ///   - logger: The logger the server uses.
-    ///   - onServerRunning: Called with the bound port once the server listens.
-    /// - Returns: An application to run directly or inside a `ServiceGroup`.
+    /// The application serving one freshly seeded cluster on `options.host:options.port`,
+    /// over TLS when a certificate and key are configured (what `pve-sim` runs).
     public static func buildApplication(
         _ options: SimulatedProxmoxOptions,
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
-        try buildApplication(state: ClusterState(options: options), logger: logger, onServerRunning: onServerRunning)
-    }
-
-    static func buildApplication(
-        state: ClusterState,
-        logger: Logger,
-        onServerRunning: @escaping @Sendable (Int) async -> Void
-    ) throws -> some ApplicationProtocol {
-        try SimulatorApplication.build(
-            options: state.options,
-            // Custom reason phrases (the API's error messages) survive the HTTP/1 encoding.
-            http1: .http1(configuration: .init(additionalChannelHandlers: [ReasonPhraseCarrier()])),
-            logger: logger,
-            onServerRunning: onServerRunning
-        ) { _ in
-            buildRouter(state: state)
-        }
+        try SimulatedProxmoxAdmin(options).buildApplication(logger: logger, onServerRunning: onServerRunning)
     }
 }

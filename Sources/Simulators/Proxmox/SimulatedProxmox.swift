@@ -1,5 +1,5 @@
 import Hummingbird
-import Logging
+import HummingbirdCore
 import SimulatorSupport
 
 // The running simulator's members (`port`, `apiURL`, `admin`, `start`, `stop`,
@@ -22,12 +22,16 @@ public typealias SimulatedProxmox = RunningSimulator<SimulatedProxmoxAdmin>
 extension SimulatedProxmoxOptions: SimulatorOptions {}
 
 extension SimulatedProxmoxAdmin: SimulatorAdministration {
-    /// The application serving this cluster on its options' host and port
-    /// (what ``SimulatedProxmox`` runs).
-    public func buildApplication(
-        logger: Logger,
-        onServerRunning: @escaping @Sendable (Int) async -> Void
-    ) throws -> some ApplicationProtocol {
-        try ProxmoxSimulatorApplication.buildApplication(state: state, logger: logger, onServerRunning: onServerRunning)
+    /// The options the cluster was seeded from.
+    public var options: SimulatedProxmoxOptions { state.options }
+
+    /// Custom reason phrases (the API's error messages) survive the HTTP/1 encoding.
+    public static var http1: HTTPServerBuilder {
+        .http1(configuration: .init(additionalChannelHandlers: [ReasonPhraseCarrier()]))
+    }
+
+    /// The `/api2/json` API and the admin routes.
+    public func buildRouter(tls: SimulatorTLS?) -> Router<BasicRequestContext> {
+        ProxmoxSimulatorApplication.buildRouter(state: state)
     }
 }

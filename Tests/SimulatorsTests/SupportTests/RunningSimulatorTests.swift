@@ -1,3 +1,4 @@
+import Hummingbird
 import Logging
 import ServiceLifecycle
 import SimulatorSupport
@@ -13,6 +14,35 @@ private final class Events: Sendable {
 
 private struct FakeError: Error, Equatable {}
 
+/// A simulator that records being started and stopped.
+private struct RecordingSimulator: RunnableSimulator {
+    let events: Events
+    var port: Int { 4242 }
+    var apiURL: String { "http://127.0.0.1:4242/fake" }
+
+    static func start(_ options: Events, logger: Logger) async throws -> RecordingSimulator {
+        options.record("started")
+        return RecordingSimulator(events: options)
+    }
+
+    func stop() async { events.record("stopped") }
+}
+
+/// A service that reports `port` (or fails first when it is nil), then runs until the group shuts it down.
+private struct FakeService: Service {
+    let port: Int?
+    let events: Events
+    let onServerRunning: @Sendable (Int) async -> Void
+
+    func run() async throws {
+        guard let port else { throw FakeError() }
+        events.record("listening")
+        await onServerRunning(port)
+        try? await gracefulShutdown()
+        events.record("stopped")
+    }
+}
+
 private struct FakeOptions: SimulatorOptions {
     var name = "fake"
     var host = "127.0.0.1"
@@ -20,25 +50,8 @@ private struct FakeOptions: SimulatorOptions {
     var latency: Duration = .zero
     var tlsCertificatePath: String? = nil
     var tlsKeyPath: String? = nil
-    /// The port the fake service reports; nil makes it fail before listening.
-    var boundPort: Int? = 4242
-    var events = Events()
 
     func apiURL(port: Int) -> String { "http://\(host):\(port)/fake" }
-}
-
-/// A service that reports its port, then runs until the group shuts it down.
-private struct FakeService: Service {
-    let options: FakeOptions
-    let onServerRunning: @Sendable (Int) async -> Void
-
-    func run() async throws {
-        guard let port = options.boundPort else { throw FakeError() }
-        options.events.record("listening")
-        await onServerRunning(port)
-        try? await gracefulShutdown()
-        options.events.record("stopped")
-    }
 }
 
 private struct FakeAdmin: SimulatorAdministration {
@@ -46,47 +59,64 @@ private struct FakeAdmin: SimulatorAdministration {
 
     init(_ options: FakeOptions) { self.options = options }
 
-    func buildApplication(logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void) throws -> FakeService {
-        FakeService(options: options, onServerRunning: onServerRunning)
+    func buildRouter(tls: SimulatorTLS?) -> Router<BasicRequestContext> {
+        SimulatorApplication.buildRouter(latency: options.latency) { router in
+            router.get("fake") { _, _ in "ok" }
+        }
     }
 }
-
-private typealias FakeSimulator = RunningSimulator<FakeAdmin>
 
 @Suite("Scoped simulator start", .timeLimit(.minutes(1)))
 struct RunningSimulatorTests {
     let logger = Logger(label: "simulator-support-tests")
 
-    @Test func bodySeesTheListeningSimulatorAndItStopsOnReturn() async throws {
-        let options = FakeOptions()
-        let port = try await FakeSimulator.withRunning(options, logger: logger) { simulator in
-            #expect(simulator.name == "fake")
-            #expect(simulator.apiURL == "http://127.0.0.1:4242/fake")
-            #expect(options.events.all == ["listening"])
+    @Test func withRunningStopsTheSimulatorWhenTheBodyReturns() async throws {
+        let events = Events()
+        let port = try await RecordingSimulator.withRunning(events, logger: logger) { simulator in
+            #expect(events.all == ["started"])
             return simulator.port
         }
         #expect(port == 4242)
-        #expect(options.events.all == ["listening", "stopped"])
+        #expect(events.all == ["started", "stopped"])
     }
 
-    @Test func itStopsWhenTheBodyThrows() async throws {
-        let options = FakeOptions()
+    @Test func withRunningStopsTheSimulatorWhenTheBodyThrows() async throws {
+        let events = Events()
         await #expect(throws: FakeError.self) {
-            try await FakeSimulator.withRunning(options, logger: logger) { _ in
+            try await RecordingSimulator.withRunning(events, logger: logger) { _ in
                 throw FakeError()
             }
         }
-        #expect(options.events.all == ["listening", "stopped"])
+        #expect(events.all == ["started", "stopped"])
     }
 
-    @Test func startFailsWhenTheServiceFailsBeforeListening() async throws {
-        var options = FakeOptions()
-        options.boundPort = nil
-        await #expect(throws: (any Error).self) {
-            try await FakeSimulator.withRunning(options, logger: logger) { _ in
-                Issue.record("the body must not run")
+    @Test func serverStartReturnsOnceListeningAndStopWaitsForTheService() async throws {
+        let events = Events()
+        let server = try await SimulatorServer.start(name: "fake", logger: logger) { onServerRunning in
+            FakeService(port: 4242, events: events, onServerRunning: onServerRunning)
+        }
+        #expect(server.port == 4242)
+        #expect(events.all == ["listening"])
+        await server.stop()
+        #expect(events.all == ["listening", "stopped"])
+    }
+
+    @Test func serverStartThrowsWhenTheServiceFailsBeforeListening() async throws {
+        let events = Events()
+        await #expect(throws: FakeError.self) {
+            _ = try await SimulatorServer.start(name: "fake", logger: logger) { onServerRunning in
+                FakeService(port: nil, events: events, onServerRunning: onServerRunning)
             }
         }
-        #expect(options.events.all.isEmpty)
+        #expect(events.all.isEmpty)
+    }
+
+    @Test func runningSimulatorServesOnAFreePortAndNamesItsURL() async throws {
+        try await RunningSimulator<FakeAdmin>.withRunning(FakeOptions(), logger: logger) { simulator in
+            #expect(simulator.port > 0)
+            #expect(simulator.name == "fake")
+            #expect(simulator.apiURL == "http://127.0.0.1:\(simulator.port)/fake")
+            #expect(simulator.admin.options.name == "fake")
+        }
     }
 }

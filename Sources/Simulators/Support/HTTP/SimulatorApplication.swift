@@ -59,37 +59,4 @@ extension SimulatorApplication {
         addRoutes(router)
         return router
     }
-
-    /// The application serving the router `router` builds on `options.host:options.port`,
-    /// over TLS when the options name a certificate and key.
-    ///
-    /// - Parameters:
-    ///   - options: Where and how the simulator serves.
-    ///   - http1: The HTTP/1 server (with any extra channel handlers). Defaults to plain `.http1()`.
-    ///   - serverName: The `Server` header, if any.
-    ///   - logger: The logger the server uses.
-    ///   - onServerRunning: Called with the bound port once the server listens.
-    ///   - router: Builds the routes, given the TLS files loaded (nil for plain HTTP).
-    /// - Returns: An application to run directly or inside a `ServiceGroup`.
-    /// - Throws: When the TLS files cannot be read.
-    public static func build(
-        options: some SimulatorOptions,
-        http1: HTTPServerBuilder = .http1(),
-        serverName: String? = nil,
-        logger: Logger,
-        onServerRunning: @escaping @Sendable (Int) async -> Void,
-        router: (SimulatorTLS?) -> Router<BasicRequestContext>
-    ) throws -> some ApplicationProtocol {
-        let tls = try SimulatorTLS(certificatePath: options.tlsCertificatePath, keyPath: options.tlsKeyPath)
-        return try build(
-            router: router(tls),
-            http1: http1,
-            host: options.host,
-            port: options.port,
-            tls: tls,
-            serverName: serverName,
-            logger: logger,
-            onServerRunning: onServerRunning
-        )
-    }
 }

@@ -1,6 +1,6 @@
 /// What every simulator's options say about where and how it serves.
 ///
-/// ``SimulatorApplication/build(options:http1:serverName:logger:onServerRunning:router:)``
+/// ``SimulatorAdministration/buildApplication(logger:onServerRunning:)``
 /// and ``RunningSimulator`` read these; each simulator adds its own model settings.
 public protocol SimulatorOptions: Sendable {
     /// The engine (or cluster) name, for errors and logs.
