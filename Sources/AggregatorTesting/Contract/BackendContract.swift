@@ -1,4 +1,5 @@
 import AggregatorCore
+import Logging
 
 /// One named contract check, run against a kind's harness.
 public struct ContractCheck: Sendable, CustomStringConvertible {
@@ -58,6 +59,15 @@ public enum BackendContract {
                 engine, harness in
                 await withBackend(engine.configuration(password: nil), harness: harness, check: "changes") {
                     await checkChanges($0, engine: engine)
+                }
+            }
+        },
+        ContractCheck(name: "create-vm",
+                      summary: "a kind that creates VMs plans without creating, creates one VM, and a re-run never makes a second") {
+            await withEngine(ContractEngineSpec(name: "contract-create"), harness: $0, check: "create-vm") {
+                engine, harness in
+                await withBackend(engine.configuration(password: nil), harness: harness, check: "create-vm") {
+                    await checkCreateVM($0, engine: engine)
                 }
             }
         },
@@ -255,6 +265,60 @@ public enum BackendContract {
         return found.violations
     }
 
+    /// For a ``VMCreatingBackend``: a plan changes nothing on the engine; executing it leaves
+    /// exactly one VM of the requested name, which reading by id finds; executing it again (a job
+    /// re-run) never makes a second one: it reuses the VM or refuses the taken name, naming it. A
+    /// kind that creates no VMs must not claim to.
+    public static func checkCreateVM(_ backend: any VirtualizationBackend, engine: any ContractEngine) async
+        -> [ContractViolation]
+    {
+        var found = Findings(check: "create-vm")
+        guard let creator = backend as? any VMCreatingBackend else {
+            found.expect(!backend.capabilities.contains(.createVM), "claims to create VMs it cannot")
+            return found.violations
+        }
+        let name = "contract-vm-01"
+        do {
+            let item = try engine.vmItem(named: name)
+            let before = try await backend.readInventory().vms.count
+            guard case .ready(let plan) = try await creator.plan(item) else {
+                found.fail("a valid item for this engine was not planned")
+                return found.violations
+            }
+            found.expect(!plan.steps.isEmpty, "the plan has no steps")
+            let afterPlan = try await backend.readInventory().vms.count
+            found.expect(afterPlan == before, "planning changed the engine: \(before) VMs before, \(afterPlan) after")
+
+            let recorder = ContractRecorder()
+            let context = JobContext(jobID: "contract-job", correlationID: "contract-job-0", recorder: recorder,
+                                     logger: Logger(label: "contract", factory: { _ in SwiftLogNoOpLogHandler() }))
+            let first = try await creator.execute(plan, context: context)
+            var named = try await backend.readInventory().vms.filter { $0.name == name }
+            found.expect(named.count == 1, "after the create the engine has \(named.count) VMs named \(name)")
+            if let id = first.engineIDs["vm_id"] {
+                let read = try await backend.vm(id: id)
+                found.expect(read?.name == name, "the created VM \(id) read by id is \(read?.name ?? "nil")")
+            } else {
+                found.fail("the result names no vm_id: \(first.engineIDs)")
+            }
+            found.expect(await recorder.started > 0, "no step was reported to the job")
+
+            // A re-run reuses the VM (Proxmox VE) or refuses the taken name (oVirt): never a second VM.
+            do {
+                let second = try await creator.execute(plan, context: context)
+                found.expect(second.engineIDs["vm_id"] == first.engineIDs["vm_id"],
+                             "the re-run named another VM: \(second.engineIDs["vm_id"] ?? "nil")")
+            } catch let refusal as BackendError {
+                found.expect(refusal.message.contains(name), "the re-run's refusal does not name the VM: \(refusal)")
+            }
+            named = try await backend.readInventory().vms.filter { $0.name == name }
+            found.expect(named.count == 1, "after a re-run the engine has \(named.count) VMs named \(name)")
+        } catch {
+            found.fail("creating a VM failed: \(error)")
+        }
+        return found.violations
+    }
+
     /// Probes a healthy engine: it must report a version.
     public static func checkProbe(_ backend: any VirtualizationBackend) async -> [ContractViolation] {
         var found = Findings(check: "probe")
@@ -446,4 +510,14 @@ struct Findings {
             fail("\(what) threw \(type(of: error)) instead of a BackendError: \(error)")
         }
     }
+}
+
+/// Counts the steps a backend reports while the contract runs its plans.
+actor ContractRecorder: JobRecorder {
+    private(set) var started = 0
+
+    func stepStarted(_ name: String, description: String) async { started += 1 }
+    func stepSucceeded(_ name: String, detail: String?, engineIDs: [String: String]) async {}
+    func stepFailed(_ name: String, error: BackendError) async {}
+    func stepSkipped(_ name: String, reason: String) async {}
 }

@@ -46,7 +46,14 @@ struct OvirtContractEngine: ContractEngine {
     }
 
     func configuration(password: String?) -> BackendConfiguration {
-        BackendConfiguration.simulated(engine, password: password ?? self.password)
+        var configuration = BackendConfiguration.simulated(engine, password: password ?? self.password)
+        // Creates follow the simulated engine's short delays closely.
+        configuration.options = try? YAMLParser.parse("poll_interval: 50ms\n", file: "contract")
+        return configuration
+    }
+
+    func vmItem(named name: String) throws -> ProvisioningItem {
+        seedItem(engine: spec.name, vm: seedVM(name: name))
     }
 
     func flipPowerState(of vm: VM) async throws {

@@ -48,7 +48,16 @@ struct ProxmoxContractEngine: ContractEngine {
     func configuration(password: String?) -> BackendConfiguration {
         BackendConfiguration(name: cluster.name, kind: ProxmoxBackend.kind, url: cluster.apiURL,
                              password: Secret(password ?? ProxmoxContractHarness.password),
-                             connectTimeout: .seconds(5), requestTimeout: .seconds(20))
+                             connectTimeout: .seconds(5), requestTimeout: .seconds(20),
+                             // Creates follow the simulated cluster's short task delays closely.
+                             options: try? YAMLParser.parse("task_poll_interval: 50ms\n", file: "contract"))
+    }
+
+    func vmItem(named name: String) throws -> ProvisioningItem {
+        var item = try ProxmoxFixtures.item(section: #"{"engine":"\#(spec.name)","node":"pve1","storage":"local-lvm"}"#,
+                                            name: name)
+        item.engine = spec.name
+        return item
     }
 
     func flipPowerState(of vm: VM) async throws {
