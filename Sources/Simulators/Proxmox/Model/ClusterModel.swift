@@ -1,16 +1,31 @@
 /// A cluster node.
 struct PVENode: Sendable {
-    var name: String
-    var nodeID: Int
+    /// The node's name and its id in the corosync configuration: fixed for the node's life.
+    let name: String
+    let nodeID: Int
     var ip: String
     var online: Bool
-    var maxCPU: Int
-    var maxMemory: Int
-    var rootDisk: Int
+    var capacity: PVENodeCapacity
     /// Epoch seconds of its boot.
     var bootTime: Double
     /// The next worker pid on this node.
     var nextPID: Int
+}
+
+/// What a node has: CPUs, memory and its root disk (`/cluster/resources` `maxcpu`, `maxmem`,
+/// `maxdisk`).
+struct PVENodeCapacity: Sendable {
+    var cpus: Int
+    /// Bytes.
+    var memory: Int
+    /// Bytes.
+    var rootDisk: Int
+}
+
+extension PVENode {
+    var maxCPU: Int { capacity.cpus }
+    var maxMemory: Int { capacity.memory }
+    var rootDisk: Int { capacity.rootDisk }
 }
 
 /// A storage as configured in `storage.cfg` (the same for every node).

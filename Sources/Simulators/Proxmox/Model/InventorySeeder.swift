@@ -17,8 +17,8 @@ struct InventorySeeder {
         let nodeCount = max(1, options.nodeCount)
         let nodes = (1...nodeCount).map { index in
             PVENode(
-                name: "pve\(index)", nodeID: index, ip: "10.0.0.\(10 + index)", online: true, maxCPU: 32,
-                maxMemory: 128 << 30, rootDisk: 100 << 30, bootTime: now - 2_592_000 - Double(index * 3600),
+                name: "pve\(index)", nodeID: index, ip: "10.0.0.\(10 + index)", online: true,
+                capacity: PVENodeCapacity(cpus: 32, memory: 128 << 30, rootDisk: 100 << 30), bootTime: now - 2_592_000 - Double(index * 3600),
                 nextPID: 100_000 + index * 7919
             )
         }
