@@ -71,6 +71,15 @@ public enum BackendContract {
                 }
             }
         },
+        ContractCheck(name: "create-vlan",
+                      summary: "a kind that creates VLANs runs a plan to the end, and a re-run reuses what it made") {
+            await withEngine(ContractEngineSpec(name: "contract-vlan"), harness: $0, check: "create-vlan") {
+                engine, harness in
+                await withBackend(engine.configuration(password: nil), harness: harness, check: "create-vlan") {
+                    await checkCreateVLAN($0, engine: engine)
+                }
+            }
+        },
         ContractCheck(name: "probe", summary: "a probe logs in and reports a version") {
             await withEngine(ContractEngineSpec(name: "contract-probe"), harness: $0, check: "probe") {
                 engine, harness in
@@ -315,6 +324,38 @@ public enum BackendContract {
             found.expect(named.count == 1, "after a re-run the engine has \(named.count) VMs named \(name)")
         } catch {
             found.fail("creating a VM failed: \(error)")
+        }
+        return found.violations
+    }
+
+    /// For a ``VLANCreatingBackend``: the harness's item plans and runs to the end, reporting its
+    /// steps, and running the same plan again succeeds by reusing what the first run made. A kind
+    /// that creates no VLANs must not claim to.
+    public static func checkCreateVLAN(_ backend: any VirtualizationBackend, engine: any ContractEngine) async
+        -> [ContractViolation]
+    {
+        var found = Findings(check: "create-vlan")
+        guard let creator = backend as? any VLANCreatingBackend else {
+            found.expect(!backend.capabilities.contains(.createVLAN), "claims to create VLANs it cannot")
+            return found.violations
+        }
+        do {
+            guard let item = try engine.vlanItem() else {
+                found.fail("the kind creates VLANs but the harness has no create_vlan item")
+                return found.violations
+            }
+            guard case .ready(let plan) = try await creator.plan(item) else {
+                found.fail("a valid create_vlan item for this engine was not planned")
+                return found.violations
+            }
+            let recorder = ContractRecorder()
+            let context = JobContext(jobID: "contract-vlan-job", correlationID: "contract-vlan-job-0", recorder: recorder,
+                                     logger: Logger(label: "contract", factory: { _ in SwiftLogNoOpLogHandler() }))
+            _ = try await creator.execute(plan, context: context)
+            found.expect(await recorder.started > 0, "no step was reported to the job")
+            _ = try await creator.execute(plan, context: context)
+        } catch {
+            found.fail("creating a VLAN failed: \(error)")
         }
         return found.violations
     }

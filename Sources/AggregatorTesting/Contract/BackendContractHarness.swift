@@ -29,6 +29,8 @@ public protocol ContractEngine: Sendable {
     /// A `create_vm` item for this engine that its kind can plan and run (a template, storage
     /// and network the simulated engine has), naming the VM `name`.
     func vmItem(named name: String) throws -> ProvisioningItem
+    /// A `create_vlan` item for this engine, or nil for a kind that creates no VLANs.
+    func vlanItem() throws -> ProvisioningItem?
     /// Stops the engine; it refuses connections afterwards.
     func stop() async
 }

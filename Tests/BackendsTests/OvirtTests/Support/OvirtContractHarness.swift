@@ -52,6 +52,10 @@ struct OvirtContractEngine: ContractEngine {
         return configuration
     }
 
+    func vlanItem() throws -> ProvisioningItem? {
+        seedItem(action: .createVLAN, engine: spec.name)
+    }
+
     func vmItem(named name: String) throws -> ProvisioningItem {
         seedItem(engine: spec.name, vm: seedVM(name: name))
     }

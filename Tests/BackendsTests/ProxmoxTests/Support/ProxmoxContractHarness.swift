@@ -53,6 +53,9 @@ struct ProxmoxContractEngine: ContractEngine {
                              options: try? YAMLParser.parse("task_poll_interval: 50ms\n", file: "contract"))
     }
 
+    /// Proxmox VE takes VLAN tags on the VM's network device: the kind creates no VLANs.
+    func vlanItem() throws -> ProvisioningItem? { nil }
+
     func vmItem(named name: String) throws -> ProvisioningItem {
         var item = try ProxmoxFixtures.item(section: #"{"engine":"\#(spec.name)","node":"pve1","storage":"local-lvm"}"#,
                                             name: name)
