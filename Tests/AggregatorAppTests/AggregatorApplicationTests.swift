@@ -12,22 +12,10 @@ import Testing
 @Suite struct AggregatorApplicationTests {
     @Test(.timeLimit(.minutes(1)))
     func aShutdownInTheMiddleOfAJobLeavesItInterruptedWithItsFinishedStepsOnRecord() async throws {
-        let dataDirectory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("app-\(UUID().uuidString)").path
+        let dataDirectory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
         let engine = GatedEngine()
-        var registry = BackendRegistry()
-        registry.register("ovirt") { entry, _ in GatedBackend(name: entry.name, engine: engine) }
-        let configuration = AggregatorConfiguration(backends: [
-            BackendConfiguration(name: "e15-test", kind: "ovirt", url: "https://e15-test.example/ovirt-engine/api"),
-        ])
-        var options = AggregatorApplication.Options(host: "127.0.0.1", port: 0, dataDirectory: dataDirectory)
-        options.shutdownSignals = []
-        options.metrics = false
-        let (ports, port) = AsyncStream.makeStream(of: Int.self)
-        let app = try await AggregatorApplication.build(
-            configuration, registry: registry, options: options, logger: Logger(label: "test"),
-            onServerRunning: { port.yield($0) })
+        let (app, ports) = try await Self.application(engine: engine, dataDirectory: dataDirectory)
 
         let jobID = try await app.withRunning { _ in
             var listening = ports.makeAsyncIterator()
@@ -61,24 +49,11 @@ import Testing
     /// the job as it is then: the clock is the application's, not the wall's.
     @Test(.timeLimit(.minutes(1)))
     func aWaitEndsWhenTheApplicationsClockSaysSoWithTheJobStillRunning() async throws {
-        let dataDirectory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("app-\(UUID().uuidString)").path
+        let dataDirectory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
         let engine = GatedEngine()
-        var registry = BackendRegistry()
-        registry.register("ovirt") { entry, _ in GatedBackend(name: entry.name, engine: engine) }
-        let configuration = AggregatorConfiguration(backends: [
-            BackendConfiguration(name: "e15-test", kind: "ovirt", url: "https://e15-test.example/ovirt-engine/api"),
-        ])
         let clock = ManualClock()
-        var options = AggregatorApplication.Options(host: "127.0.0.1", port: 0, dataDirectory: dataDirectory)
-        options.shutdownSignals = []
-        options.metrics = false
-        options.clock = clock
-        let (ports, port) = AsyncStream.makeStream(of: Int.self)
-        let app = try await AggregatorApplication.build(
-            configuration, registry: registry, options: options, logger: Logger(label: "test"),
-            onServerRunning: { port.yield($0) })
+        let (app, ports) = try await Self.application(engine: engine, dataDirectory: dataDirectory, clock: clock)
 
         try await app.withRunning { _ in
             var listening = ports.makeAsyncIterator()
@@ -100,6 +75,31 @@ import Testing
             #expect(jobs.first?["state"] as? String == "running")
             #expect(response.status == 202)
         }
+    }
+
+    static func temporaryDirectory() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("app-\(UUID().uuidString)").path
+    }
+
+    /// The application over one `e15-test` engine of the gated kind, listening on a free port
+    /// (announced on the stream), stopped by the test rather than by signals.
+    static func application(engine: GatedEngine, dataDirectory: String, clock: any Clock<Duration> = ContinuousClock())
+        async throws -> (AggregatorApplication, AsyncStream<Int>)
+    {
+        var registry = BackendRegistry()
+        registry.register("ovirt") { entry, _ in GatedBackend(name: entry.name, engine: engine) }
+        let configuration = AggregatorConfiguration(backends: [
+            BackendConfiguration(name: "e15-test", kind: "ovirt", url: "https://e15-test.example/ovirt-engine/api"),
+        ])
+        var options = AggregatorApplication.Options(host: "127.0.0.1", port: 0, dataDirectory: dataDirectory)
+        options.shutdownSignals = []
+        options.metrics = false
+        options.clock = clock
+        let (ports, port) = AsyncStream.makeStream(of: Int.self)
+        let app = try await AggregatorApplication.build(
+            configuration, registry: registry, options: options, logger: Logger(label: "test"),
+            onServerRunning: { port.yield($0) })
+        return (app, ports)
     }
 
     static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
