@@ -1,4 +1,4 @@
-"""With 6 engines x 5,000 VMs the VM table stays quick: the page asks the server for one page at a time.
+"""With 7 engines x 5,000 VMs (six oVirt, one Proxmox VE) the VM table stays quick: the page asks the server for one page at a time.
 
 Prints what it measured (wall time in the browser, from the action to the rows on screen):
     VMA_PERF_VMS=5000 pytest -s Tests/Browser/test_performance.py
@@ -22,11 +22,14 @@ BOUND_S = float(os.environ.get("VMA_PERF_BOUND_S", "5"))
 def demo(tmp_path_factory):
     process = Demo(tmp_path_factory.mktemp("demo-perf"), vms=VMS, hosts=20, ready_timeout=600)
     try:
-        # Every engine's model is loaded (the first listing reads them in full): checked each time
-        # the demo logs work of its own, such as "Read the engine in full".
+        # Every engine's model is loaded, the six oVirt engines and the demo's Proxmox VE cluster
+        # alike (the first listing reads them in full): checked each time the demo logs work of its
+        # own, such as "Read the engine in full". Counting only the oVirt engines' VMs let the test
+        # read the total before the cluster's VMs were in it.
         def every_vm_listed():
             status, listing = get_json(process.base + "/api/v1/vms?limit=1", timeout=600)
-            return status == 200 and sum(e["count"] for e in listing["engines"]) >= 6 * VMS
+            engines = listing["engines"] if status == 200 else []
+            return len(engines) == 7 and all(e["ok"] and e["count"] >= VMS for e in engines)
 
         wait_until(every_vm_listed, process, timeout=600)
         yield process
@@ -47,7 +50,7 @@ def timed(label, results, action, condition):
     return elapsed
 
 
-def test_the_vm_table_stays_quick_with_thirty_thousand_vms(demo, browser):
+def test_the_vm_table_stays_quick_with_thirty_five_thousand_vms(demo, browser):
     results = []
     _, sample = get_json(demo.base + "/api/v1/vms?engine=k45&status=up&limit=1")
     vm = sample["items"][0]
