@@ -299,8 +299,7 @@ public enum BackendContract {
             found.expect(afterPlan == before, "planning changed the engine: \(before) VMs before, \(afterPlan) after")
 
             let recorder = ContractRecorder()
-            let context = JobContext(jobID: "contract-job", correlationID: "contract-job-0", recorder: recorder,
-                                     logger: Logger(label: "contract", factory: { _ in SwiftLogNoOpLogHandler() }))
+            let context = recorder.context(jobID: "contract-job")
             let first = try await creator.execute(plan, context: context)
             var named = try await backend.readInventory().vms.filter { $0.name == name }
             found.expect(named.count == 1, "after the create the engine has \(named.count) VMs named \(name)")
@@ -349,8 +348,7 @@ public enum BackendContract {
                 return found.violations
             }
             let recorder = ContractRecorder()
-            let context = JobContext(jobID: "contract-vlan-job", correlationID: "contract-vlan-job-0", recorder: recorder,
-                                     logger: Logger(label: "contract", factory: { _ in SwiftLogNoOpLogHandler() }))
+            let context = recorder.context(jobID: "contract-vlan-job")
             _ = try await creator.execute(plan, context: context)
             found.expect(await recorder.started > 0, "no step was reported to the job")
             _ = try await creator.execute(plan, context: context)
@@ -556,6 +554,12 @@ struct Findings {
 /// Counts the steps a backend reports while the contract runs its plans.
 actor ContractRecorder: JobRecorder {
     private(set) var started = 0
+
+    /// The context a contract job runs in: this recorder, the job's id, a silent logger.
+    nonisolated func context(jobID: String) -> JobContext {
+        JobContext(jobID: jobID, correlationID: "\(jobID)-0", recorder: self,
+                   logger: Logger(label: "contract", factory: { _ in SwiftLogNoOpLogHandler() }))
+    }
 
     func stepStarted(_ name: String, description: String) async { started += 1 }
     func stepSucceeded(_ name: String, detail: String?, engineIDs: [String: String]) async {}
