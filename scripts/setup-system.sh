@@ -3,9 +3,10 @@
 set -euo pipefail
 
 # chromium and chromium-driver run the browser tests (Tests/Browser) headless; haproxy stands in
-# front of the server in the proxy test (Tests/Integration/test_hardening.py).
+# front of the server in the proxy test (Tests/Integration/test_hardening.py); postgresql is the
+# server the PostgreSQL job store and the replica tests run against (scripts/postgres-local.sh).
 packages=(libcurl4-openssl-dev libyaml-dev libsqlite3-dev libxml2-dev python3-venv curl openssl pkg-config systemd
-          chromium chromium-driver haproxy)
+          chromium chromium-driver haproxy postgresql)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

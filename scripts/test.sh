@@ -8,6 +8,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-system.sh
 
+# One PostgreSQL server for the run (Debian's, on a free loopback port, stopped on exit): the
+# PostgreSQL job store's tests and the replica tests each make a database of their own on it.
+# A server given in VMAGG_TEST_DATABASE_URL (its role may create databases) is used instead.
+if [ -z "${VMAGG_TEST_DATABASE_URL:-}" ]; then
+    PG_DIR="$(mktemp -d /tmp/vmagg-pg-XXXXXX)"
+    trap 'bash "$PWD/scripts/postgres-local.sh" stop "$PG_DIR" >/dev/null || true' EXIT
+    VMAGG_TEST_DATABASE_URL="$(bash scripts/postgres-local.sh start "$PG_DIR" | tail -1)"
+    export VMAGG_TEST_DATABASE_URL
+fi
+
 # Every module a target imports is declared in Package.swift (SwiftPM checks only its own targets).
 python3 scripts/check-imports.py
 swift build --build-tests

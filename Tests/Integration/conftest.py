@@ -1,7 +1,45 @@
 """Fixtures of the process-level integration tests."""
 import pytest
 
+from postgres import PostgresServer
+
 
 @pytest.fixture
 def tmp_config(tmp_path):
     return tmp_path / "backends.yaml"
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """The run's PostgreSQL: the one at VMAGG_TEST_DATABASE_URL (scripts/test.sh starts it), else
+    one started here for the session and stopped after it."""
+    server = PostgresServer.from_environment()
+    if server is not None:
+        yield server
+        return
+    server = PostgresServer.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def postgres_database(postgres_server):
+    """A fresh, empty database for one test, dropped after it."""
+    database = postgres_server.create_database()
+    try:
+        yield database
+    finally:
+        postgres_server.drop_database(database)
+
+
+@pytest.fixture
+def dedicated_postgres():
+    """A PostgreSQL server of the test's own, which it may take down and up (see PostgresServer);
+    stopped and removed after the test."""
+    server = PostgresServer.start()
+    try:
+        yield server
+    finally:
+        server.stop()
