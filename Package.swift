@@ -35,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // System libraries.
@@ -196,6 +197,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Job store on PostgreSQL, shared by replicas: leases, LISTEN/NOTIFY, migrations under an advisory lock.
+        .target(
+            name: "PostgresJobStore",
+            dependencies: [
+                "AggregatorCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/JobStores/Postgres",
+            swiftSettings: swiftSettings
+        ),
+
         // The web face: page shells (Mustache templates) and the script and style sheet they load,
         // all compiled into the binary (embedInCode: nothing to install beside it).
         .target(
@@ -246,6 +261,7 @@ let package = Package(
             name: "AggregatorApp",
             dependencies: [
                 "AggregatorCore",
+                "PostgresJobStore",
                 "Server",
                 "SQLiteJobStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -460,6 +476,16 @@ let package = Package(
                 "SQLiteJobStore",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PostgresJobStoreTests",
+            dependencies: [
+                "AggregatorApp", "PostgresJobStore", "SQLiteJobStore", "AggregatorCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tests/JobStoresTests/PostgresTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

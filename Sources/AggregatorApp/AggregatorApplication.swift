@@ -77,17 +77,20 @@ public struct AggregatorApplication: Sendable {
         let access = try await ListenerAccess.make(
             configuration.auth, host: host, server: server, insecureNoAuth: options.insecureNoAuth, logger: logger)
         let inventory = try EngineFactory.make(configuration, registry: registry, logger: logger)
-        let store: any JobStore
+        let database: JobDatabase.Opened
         do {
-            store = try await JobDatabase.open(dataDirectory: options.dataDirectory ?? configuration.dataDirectory,
-                                               logger: logger)
+            let location = configuration.database.location(
+                dataDirectory: options.dataDirectory ?? configuration.dataDirectory)
+            database = try await JobDatabase.open(location, settings: configuration.database, logger: logger)
         } catch {
             await EngineFactory.shutdown(inventory)
             throw error
         }
+        let store = database.store
+        let replica = ReplicaSettings(name: configuration.database.replicaName, lease: configuration.database.lease)
         let runner = JobRunner(store: store, inventory: inventory,
-                               perEngineLimit: options.jobsPerEngine ?? server.jobsPerEngine, logger: logger,
-                               clock: options.clock)
+                               perEngineLimit: options.jobsPerEngine ?? server.jobsPerEngine, replica: replica,
+                               logger: logger, clock: options.clock)
         let settings = AggregatorServer.Settings(
             host: host, port: options.port ?? server.port, maxUploadBytes: server.maxUploadBytes,
             limits: ConnectionLimits(maxConnections: server.maxConnections, idleTimeout: server.idleTimeout,
@@ -100,12 +103,15 @@ public struct AggregatorApplication: Sendable {
                 logger.notice("Serving", metadata: [
                     "http.address": "http://\(settings.host):\(port)",
                     "backend.count": "\(inventory.backends.count)",
+                    "database": "\(store.health.kind)", "replica.name": "\(replica.name)",
                 ])
                 await onServerRunning(port)
             })
         // Started in this order and stopped in reverse (see the type's documentation).
+        // The database's connections are stopped last, after everything that records jobs.
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [.init(service: http), .init(service: JobRunnerService(runner: runner))]
+            services: (database.service.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? [])
+                + [.init(service: http), .init(service: JobRunnerService(runner: runner))]
                 + inventory.model.services.map { .init(service: $0) },
             gracefulShutdownSignals: options.shutdownSignals,
             logger: logger)

@@ -45,7 +45,7 @@ public enum AggregatorServer {
         router.add(middleware: MethodCheckMiddleware(table: routes))
         if metrics != nil { router.add(middleware: MetricsMiddleware()) }
         addAccessControl(access, jobs: jobs, to: router)
-        IndexController(inventory: inventory, jobStoreOpen: jobs != nil, web: WebController()).addRoutes(to: router)
+        IndexController(inventory: inventory, jobStore: jobs?.store, web: WebController()).addRoutes(to: router)
         WebController().addRoutes(to: router)
         OpenAPIController().addRoutes(to: router)
         if let metrics { MetricsController(inventory: inventory, registry: metrics).addRoutes(to: router) }

@@ -9,7 +9,7 @@ struct AggregatorCommand: AsyncParsableCommand {
         abstract: "One API over every configured virtualization engine (oVirt / RED Virtualization).",
         subcommands: [
             ServeCommand.self, DemoCommand.self, CheckConfigCommand.self, ExportCommand.self, TrustCommand.self,
-            TokenCommand.self,
+            TokenCommand.self, DatabaseCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )

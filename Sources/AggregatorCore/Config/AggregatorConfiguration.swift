@@ -60,6 +60,9 @@ public struct AggregatorConfiguration: Sendable {
     public var backends: [BackendConfiguration]
     /// Who may call the API (`auth:`). Defaults to none: loopback listeners only.
     public var auth: AuthConfiguration = .none
+    /// The job database and job leases (`database:`, `jobs:`). Defaults to the SQLite file in
+    /// ``dataDirectory``.
+    public var database = DatabaseSettings()
     /// Settings the file still has but this version no longer uses, located and with the fix;
     /// the commands print them and go on.
     public var warnings: [ConfigurationError] = []
@@ -124,6 +127,7 @@ public struct AggregatorConfiguration: Sendable {
         let (auth, authErrors) = copy.auth.resolvingDigests(environment: environment, file: file)
         copy.auth = auth
         errors += authErrors
+        errors += copy.resolveDatabase(environment: environment)
         if !errors.isEmpty { throw ConfigurationErrors(errors) }
         return copy
     }

@@ -224,12 +224,18 @@ public struct ConfigurationLoader: Sendable {
             backends.append(backend)
         }
 
+        let (database, databaseErrors) = parseDatabase(
+            raw.database, jobs: raw.jobs, replicaName: raw.server?.replicaName, root: root,
+            resolvePath: { resolve($0, against: baseDirectory) }, baseDirectory: baseDirectory)
+        errors += databaseErrors
+
         if !errors.isEmpty { throw ConfigurationErrors(errors) }
 
         let dataDirectory = resolve(raw.dataDir ?? "data", against: baseDirectory)
         var configuration = AggregatorConfiguration(file: file, server: server, dataDirectory: dataDirectory,
                                                     backends: backends)
         configuration.auth = auth
+        configuration.database = database
         configuration.warnings = warnings
         return configuration
     }
@@ -355,9 +361,11 @@ private struct RawFile: Decodable {
     var dataDir: String?
     var backends: [RawBackend]?
     var auth: RawAuth?
+    var database: RawDatabase?
+    var jobs: RawJobs?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case server, defaults, backends, auth
+        case server, defaults, backends, auth, database, jobs
         case dataDir = "data_dir"
     }
 }
@@ -376,9 +384,11 @@ private struct RawServer: Decodable {
     var lingeringBytes: Int?
     var trustedProxies: [String]?
     var allowedHosts: [String]?
+    var replicaName: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case host, port
+        case replicaName = "replica_name"
         case trustedProxies = "trusted_proxies"
         case allowedHosts = "allowed_hosts"
         case maxUploadBytes = "max_upload_bytes"

@@ -102,6 +102,15 @@ public struct Job: Sendable, Codable, Hashable, Identifiable {
     /// can be searched for it. Jobs stored before it existed use their ``id``.
     public var correlationID: String?
 
+    /// The replica that runs the job (or ran it last): `server.replica_name`, or the host name and
+    /// process id. Nil for jobs stored before replicas existed.
+    public var runner: String?
+    /// How many times a replica started the job: 1, or more after takeovers. Nil until it starts.
+    public var attempts: Int?
+    /// Bumped on every recorded change, so a client following a job (`?wait=` with `revision`)
+    /// wakes when it changes. Nil for jobs stored before it existed.
+    public var revision: Int?
+
     /// The correlation id engine calls carry.
     public var engineCorrelationID: String { correlationID ?? id }
 

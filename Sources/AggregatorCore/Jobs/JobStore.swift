@@ -11,7 +11,19 @@ public protocol JobStore: Sendable {
     func job(id: String) async throws -> Job?
     /// Jobs matching `filter`, newest first.
     func jobs(matching filter: JobFilter) async throws -> [Job]
-    /// Marks every queued or running job interrupted (at start, after a crash or restart).
-    /// - Returns: How many jobs were marked.
-    func markUnfinishedInterrupted() async throws -> Int
+    /// What the store is and whether it answers, for `GET /ready`.
+    var health: JobStoreHealth { get }
+}
+
+/// What `GET /ready` says of the job database.
+public struct JobStoreHealth: Sendable, Hashable {
+    /// `sqlite` or `postgresql`.
+    public var kind: String
+    /// Whether the last exchange with the database succeeded (an SQLite file always answers).
+    public var reachable: Bool
+
+    public init(kind: String, reachable: Bool) {
+        self.kind = kind
+        self.reachable = reachable
+    }
 }

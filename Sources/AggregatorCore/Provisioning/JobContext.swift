@@ -35,11 +35,32 @@ public struct JobContext: Sendable {
     public var correlationID: String
     public var recorder: any JobRecorder
     public var logger: Logger
+    /// The steps an earlier run of this job recorded before it stopped (a replica died and another
+    /// took the job over); empty for a first run. A kind resumes from them: a step recorded
+    /// `succeeded` is not run again (its engine ids give what later steps need), and what a step
+    /// recorded `running` or `interrupted` may have left on the engine is found and reused.
+    public var recordedSteps: [JobStep]
 
-    public init(jobID: String, correlationID: String, recorder: any JobRecorder, logger: Logger) {
+    public init(jobID: String, correlationID: String, recorder: any JobRecorder, logger: Logger,
+                recordedSteps: [JobStep] = []) {
         self.jobID = jobID
         self.correlationID = correlationID
         self.recorder = recorder
         self.logger = logger
+        self.recordedSteps = recordedSteps
+    }
+
+    /// True when an earlier run of this job recorded steps: this run resumes it.
+    public var isResuming: Bool { !recordedSteps.isEmpty }
+
+    /// The step named `name` as an earlier run recorded it finished (`succeeded` or `skipped`), if it did.
+    public func completedStep(_ name: String) -> JobStep? {
+        recordedSteps.last { $0.name == name && ($0.state == "succeeded" || $0.state == "skipped") }
+    }
+
+    /// The engine ids every step of an earlier run reported, finished or not (`vm_id`, `disk_id[0]`):
+    /// what a resumed step looks for on the engine before it makes anything.
+    public var recordedEngineIDs: [String: String] {
+        recordedSteps.reduce(into: [:]) { ids, step in ids.merge(step.engineIDs) { $1 } }
     }
 }

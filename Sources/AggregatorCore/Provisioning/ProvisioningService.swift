@@ -97,8 +97,7 @@ public struct ProvisioningService: Sendable {
                           idempotencyKey: Job.idempotencyKey(for: item), itemIndex: item.index, meta: item.meta,
                           plan: plan, requestID: options.requestID,
                           correlationID: options.requestID.map { "\($0)-\(item.index)" })
-            let stored = try await runner.store.insertUnlessActive(job)
-            if stored.inserted { runner.submit(stored.job, plan: plan) }
+            let stored = try await runner.accept(job, plan: plan)
             accepted.append(AcceptedJob(job: stored.job, reused: !stored.inserted))
         }
 

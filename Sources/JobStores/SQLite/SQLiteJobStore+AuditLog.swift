@@ -22,11 +22,12 @@ extension SQLiteJobStore: AuditLog {
         }
     }
 
+    static func encodeAudit(_ entry: AuditEntry) throws -> String { try JobRecordCoding.encode(entry) }
+
+    static func decodeAudit(_ body: String) throws -> AuditEntry { try JobRecordCoding.decode(AuditEntry.self, from: body) }
+
     public func record(_ entry: AuditEntry) async throws {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .millisecondsSince1970
-        encoder.outputFormatting = .sortedKeys
-        let body = String(decoding: try encoder.encode(entry), as: UTF8.self)
+        let body = try Self.encodeAudit(entry)
         try await database.write { db in
             try db.execute(
                 sql: "INSERT INTO audit (id, time, outcome, who, body) VALUES (?, ?, ?, ?, ?)",
@@ -64,8 +65,6 @@ extension SQLiteJobStore: AuditLog {
         let bodies = try await database.read { db in
             try String.fetchAll(db, sql: query, arguments: statementArguments)
         }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .millisecondsSince1970
-        return try bodies.map { try decoder.decode(AuditEntry.self, from: Data($0.utf8)) }
+        return try bodies.map(Self.decodeAudit)
     }
 }

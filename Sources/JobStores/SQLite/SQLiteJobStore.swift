@@ -10,6 +10,9 @@ import GRDB
 public final class SQLiteJobStore: JobStore {
     let database: DatabaseQueue
 
+    /// An SQLite file always answers.
+    public var health: JobStoreHealth { JobStoreHealth(kind: "sqlite", reachable: true) }
+
     /// Opens (creating when needed) the database at `path`; its directory is created too.
     /// The file is readable by this user alone (0600, a new directory 0700).
     /// The schema steps this open applied (empty when the file was current), oldest first, for
@@ -36,7 +39,7 @@ public final class SQLiteJobStore: JobStore {
         if superseded {
             let unknown = try database.read { db in try migrator.appliedIdentifiers(db) }
                 .subtracting(migrator.migrations).sorted()
-            throw NewerDatabaseError(path: path, unknownMigrations: unknown)
+            throw NewerDatabaseError(database: path, unknownMigrations: unknown)
         }
         try migrator.migrate(database)
         previousMigration = completed.last
@@ -45,7 +48,16 @@ public final class SQLiteJobStore: JobStore {
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1 jobs") { db in
+        for step in JobSchemaStep.allCases {
+            migrator.registerMigration(step.rawValue) { db in try apply(step, db) }
+        }
+        return migrator
+    }
+
+    /// How this store applies each of the shared schema steps.
+    private static func apply(_ step: JobSchemaStep, _ db: Database) throws {
+        switch step {
+        case .jobs:
             try db.create(table: "job") { table in
                 table.primaryKey("id", .text)
                 table.column("idempotency_key", .text).notNull().indexed()
@@ -55,24 +67,23 @@ public final class SQLiteJobStore: JobStore {
                 table.column("created_at", .double).notNull().indexed()
                 table.column("body", .text).notNull()
             }
+        case .audit:
+            try createAuditTable(db)
+        case .leases:
+            // One process writes an SQLite file, so it holds every job; the columns keep the
+            // schema the same as PostgreSQL's for `aggregator db copy`, and stay empty here.
+            try db.alter(table: "job") { table in
+                table.add(column: "lease_owner", .text)
+                table.add(column: "lease_until", .double)
+            }
         }
-        migrator.registerMigration("v2 audit") { db in try createAuditTable(db) }
-        return migrator
     }
 
     private static let activeStates = [JobState.queued, .running, .succeeded].map(\.rawValue)
 
-    private static func encode(_ job: Job) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .millisecondsSince1970
-        return String(decoding: try encoder.encode(job), as: UTF8.self)
-    }
+    static func encode(_ job: Job) throws -> String { try JobRecordCoding.encode(job) }
 
-    private static func decode(_ body: String) throws -> Job {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .millisecondsSince1970
-        return try decoder.decode(Job.self, from: Data(body.utf8))
-    }
+    static func decode(_ body: String) throws -> Job { try JobRecordCoding.decode(Job.self, from: body) }
 
     private static func write(_ job: Job, _ db: Database) throws {
         try db.execute(
@@ -140,6 +151,9 @@ public final class SQLiteJobStore: JobStore {
         }
     }
 
+    /// Marks every queued or running job interrupted: at start, since one process writes the file,
+    /// whatever the previous process left unfinished stopped with it.
+    /// - Returns: How many jobs were marked.
     public func markUnfinishedInterrupted() async throws -> Int {
         try await database.write { db in
             let bodies = try String.fetchAll(
@@ -161,17 +175,5 @@ public final class SQLiteJobStore: JobStore {
             }
             return bodies.count
         }
-    }
-}
-
-/// The job database was written by a newer version of the aggregator.
-public struct NewerDatabaseError: Error, CustomStringConvertible {
-    public var path: String
-    /// Schema steps in the file that this version does not know.
-    public var unknownMigrations: [String]
-
-    public var description: String {
-        "\(path) was migrated by a newer version (schema steps \(unknownMigrations.joined(separator: ", ")) are unknown "
-            + "to this one); run the newer version, or restore the backup the install script made before the upgrade"
     }
 }

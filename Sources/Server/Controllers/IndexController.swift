@@ -7,8 +7,8 @@ import WebUI
 /// `GET /ready` (ready for traffic).
 struct IndexController: Sendable {
     let inventory: EngineSet
-    /// Whether the server was built with its job store (the create endpoints need it).
-    var jobStoreOpen: Bool
+    /// The job store the server was built with, if any (the create endpoints need it).
+    var jobStore: (any JobStore)?
     let web: WebController
 
     func addRoutes(to router: some RouterMethods<some RequestContext>) {
@@ -38,7 +38,7 @@ struct IndexController: Sendable {
         }
         // Like /health it needs no token: load balancers call it.
         router.get("ready") { _, _ in
-            let body = ReadyBody(inventory.model, jobStoreOpen: jobStoreOpen)
+            let body = ReadyBody(inventory.model, jobStore: jobStore?.health)
             return try JSONBody.response(status: body.ready ? .ok : .serviceUnavailable, encoding: body)
         }
     }

@@ -35,9 +35,15 @@ struct ProvisioningController: Sendable {
         router.get("api/v1/jobs") { request, _ in
             try await listJobs(request)
         }
-        router.get("api/v1/jobs/:id") { _, context in
+        router.get("api/v1/jobs/:id") { request, context in
             let id = try context.parameters.require("id")
-            guard let job = try await runner.store.job(id: id) else {
+            let follow = try FollowOptions(request)
+            let found = if let follow {
+                try await runner.waitForChange(of: id, after: follow.revision, timeout: .seconds(follow.wait))
+            } else {
+                try await runner.store.job(id: id)
+            }
+            guard let job = found else {
                 throw APIError(.notFound, code: "unknown_job", message: "no job with id '\(id)'",
                                fix: "list jobs with GET /api/v1/jobs")
             }
@@ -229,6 +235,42 @@ struct CreateOptions {
 }
 
 /// A job as the API shows it: the job's fields plus `href` and `reused`.
+/// `GET /api/v1/jobs/{id}?wait=N&revision=R`: answer once the job is recorded at a revision after
+/// `R` (or is final), or after `N` seconds with the job as it is: how the web face and scripts follow
+/// a job, on whichever replica runs it, without polling.
+struct FollowOptions {
+    var wait: Int
+    var revision: Int
+
+    /// Nil when the request does not ask to wait.
+    init?(_ request: Request) throws {
+        var wait: Int?
+        var revision = 0
+        for (key, value) in request.uri.queryParameters {
+            switch key {
+            case "wait":
+                guard let seconds = Int(value), (0 ... 3600).contains(seconds) else {
+                    throw APIError(.badRequest, code: "bad_parameter", message: "wait must be 0–3600 seconds, found '\(value)'")
+                }
+                wait = seconds
+            case "revision":
+                guard let number = Int(value), number >= 0 else {
+                    throw APIError(.badRequest, code: "bad_parameter",
+                                   message: "revision must be a whole number, found '\(value)'",
+                                   fix: "pass the job's revision from the previous answer")
+                }
+                revision = number
+            default:
+                throw APIError(.badRequest, code: "unknown_parameter", message: "unknown query parameter '\(key)'",
+                               fix: "a job is read with wait and revision only")
+            }
+        }
+        guard let wait, wait > 0 else { return nil }
+        self.wait = wait
+        self.revision = revision
+    }
+}
+
 struct JobView: Encodable {
     var job: Job
     /// True when this answer is an earlier job for the same document, engine and target.

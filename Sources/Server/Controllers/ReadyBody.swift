@@ -30,14 +30,23 @@ struct ReadyBody: Encodable {
         var stale: Int
     }
 
+    /// The job database: its kind, and whether it answered last time it was used. Unreachable does
+    /// not make the server unready: listings answer from memory, and creates answer
+    /// `503 database_unavailable` until it is back.
+    struct Database: Encodable {
+        var kind: String
+        var reachable: Bool
+    }
+
     var status: String
     var jobStore: String
+    var database: Database?
     var engines: [Engine]
     var counts: Counts
 
     var ready: Bool { status == "ready" }
 
-    init(_ model: InventoryModel, jobStoreOpen: Bool) {
+    init(_ model: InventoryModel, jobStore health: JobStoreHealth?) {
         let now = ContinuousClock.now
         engines = model.engines.map { engine in
             let snapshot = engine.snapshot
@@ -48,7 +57,8 @@ struct ReadyBody: Encodable {
                           ageMs: age?.milliseconds)
         }
         counts = Counts(engines: engines.count, ok: engines.filter(\.ok).count, stale: engines.filter(\.stale).count)
-        jobStore = jobStoreOpen ? "open" : "none"
+        jobStore = health == nil ? "none" : "open"
+        database = health.map { Database(kind: $0.kind, reachable: $0.reachable) }
         status = engines.allSatisfy(\.tried) ? "ready" : "starting"
     }
 }

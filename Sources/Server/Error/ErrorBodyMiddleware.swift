@@ -1,3 +1,4 @@
+import AggregatorCore
 import Hummingbird
 import Logging
 
@@ -7,7 +8,8 @@ import Logging
 /// (Hummingbird's 404 for an unknown route, a 400 from a missing parameter, a 413, a 401 with
 /// its `WWW-Authenticate` header) keep their status and headers and get a code, message and fix
 /// from ``APIError/forStatus(_:message:request:)``. Another ``HTTPResponseError`` that writes a
-/// body of its own keeps it. Any other error is a 500 `internal_error`, logged with its type.
+/// body of its own keeps it. The job database not answering (``JobStoreUnavailable``) is a 503
+/// `database_unavailable`. Any other error is a 500 `internal_error`, logged with its type.
 ///
 /// Add it first, so it sees what every other middleware and route throws:
 /// ```swift
@@ -23,6 +25,9 @@ public struct ErrorBodyMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             throw error
+        } catch let error as JobStoreUnavailable {
+            context.logger.warning("Job database unavailable", metadata: ["error": "\(error)"])
+            throw APIError.databaseUnavailable(error)
         } catch let error as HTTPError {
             var converted = APIError.forStatus(error.status, message: error.body,
                                                request: (request.method.rawValue, request.uri.path))

@@ -124,19 +124,26 @@ function jobPage() {
     $('#job-live').textContent = FINAL_STATES.includes(job.state) ? '' : t('job_following');
   }
 
+  // After the first read, each request waits on the server until the job changes (whichever
+  // replica runs it) and answers at once when it does: no polling.
+  let revision = null;
   async function load() {
+    const follow = revision === null ? '' : `?wait=25&revision=${revision}`;
     try {
-      const answer = await api(`/api/v1/jobs/${encodeURIComponent(id)}`);
+      const answer = await api(`/api/v1/jobs/${encodeURIComponent(id)}${follow}`);
       errors.replaceChildren();
       render(answer.data);
+      revision = answer.data.revision || 0;
       if (FINAL_STATES.includes(answer.data.state) && stop) stop();
     } catch (error) {
       errors.replaceChildren(errorBox(error));
       if (error.status === 404 && stop) stop();
+      revision = null;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
     }
   }
 
-  Auth.onSignIn(load);
-  stop = repeat(1000, load);
+  Auth.onSignIn(() => { revision = null; return load(); });
+  stop = repeat(50, load);
   return () => stop();
 }
