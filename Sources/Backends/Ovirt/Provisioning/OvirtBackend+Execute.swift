@@ -103,29 +103,62 @@ final class OvirtRun {
         }
         switch step {
         case .createNetwork:
-            produced.networkID = try await ensureNetwork()
+            if let id = execution.doneBefore(OvirtStep.createNetwork, restore: { $0["network_id"] }) {
+                produced.networkID = id
+            } else {
+                produced.networkID = try await ensureNetwork()
+            }
         case .ensureVnicProfile:
-            produced.profileID = try await ensureVnicProfile(networkID: try required(produced.networkID, "network"))
+            if let id = execution.doneBefore(OvirtStep.vnicProfile, restore: { $0["vnic_profile_id"] }) {
+                produced.profileID = id
+            } else {
+                produced.profileID = try await ensureVnicProfile(networkID: try required(produced.networkID, "network"))
+            }
         case .attachToCluster:
-            try await ensureClusterAttachment(networkID: try required(produced.networkID, "network"))
+            if !execution.doneBefore(OvirtStep.attachToCluster) {
+                try await ensureClusterAttachment(networkID: try required(produced.networkID, "network"))
+            }
         case .attachToHosts:
             produced.hostCount = try await ensureHostAttachments(networkID: try required(produced.networkID, "network"))
         case .createVM:
-            produced.vmID = try await createVM(try virtualMachine())
+            if let id = execution.doneBefore(OvirtStep.createVM, restore: { $0["vm_id"] }) {
+                produced.vmID = id
+            } else {
+                produced.vmID = try await createVM(try virtualMachine())
+            }
         case .extendBootDisk(let bytes):
-            try await extendBootDisk(to: bytes, vmID: try required(produced.vmID, "VM"))
+            if !execution.doneBefore(OvirtStep.extendBootDisk) {
+                try await extendBootDisk(to: bytes, vmID: try required(produced.vmID, "VM"))
+            }
         case .addDisk(let index):
-            if let mount = try await addDisk(index, vm: try virtualMachine(), vmID: try required(produced.vmID, "VM")) {
-                produced.mounts.append(mount)
+            let vm = try virtualMachine()
+            guard vm.spec.disks.indices.contains(index) else {
+                throw BackendError(.invalidResponse, engine: engine,
+                                   message: "the plan adds disk [\(index)], which the VM does not have")
+            }
+            let diskID: String
+            if let id = execution.doneBefore(OvirtStep.addDisk(index), restore: { $0[OvirtStep.diskID(index)] }) {
+                diskID = id
+            } else {
+                diskID = try await addDisk(index, vm: vm, vmID: try required(produced.vmID, "VM"))
+            }
+            if let mountPoint = vm.spec.disks[index].mountPoint {
+                produced.mounts.append(OvirtCloudInit.Mount(diskID: diskID, mountPoint: mountPoint))
             }
         case .configureCloudInit:
-            try await configureCloudInit(try virtualMachine(), vmID: try required(produced.vmID, "VM"),
-                                         mounts: produced.mounts)
+            if !execution.doneBefore(OvirtStep.configureCloudInit) {
+                try await configureCloudInit(try virtualMachine(), vmID: try required(produced.vmID, "VM"),
+                                             mounts: produced.mounts)
+            }
         case .addNIC:
-            try await addNIC(vmID: try required(produced.vmID, "VM"),
-                             profileID: try required(produced.profileID, "vNIC profile"))
+            if !execution.doneBefore(OvirtStep.addNIC) {
+                try await addNIC(vmID: try required(produced.vmID, "VM"),
+                                 profileID: try required(produced.profileID, "vNIC profile"))
+            }
         case .startVM:
-            try await start(try virtualMachine().spec, vmID: try required(produced.vmID, "VM"))
+            if !execution.doneBefore(OvirtStep.startVM) {
+                try await start(try virtualMachine().spec, vmID: try required(produced.vmID, "VM"))
+            }
         }
     }
 }

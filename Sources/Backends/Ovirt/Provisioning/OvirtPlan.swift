@@ -84,6 +84,8 @@ enum OvirtStep {
     static let extendBootDisk = "extend_boot_disk"
     /// `add_disk[1]`: the index is the disk's position in `vm.disks`.
     static func addDisk(_ index: Int) -> String { "add_disk[\(index)]" }
+    /// `disk_id[1]`: the engine id `add_disk[1]` records for the disk it made.
+    static func diskID(_ index: Int) -> String { "disk_id[\(index)]" }
     static let configureCloudInit = "configure_cloud_init"
     static let addNIC = "add_nic"
     static let startVM = "start_vm"

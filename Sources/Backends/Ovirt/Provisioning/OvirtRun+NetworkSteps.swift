@@ -1,4 +1,5 @@
 import AggregatorCore
+import BackendSupport
 import Logging
 
 extension OvirtRun {
@@ -18,10 +19,10 @@ extension OvirtRun {
                                            + "not VLAN \(self.network.vlanID)", httpStatus: 409)
                 }
             }
-            engineIDs["network_id"] = id
-            await recorder.stepSkipped(OvirtStep.createNetwork,
-                                       reason: "network \(name) with VLAN \(network.vlanID) exists in data center "
-                                           + "\(dataCenterName) (id \(id)): reused")
+            await execution.skip(OvirtStep.createNetwork,
+                                 reason: "network \(name) with VLAN \(network.vlanID) exists in data center "
+                                     + "\(dataCenterName) (id \(id)): reused",
+                                 ids: ["network_id": id])
             return id
         }
         return try await step(OvirtStep.createNetwork) {
@@ -59,8 +60,8 @@ extension OvirtRun {
         let attached = try await get(OvirtCollection<OvirtNetwork>.self, "clusters/\(clusterID)/networks",
                                      expected: "a JSON network list").items.contains { $0.id == networkID }
         if attached {
-            await recorder.stepSkipped(OvirtStep.attachToCluster,
-                                       reason: "network \(network.name) is attached to cluster \(payload.cluster.name)")
+            await execution.skip(OvirtStep.attachToCluster,
+                                 reason: "network \(network.name) is attached to cluster \(payload.cluster.name)")
             return
         }
         try await step(OvirtStep.attachToCluster) {
@@ -85,11 +86,11 @@ extension OvirtRun {
             let hostID = host.id!
             let hostName = host.name ?? hostID
             let stepName = OvirtStep.attachToHostPrefix + hostName
+            if execution.doneBefore(stepName) { continue }
             let nics = facts.nics[hostID] ?? []
             if OvirtPlanner.isAttached(networkID: networkID, hostNIC: payload.hostNIC, nics: nics,
                                        attachments: facts.attachments[hostID]) {
-                await recorder.stepSkipped(stepName, reason: "network \(network.name) is on "
-                                               + "\(payload.hostNIC) of host \(hostName)")
+                await execution.skip(stepName, reason: "network \(network.name) is on \(payload.hostNIC) of host \(hostName)")
             } else {
                 work.append((hostID, stepName, hostName))
             }

@@ -1,4 +1,5 @@
 import AggregatorCore
+import BackendSupport
 import Logging
 
 extension OvirtRun {
@@ -13,6 +14,11 @@ extension OvirtRun {
                                               query: [("search", "name=\(OvirtRules.searchValue(vm.name))")],
                                               expected: "a JSON vm list").items.first { $0.name == vm.name }
             if let existing {
+                // Taking the job over: the VM the dead replica was making is this job's, and is finished.
+                if self.job.isResuming, let id = existing.id,
+                   OvirtRules.creatingJob(comment: existing.comment) == self.job.jobID {
+                    return try await self.reuseVM(vm, id: id, status: existing.status)
+                }
                 let found = OvirtRules.existingVM(vm.name, engine: self.engine, id: existing.id, comment: existing.comment)
                 throw BackendError(.httpStatus, engine: self.engine,
                                    message: "\(found.message); it is left alone", httpStatus: 409)
@@ -46,11 +52,29 @@ extension OvirtRun {
             self.engineIDs["vm_id"] = id
             // The VM exists from now on: on record before the (long) wait for its disks.
             await self.recorder.stepReportedIDs(OvirtStep.createVM, engineIDs: ["vm_id": id])
-            try await self.waitForStatus("VM \(vm.name)", path: "vms/\(id)", expected: "a JSON vm", target: "down",
-                                         timeout: self.options.createTimeout, option: "create_timeout") { status, _ in
-                status == "illegal" ? "the VM became illegal" : nil
-            }
+            try await self.waitUntilMade(vm, id: id)
             return (id, "created VM \(vm.name); it is down", ["vm_id": id])
+        }
+    }
+
+    /// The VM of the plan's name that this job made in an earlier run (its comment names the job),
+    /// which a replica that died left behind. Waits, as a create does, for its disks to be cloned.
+    private func reuseVM(_ vm: VMSpec, id: String, status: String?)
+        async throws -> (value: String, detail: String?, ids: [String: String])
+    {
+        engineIDs["vm_id"] = id
+        await recorder.stepReportedIDs(OvirtStep.createVM, engineIDs: ["vm_id": id])
+        if status == nil || status == "image_locked" {
+            try await waitUntilMade(vm, id: id)
+        }
+        return (id, "VM \(vm.name) made by this job before it was taken over: reused", ["vm_id": id])
+    }
+
+    /// Waits until the VM's disks are cloned: `image_locked` → `down`.
+    private func waitUntilMade(_ vm: VMSpec, id: String) async throws {
+        try await waitForStatus("VM \(vm.name)", path: "vms/\(id)", expected: "a JSON vm", target: "down",
+                                timeout: options.createTimeout, option: "create_timeout") { status, _ in
+            status == "illegal" ? "the VM became illegal" : nil
         }
     }
 
@@ -60,10 +84,12 @@ extension OvirtRun {
         guard let boot = attachments.first(where: { $0.bootable?.value == true }) ?? attachments.first,
               let diskID = boot.diskID
         else { return }
-        engineIDs["boot_disk_id"] = diskID
         let current = try await get(OvirtDisk.self, "disks/\(diskID)", expected: "a JSON disk").provisionedSize?.value
         if let current, current >= size {
-            await recorder.stepSkipped(OvirtStep.extendBootDisk, reason: "the boot disk is \(OvirtRules.gib(current)) already")
+            // A run stopped during the extension left it under way: the next steps wait for the disk.
+            if execution.unfinishedStep(OvirtStep.extendBootDisk) != nil { try await waitForDisk(diskID) }
+            await execution.skip(OvirtStep.extendBootDisk, reason: "the boot disk is \(OvirtRules.gib(current)) already",
+                                 ids: ["boot_disk_id": diskID])
             return
         }
         try await step(OvirtStep.extendBootDisk) {
@@ -75,41 +101,51 @@ extension OvirtRun {
         }
     }
 
-    /// Adds `vm.disks[index]`; returns where the guest mounts it, if anywhere.
-    func addDisk(_ index: Int, vm planned: OvirtPlan.VirtualMachine, vmID: String) async throws
-        -> OvirtCloudInit.Mount?
-    {
+    /// Adds `vm.disks[index]` (the caller checked the index); returns the disk's id. When a run that
+    /// was stopped may have added it (the job is resumed), the disk it attached is reused.
+    func addDisk(_ index: Int, vm planned: OvirtPlan.VirtualMachine, vmID: String) async throws -> String {
         let vm = planned.spec
         let storageDomainID = planned.storageDomain.id
-        guard vm.disks.indices.contains(index) else {
-            throw BackendError(.invalidResponse, engine: engine, message: "the plan adds disk [\(index)], which the VM does not have")
-        }
         let disk = vm.disks[index]
-        do {
-            let diskID = try await step(OvirtStep.addDisk(index)) {
-                let body = OvirtBody.object([
-                    "bootable": .bool(false),
-                    "interface": .string("virtio_scsi"),
-                    "active": .bool(true),
-                    "disk": .object([
-                        "name": .string("\(vm.name)_Disk\(index + 1)"),
-                        "description": disk.mountPoint.map { .string("mounted at \($0)") },
-                        "provisioned_size": .int(Int64(disk.sizeGB) * OvirtRules.gibibyte),
-                        "format": .string(disk.sparse ? "cow" : "raw"),
-                        "sparse": .bool(disk.sparse),
-                        "storage_domains": .list("storage_domain", [.id(storageDomainID)]),
-                    ]),
-                ])
-                let attachment = try await self.write(OvirtDiskAttachment.self, "POST", "vms/\(vmID)/diskattachments",
-                                                      body: body, expected: "a JSON disk attachment")
-                guard let diskID = attachment.diskID else { throw self.missingID("POST /vms/\(vmID)/diskattachments") }
-                await self.recorder.stepReportedIDs(OvirtStep.addDisk(index), engineIDs: ["disk_id[\(index)]": diskID])
+        let name = "\(vm.name)_Disk\(index + 1)"
+        let stepName = OvirtStep.addDisk(index)
+        let idKey = OvirtStep.diskID(index)
+        return try await step(stepName) {
+            if self.job.isResuming, let diskID = try await self.attachedDisk(named: name, vmID: vmID,
+                                                                             recordedID: self.job.recordedEngineIDs[idKey]) {
+                await self.recorder.stepReportedIDs(stepName, engineIDs: [idKey: diskID])
                 try await self.waitForDisk(diskID)
-                return (diskID, "\(disk.sizeGB) GiB disk" + (disk.mountPoint.map { " for \($0)" } ?? ""),
-                        ["disk_id[\(index)]": diskID])
+                return (diskID, "disk \(name) added before the job was taken over: reused", [idKey: diskID])
             }
-            return disk.mountPoint.map { OvirtCloudInit.Mount(diskID: diskID, mountPoint: $0) }
+            let body = OvirtBody.object([
+                "bootable": .bool(false),
+                "interface": .string("virtio_scsi"),
+                "active": .bool(true),
+                "disk": .object([
+                    "name": .string(name),
+                    "description": disk.mountPoint.map { .string("mounted at \($0)") },
+                    "provisioned_size": .int(Int64(disk.sizeGB) * OvirtRules.gibibyte),
+                    "format": .string(disk.sparse ? "cow" : "raw"),
+                    "sparse": .bool(disk.sparse),
+                    "storage_domains": .list("storage_domain", [.id(storageDomainID)]),
+                ]),
+            ])
+            let attachment = try await self.write(OvirtDiskAttachment.self, "POST", "vms/\(vmID)/diskattachments",
+                                                  body: body, expected: "a JSON disk attachment")
+            guard let diskID = attachment.diskID else { throw self.missingID("POST /vms/\(vmID)/diskattachments") }
+            await self.recorder.stepReportedIDs(stepName, engineIDs: [idKey: diskID])
+            try await self.waitForDisk(diskID)
+            return (diskID, "\(disk.sizeGB) GiB disk" + (disk.mountPoint.map { " for \($0)" } ?? ""), [idKey: diskID])
         }
+    }
+
+    /// The id of the disk attached to the VM whose id an earlier run recorded, or else whose name
+    /// (or alias) is `name`; nil when none is.
+    private func attachedDisk(named name: String, vmID: String, recordedID: String?) async throws -> String? {
+        let attachments = try await get(OvirtCollection<OvirtDiskAttachment>.self, "vms/\(vmID)/diskattachments",
+                                        query: [("follow", "disk")], expected: "a JSON disk attachment list").items
+        if let recordedID, attachments.contains(where: { $0.diskID == recordedID }) { return recordedID }
+        return attachments.first { $0.disk?.name == name || $0.disk?.alias == name }?.diskID
     }
 
     func configureCloudInit(_ planned: OvirtPlan.VirtualMachine, vmID: String, mounts: [OvirtCloudInit.Mount]) async throws {
@@ -131,7 +167,11 @@ extension OvirtRun {
                 "vnic_profile": .id(profileID),
             ])
             let nic: OvirtNIC
-            if let inherited = nics.first(where: { $0.name == "nic1" }), let nicID = inherited.id {
+            if let present = nics.first(where: { $0.name == "nic1" }), let nicID = present.id,
+               present.vnicProfile?.id == profileID {
+                // Made so by an earlier run of the job (or by the template): nothing to change.
+                return ((), "nic1 is on \(self.network.name) already", ["nic_id": nicID])
+            } else if let inherited = nics.first(where: { $0.name == "nic1" }), let nicID = inherited.id {
                 nic = try await self.write(OvirtNIC.self, "PUT", "vms/\(vmID)/nics/\(nicID)", body: body, expected: "a JSON nic")
             } else {
                 nic = try await self.write(OvirtNIC.self, "POST", "vms/\(vmID)/nics", body: body, expected: "a JSON nic")
@@ -143,8 +183,19 @@ extension OvirtRun {
 
     func start(_ vm: VMSpec, vmID: String) async throws {
         try await step(OvirtStep.startVM) {
-            _ = try await self.write(OvirtAction.self, "POST", "vms/\(vmID)/start",
-                                     body: .object(["use_cloud_init": .bool(true)]), expected: "a JSON action")
+            // A run stopped after the start call may have left the VM starting or up: never start it twice.
+            var current: String?
+            if self.job.isResuming {
+                current = try await self.get(StatusOnly.self, "vms/\(vmID)", expected: "a JSON vm").status
+            }
+            if current == "up" {
+                return ((), "VM \(vm.name) is up already", ["vm_id": vmID])
+            }
+            let starting = current == "wait_for_launch" || current == "powering_up"
+            if !starting {
+                _ = try await self.write(OvirtAction.self, "POST", "vms/\(vmID)/start",
+                                         body: .object(["use_cloud_init": .bool(true)]), expected: "a JSON action")
+            }
             try await self.waitForStatus("VM \(vm.name)", path: "vms/\(vmID)", expected: "a JSON vm", target: "up",
                                          timeout: self.options.startTimeout, option: "start_timeout") { status, seen in
                 let starting: Set<String> = ["wait_for_launch", "powering_up"]

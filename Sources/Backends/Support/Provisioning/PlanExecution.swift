@@ -74,6 +74,57 @@ public final class PlanExecution {
         }
     }
 
+    /// Records `name` as skipped because what it makes is already there. `ids` (the reused objects)
+    /// go on the step's record first and join the job's result, so a run that takes the job over
+    /// later can restore them. A step an earlier run of the job finished is not recorded again.
+    public func skip(_ name: String, reason: String, ids: [String: String] = [:]) async {
+        engineIDs.merge(ids.filter { !stepOnlyIDs.contains($0.key) }) { $1 }
+        guard job.completedStep(name) == nil else { return }
+        if !ids.isEmpty { await recorder.stepReportedIDs(name, engineIDs: ids) }
+        await recorder.stepSkipped(name, reason: reason)
+    }
+
+    // MARK: - Resuming a job another run started
+
+    /// What a step an earlier run of this job finished gives to later steps, rebuilt from the
+    /// engine ids it recorded; nil when the step must run now.
+    ///
+    /// A replica that takes a job over runs its plan again with the steps the dead replica
+    /// recorded (``JobContext/recordedSteps``). A step recorded `succeeded` or `skipped` is not run
+    /// and not recorded again: this returns what `restore` reads from its ids (a network id, a VM
+    /// id), adds those ids to the job's result and logs `Provisioning step done before the
+    /// takeover`. It returns nil, and the step runs (finding on the engine what it made), when no
+    /// earlier run finished the step or its record lacks an id `restore` needs.
+    ///
+    /// ```swift
+    /// if let id = execution.doneBefore("create_vm", restore: { $0["vm_id"] }) {
+    ///     vmID = id
+    /// } else {
+    ///     vmID = try await createVM()
+    /// }
+    /// ```
+    public func doneBefore<T>(_ name: String, restore: ([String: String]) -> T?) -> T? {
+        guard let recorded = job.completedStep(name), let value = restore(recorded.engineIDs) else { return nil }
+        engineIDs.merge(recorded.engineIDs.filter { !stepOnlyIDs.contains($0.key) }) { $1 }
+        job.logger.info("Provisioning step done before the takeover", metadata: metadata.merging([
+            "job.step": "\(name)", "job.step_state": "\(recorded.state)",
+        ]) { $1 })
+        return value
+    }
+
+    /// Whether an earlier run of this job finished the step named `name`, which then is not run
+    /// again (for steps that give later steps nothing); see ``doneBefore(_:restore:)``.
+    public func doneBefore(_ name: String) -> Bool {
+        doneBefore(name) { _ in () } != nil
+    }
+
+    /// The record an earlier run left of the step named `name` when it did not finish it
+    /// (`running`, `interrupted` or `failed`): its engine ids say what it may have left on the engine.
+    public func unfinishedStep(_ name: String) -> JobStep? {
+        guard job.completedStep(name) == nil else { return nil }
+        return job.recordedSteps.last { $0.name == name }
+    }
+
     /// Logs a failed step (for steps a kind records itself, such as parallel host setups).
     public func logStepFailed(_ name: String, _ failure: BackendError) {
         job.logger.info("Provisioning step failed", metadata: metadata.merging([
