@@ -10,6 +10,10 @@ extension ProxmoxBackend {
     /// and steps whose effect is already there (configuration values equal, disk at size, disk slot
     /// present, VM running) are skipped. A VM of that name without the marker is left alone and the
     /// job fails. Nothing is rolled back on failure: the record says what exists.
+    ///
+    /// Resuming (`context.recordedSteps` from a run that was stopped): the steps it finished are not
+    /// run again (the clone's recorded `vm_id` gives the VM), and a task a step it left unfinished
+    /// had started (its recorded `upid`) is followed to its end before the step looks again.
     /// - Throws: ``BackendError`` with the engine's text, or `CancellationError` when the job is
     ///   cancelled (between steps and polls).
     public func execute(_ plan: ProvisioningPlan, context: JobContext) async throws -> ProvisioningResult {
@@ -50,6 +54,11 @@ final class ProxmoxRun {
         execution.logStarted()
         for step in payload.steps {
             try Task.checkCancellation()
+            if step == .clone, let restored = execution.doneBefore(step.name, restore: Self.clonedVM) {
+                vmid = restored
+                continue
+            }
+            if step != .clone, execution.doneBefore(step.name) { continue }
             switch step {
             case .clone: try await cloneStep()
             case .configure: try await configureStep()
@@ -76,8 +85,13 @@ final class ProxmoxRun {
         }
     }
 
-    func skip(_ step: ProxmoxPlan.Step, _ reason: String) async {
-        await recorder.stepSkipped(step.name, reason: reason)
+    func skip(_ step: ProxmoxPlan.Step, _ reason: String, ids: [String: String] = [:]) async {
+        await execution.skip(step.name, reason: reason, ids: ids)
+    }
+
+    /// The VM's id from the ids a finished clone step recorded (`vm_id`).
+    static func clonedVM(_ ids: [String: String]) -> Int? {
+        ids["vm_id"].flatMap(Int.init)
     }
 
     func backendError(_ error: any Error) -> BackendError { execution.backendError(error) }

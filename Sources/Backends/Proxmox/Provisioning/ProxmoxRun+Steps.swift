@@ -57,23 +57,33 @@ extension ProxmoxRun {
                                            path: "nodes/\(FormEncoding.pathSegment(node))/qemu/\(id)/config",
                                            expected: "a JSON VM configuration")
         let maker = ProxmoxRules.creatingJob(description: config["description"]?.value)
-        guard maker == job.jobID, node == payload.node else {
+        // The clone task a stopped run started, when it recorded one: followed to its end, its exit
+        // status included.
+        let upid = execution.unfinishedStep(step.name)?.engineIDs["upid"]
+        let cloning = config["lock"] != nil || upid != nil
+        // A clone to another node is made on the template's node and moved when it is done.
+        let placed = node == payload.node || (cloning && node == payload.templateNode)
+        guard maker == job.jobID, placed else {
             try await self.step(step) { throw taken(existing, madeBy: maker) }
             return
         }
         vmid = id
-        let ids = ["vm_id": String(id), "node": node]
+        let ids = ["vm_id": String(id), "node": payload.node]
         engineIDs.merge(ids) { $1 }
-        await recorder.stepReportedIDs(step.name, engineIDs: ids)
-        if config["lock"] != nil {
+        if cloning {
             // An earlier run was stopped while the clone ran: wait for the engine to finish it.
             try await self.step(step) {
-                try await waitForStatus(id, what: "finish cloning") { $0.lock == nil }
+                await recorder.stepReportedIDs(step.name, engineIDs: ids)
+                if let upid {
+                    try await waitForTask(upid, what: step.name)
+                } else {
+                    try await waitForClone(id)
+                }
                 return ("VM \(payload.name) (vmid \(id)) made by this job finished cloning: reused", ids)
             }
             return
         }
-        await skip(step, "VM \(payload.name) (vmid \(id)) made by this job exists: reused")
+        await skip(step, "VM \(payload.name) (vmid \(id)) made by this job exists: reused", ids: ids)
     }
 
     private func taken(_ existing: ProxmoxResource, madeBy maker: String?) -> BackendError {
@@ -124,6 +134,7 @@ extension ProxmoxRun {
     func configureStep() async throws {
         let step = ProxmoxPlan.Step.configure
         let id = try requireVMID()
+        try await finishRecordedTask(of: step)
         let current = try await config(id)
         let changes = desiredSettings(current: current).filter { !Self.satisfied($0.name, $0.value, in: current) }
         guard !changes.isEmpty else {
@@ -141,6 +152,7 @@ extension ProxmoxRun {
     func resizeStep() async throws {
         let step = ProxmoxPlan.Step.resizeBootDisk
         let id = try requireVMID()
+        try await finishRecordedTask(of: step)
         guard let slot = payload.bootDiskSlot, let size = payload.bootDiskGiB else { return }
         let target = Int64(size) * ProxmoxRules.gibibyte
         let drive = try await config(id)[slot].flatMap { ProxmoxDrive(slot: slot, text: $0.value) }
@@ -158,6 +170,7 @@ extension ProxmoxRun {
     func addDiskStep(_ index: Int) async throws {
         let step = ProxmoxPlan.Step.addDisk(index)
         let id = try requireVMID()
+        try await finishRecordedTask(of: step)
         let disk = payload.extraDisks[index]
         if let present = try await config(id)[disk.slot] {
             await skip(step, "\(disk.slot) exists: \(present.value)")
@@ -178,6 +191,7 @@ extension ProxmoxRun {
     func startStep() async throws {
         let step = ProxmoxPlan.Step.start
         let id = try requireVMID()
+        try await finishRecordedTask(of: step)
         if try await currentStatus(id).status == "running" {
             await skip(step, "VM \(payload.name) is running already")
             return
