@@ -71,6 +71,15 @@ public enum BackendContract {
                 }
             }
         },
+        ContractCheck(name: "resume-vm",
+                      summary: "a kind that creates VMs resumes a job whose replica died once the VM existed: one VM, nothing redone") {
+            await withEngine(ContractEngineSpec(name: "contract-resume"), harness: $0, check: "resume-vm") {
+                engine, harness in
+                await withBackend(engine.configuration(password: nil), harness: harness, check: "resume-vm") {
+                    await checkResumeVM($0, engine: engine)
+                }
+            }
+        },
         ContractCheck(name: "create-vlan",
                       summary: "a kind that creates VLANs runs a plan to the end, and a re-run reuses what it made") {
             await withEngine(ContractEngineSpec(name: "contract-vlan"), harness: $0, check: "create-vlan") {
@@ -323,6 +332,54 @@ public enum BackendContract {
             found.expect(named.count == 1, "after a re-run the engine has \(named.count) VMs named \(name)")
         } catch {
             found.fail("creating a VM failed: \(error)")
+        }
+        return found.violations
+    }
+
+    /// For a ``VMCreatingBackend``: a job stopped as a replica killed with `kill -9` stops, right
+    /// after a step reported the new VM's `vm_id`, and run again with the same job id and the steps
+    /// it recorded (as the replica that takes it over runs it) ends with exactly one VM of the
+    /// requested name, the one on record; no step the first run finished is started again, and
+    /// every step of the record ends finished, none twice.
+    public static func checkResumeVM(_ backend: any VirtualizationBackend, engine: any ContractEngine) async
+        -> [ContractViolation]
+    {
+        var found = Findings(check: "resume-vm")
+        guard let creator = backend as? any VMCreatingBackend else { return found.violations }
+        let name = "contract-vm-resume"
+        let jobID = "contract-resume-job"
+        do {
+            let item = try engine.vmItem(named: name)
+            guard case .ready(let plan) = try await creator.plan(item) else {
+                found.fail("a valid item for this engine was not planned")
+                return found.violations
+            }
+            let dying = TakeoverJobRecord(stopAt: TakeoverJobRecord.StopPoint {
+                if case .reported(_, let ids) = $0 { ids["vm_id"] != nil } else { false }
+            })
+            if let ended = await dying.run({ try await creator.execute(plan, context: dying.context(jobID: jobID)) }) {
+                found.fail("the job ended (\(ended)) without reporting the VM's vm_id while a step ran")
+                return found.violations
+            }
+            let recorded = await dying.steps
+            let vmID = recorded.reduce(into: [String: String]()) { $0.merge($1.engineIDs) { $1 } }["vm_id"]
+            let done = Set(recorded.filter { $0.state == "succeeded" || $0.state == "skipped" }.map(\.name))
+
+            let takeover = TakeoverJobRecord(steps: recorded)
+            let result = try await creator.execute(plan, context: takeover.context(jobID: jobID, recordedSteps: recorded))
+            found.expect(result.engineIDs["vm_id"] == vmID,
+                         "the resumed job names VM \(result.engineIDs["vm_id"] ?? "nil"), the record \(vmID ?? "nil")")
+            let named = try await backend.readInventory().vms.filter { $0.name == name }
+            found.expect(named.map(\.id) == [vmID].compactMap { $0 },
+                         "after the takeover the engine has VMs \(named.map(\.id)) named \(name), the record names \(vmID ?? "nil")")
+            let redone = await takeover.events.filter { done.contains($0.step) }
+            found.expect(redone.isEmpty, "steps finished before the takeover were reported again: \(redone)")
+            let final = await takeover.steps
+            let unfinished = final.filter { $0.state != "succeeded" && $0.state != "skipped" }
+            found.expect(unfinished.isEmpty, "steps not finished after the takeover: \(unfinished.map { "\($0.name) \($0.state)" })")
+            found.expect(Set(final.map(\.name)).count == final.count, "a step is recorded twice: \(final.map(\.name))")
+        } catch {
+            found.fail("resuming the create failed: \(error)")
         }
         return found.violations
     }
