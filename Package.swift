@@ -473,8 +473,10 @@ let package = Package(
                 "AggregatorTesting",
                 "AggregatorCore",
                 "EngineHTTP",
+                "PostgresJobStore",
                 "SQLiteJobStore",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),
