@@ -59,6 +59,7 @@ public struct AggregatorApplication: Sendable {
     /// Who may call what, and where the audit trail goes.
     public let access: AccessControl
     private let maxUploadBytes: Int
+    private let operations: OperationSettings
     private let group: ServiceGroup
 
     /// Builds the application for `configuration` (secrets resolved).
@@ -98,7 +99,7 @@ public struct AggregatorApplication: Sendable {
                                      lingeringTime: server.lingeringTime, lingeringBytes: server.lingeringBytes))
         let http = AggregatorServer.buildApplication(
             inventory: inventory, jobs: runner, settings: settings, access: access,
-            metrics: options.metrics ? ServerMetrics.bootstrap() : nil, logger: logger,
+            metrics: options.metrics ? ServerMetrics.bootstrap() : nil, operations: configuration.operations, logger: logger,
             onServerRunning: { port in
                 logger.notice("Serving", metadata: [
                     "http.address": "http://\(settings.host):\(port)",
@@ -117,7 +118,7 @@ public struct AggregatorApplication: Sendable {
             logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = options.shutdownGrace
         return AggregatorApplication(inventory: inventory, store: store, runner: runner, access: access,
-                                     maxUploadBytes: settings.maxUploadBytes,
+                                     maxUploadBytes: settings.maxUploadBytes, operations: configuration.operations,
                                      group: ServiceGroup(configuration: groupConfiguration))
     }
 
@@ -162,6 +163,7 @@ public struct AggregatorApplication: Sendable {
     /// The application's routes over its engines, job runner and access rules, for tests that
     /// drive requests without a socket (the listener serves the same routes).
     public func router() -> Router<APIRequestContext> {
-        AggregatorServer.buildRouter(inventory: inventory, jobs: runner, maxUploadBytes: maxUploadBytes, access: access)
+        AggregatorServer.buildRouter(inventory: inventory, jobs: runner, maxUploadBytes: maxUploadBytes, access: access,
+                                     operations: operations)
     }
 }

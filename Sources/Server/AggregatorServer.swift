@@ -32,8 +32,10 @@ public enum AggregatorServer {
     ///   authentication, auditing to the job store.
     /// - Parameter metrics: The Prometheus registry `/metrics` exports (see ``ServerMetrics``);
     ///   without it neither requests are measured nor `/metrics` served.
+    /// - Parameter operations: Bulk limits and the role a delete needs.
     public static func buildRouter(inventory: EngineSet, jobs: JobRunner? = nil, maxUploadBytes: Int = 1 << 20,
-                                   access: AccessControl = .open(), metrics: PrometheusCollectorRegistry? = nil)
+                                   access: AccessControl = .open(), metrics: PrometheusCollectorRegistry? = nil,
+                                   operations: OperationSettings = OperationSettings())
         -> Router<APIRequestContext>
     {
         let router = Router(context: APIRequestContext.self, options: .autoGenerateHeadEndpoints)
@@ -54,6 +56,7 @@ public enum AggregatorServer {
         if let jobs {
             ProvisioningController(inventory: inventory, runner: jobs, maxUploadBytes: maxUploadBytes)
                 .addRoutes(to: router)
+            OperationsController(inventory: inventory, runner: jobs, settings: operations).addRoutes(to: router)
         }
         routes.fill(router.routes.map { ("\($0.path)", $0.method) })
         return router
@@ -63,13 +66,14 @@ public enum AggregatorServer {
     /// - Parameter onServerRunning: Called with the bound port once listening.
     public static func buildApplication(
         inventory: EngineSet, jobs: JobRunner? = nil, settings: Settings, access: AccessControl = .open(),
-        metrics: PrometheusCollectorRegistry? = nil, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        metrics: PrometheusCollectorRegistry? = nil, operations: OperationSettings = OperationSettings(), logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let limits = settings.limits
         let registry = connectionRegistry(limits, logger: logger)
         return Application(
             router: buildRouter(inventory: inventory, jobs: jobs, maxUploadBytes: settings.maxUploadBytes,
-                                access: access, metrics: metrics),
+                                access: access, metrics: metrics, operations: operations),
             server: .http1(configuration: .init(
                 additionalChannelHandlers: [ConnectionGuardHandler(limits: limits, registry: registry, logger: logger),
                                             ErrorAnswerChannelHandler()])),

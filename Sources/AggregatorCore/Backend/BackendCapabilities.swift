@@ -11,6 +11,10 @@ public struct BackendCapabilities: OptionSet, Sendable, Hashable {
     /// The engine reports changes (``VirtualizationBackend/changes(since:)``) and single objects
     /// can be re-read, so the live model follows it between full reads.
     public static let changeFeed = BackendCapabilities(rawValue: 1 << 5)
+    /// Start, stop, shut down, reboot and suspend VMs (``VMPowerBackend``).
+    public static let powerVMs = BackendCapabilities(rawValue: 1 << 6)
+    /// Delete VMs with their disks (``VMDeletingBackend``).
+    public static let deleteVMs = BackendCapabilities(rawValue: 1 << 7)
 
     /// Every list capability.
     public static let inventory: BackendCapabilities = [.listVMs, .listHosts, .listClusters]
@@ -24,6 +28,8 @@ public struct BackendCapabilities: OptionSet, Sendable, Hashable {
         if contains(.createVLAN) { result.append("create_vlan") }
         if contains(.createVM) { result.append("create_vm") }
         if contains(.changeFeed) { result.append("change_feed") }
+        if contains(.powerVMs) { result.append("power_vms") }
+        if contains(.deleteVMs) { result.append("delete_vms") }
         return result
     }
 }

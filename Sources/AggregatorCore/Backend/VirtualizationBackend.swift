@@ -54,6 +54,8 @@ extension VirtualizationBackend {
         if self is any ChangeFeedBackend { capabilities.insert(.changeFeed) }
         if self is any VLANCreatingBackend { capabilities.insert(.createVLAN) }
         if self is any VMCreatingBackend { capabilities.insert(.createVM) }
+        if self is any VMPowerBackend { capabilities.insert(.powerVMs) }
+        if self is any VMDeletingBackend { capabilities.insert(.deleteVMs) }
         return capabilities
     }
 }

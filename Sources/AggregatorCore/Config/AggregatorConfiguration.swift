@@ -63,6 +63,8 @@ public struct AggregatorConfiguration: Sendable {
     /// The job database and job leases (`database:`, `jobs:`). Defaults to the SQLite file in
     /// ``dataDirectory``.
     public var database = DatabaseSettings()
+    /// How VMs may be operated (`operations:`): bulk limits, the role a delete needs.
+    public var operations = OperationSettings()
     /// Settings the file still has but this version no longer uses, located and with the fix;
     /// the commands print them and go on.
     public var warnings: [ConfigurationError] = []

@@ -228,6 +228,8 @@ public struct ConfigurationLoader: Sendable {
             raw.database, jobs: raw.jobs, replicaName: raw.server?.replicaName, root: root,
             resolvePath: { resolve($0, against: baseDirectory) }, baseDirectory: baseDirectory)
         errors += databaseErrors
+        let (operations, operationErrors) = parseOperations(raw.operations, root: root)
+        errors += operationErrors
 
         if !errors.isEmpty { throw ConfigurationErrors(errors) }
 
@@ -236,6 +238,7 @@ public struct ConfigurationLoader: Sendable {
                                                     backends: backends)
         configuration.auth = auth
         configuration.database = database
+        configuration.operations = operations
         configuration.warnings = warnings
         return configuration
     }
@@ -363,9 +366,10 @@ private struct RawFile: Decodable {
     var auth: RawAuth?
     var database: RawDatabase?
     var jobs: RawJobs?
+    var operations: RawOperations?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case server, defaults, backends, auth, database, jobs
+        case server, defaults, backends, auth, database, jobs, operations
         case dataDir = "data_dir"
     }
 }

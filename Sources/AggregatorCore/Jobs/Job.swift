@@ -111,6 +111,10 @@ public struct Job: Sendable, Codable, Hashable, Identifiable {
     /// wakes when it changes. Nil for jobs stored before it existed.
     public var revision: Int?
 
+    /// The engine's id of the VM the job is about: the one an operation acts on, or the one a
+    /// create made (once the engine gave it). Nil for networks, and for jobs before the VM exists.
+    public var vmID: String?
+
     /// The correlation id engine calls carry.
     public var engineCorrelationID: String { correlationID ?? id }
 
@@ -154,13 +158,17 @@ public struct JobFilter: Sendable, Hashable {
     public var state: JobState?
     public var engine: String?
     public var documentNum: String?
+    /// Jobs about this VM (its engine id): its create and the operations on it.
+    public var vmID: String?
     /// Most jobs to return, newest first. Defaults to 100.
     public var limit: Int = 100
 
-    public init(state: JobState? = nil, engine: String? = nil, documentNum: String? = nil, limit: Int = 100) {
+    public init(state: JobState? = nil, engine: String? = nil, documentNum: String? = nil, vmID: String? = nil,
+                limit: Int = 100) {
         self.state = state
         self.engine = engine
         self.documentNum = documentNum
+        self.vmID = vmID
         self.limit = limit
     }
 }

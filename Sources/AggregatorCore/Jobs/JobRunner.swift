@@ -243,9 +243,9 @@ public final class JobRunner: Sendable {
                                                            message: "engine \(work.job.engine) is no longer configured"))
             return
         }
-        guard let backend = backend as? any ProvisioningBackend else {
+        guard let backend = backend as? any JobExecutingBackend else {
             await recorder.finish(.failed, error: JobError(code: "unsupported_capability",
-                                                           message: "\(backend.kind) engines create nothing"))
+                                                           message: "\(backend.kind) engines run no jobs"))
             return
         }
         do {

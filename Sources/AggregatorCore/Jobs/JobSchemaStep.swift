@@ -10,6 +10,8 @@ public enum JobSchemaStep: String, CaseIterable, Sendable {
     /// Job leases (which replica holds a job, until when) and at most one active job per
     /// idempotency key, enforced by the database.
     case leases = "v3 leases"
+    /// The VM a job is about (`vm_id`), so a VM's page lists its create and the operations on it.
+    case vmSubject = "v4 vm subject"
 
     /// The step names, oldest first.
     public static var names: [String] { allCases.map(\.rawValue) }

@@ -135,6 +135,7 @@ actor StoreRecorder: JobRecorder {
     }
 
     func stepSucceeded(_ name: String, detail: String?, engineIDs: [String: String]) async {
+        if job.vmID == nil, let vmID = engineIDs["vm_id"] { job.vmID = vmID }
         await close(name) {
             $0.state = "succeeded"
             $0.detail = detail
@@ -145,6 +146,7 @@ actor StoreRecorder: JobRecorder {
 
     func stepReportedIDs(_ name: String, engineIDs: [String: String]) async {
         guard !engineIDs.isEmpty else { return }
+        if job.vmID == nil, let vmID = engineIDs["vm_id"] { job.vmID = vmID }
         if let index = job.steps.lastIndex(where: { $0.name == name && $0.state == "running" }) {
             job.steps[index].engineIDs.merge(engineIDs) { $1 }
         } else {

@@ -31,9 +31,9 @@ extension PostgresJobStore {
             var added = 0
             for (job, body) in rows {
                 for try await _ in try await client.query("""
-                    INSERT INTO job (id, idempotency_key, state, engine, document_num, created_at, body)
+                    INSERT INTO job (id, idempotency_key, state, engine, document_num, created_at, body, vm_id)
                     VALUES (\(job.id), \(job.idempotencyKey), \(job.state.rawValue), \(job.engine), \(job.documentNum),
-                            \(job.createdAt.timeIntervalSince1970), \(body))
+                            \(job.createdAt.timeIntervalSince1970), \(body), \(job.vmID))
                     ON CONFLICT DO NOTHING RETURNING id
                     """).decode(String.self) {
                     added += 1

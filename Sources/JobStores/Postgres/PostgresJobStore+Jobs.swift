@@ -42,9 +42,10 @@ extension PostgresJobStore {
         return try await access("insert job") { client in
             for _ in 0 ..< 5 {
                 let inserted = try await client.query("""
-                    INSERT INTO job (id, idempotency_key, state, engine, document_num, created_at, body, lease_owner, lease_until)
+                    INSERT INTO job (id, idempotency_key, state, engine, document_num, created_at, body, vm_id,
+                                     lease_owner, lease_until)
                     VALUES (\(job.id), \(job.idempotencyKey), \(job.state.rawValue), \(job.engine), \(job.documentNum),
-                            \(job.createdAt.timeIntervalSince1970), \(body), \(owner),
+                            \(job.createdAt.timeIntervalSince1970), \(body), \(job.vmID), \(owner),
                             CASE WHEN \(owner)::text IS NULL THEN NULL ELSE now() + make_interval(secs => \(seconds)) END)
                     ON CONFLICT (idempotency_key) WHERE state IN ('queued', 'running', 'succeeded') DO NOTHING
                     RETURNING id
@@ -81,10 +82,10 @@ extension PostgresJobStore {
         try await access("update job") { client in
             _ = try await client.query("""
                 WITH written AS (
-                    INSERT INTO job (id, idempotency_key, state, engine, document_num, created_at, body)
+                    INSERT INTO job (id, idempotency_key, state, engine, document_num, created_at, body, vm_id)
                     VALUES (\(job.id), \(job.idempotencyKey), \(job.state.rawValue), \(job.engine), \(job.documentNum),
-                            \(job.createdAt.timeIntervalSince1970), \(body))
-                    ON CONFLICT (id) DO UPDATE SET state = excluded.state, body = excluded.body
+                            \(job.createdAt.timeIntervalSince1970), \(body), \(job.vmID))
+                    ON CONFLICT (id) DO UPDATE SET state = excluded.state, body = excluded.body, vm_id = excluded.vm_id
                     RETURNING id)
                 SELECT pg_notify(\(Self.channel), id) FROM written
                 """)
@@ -101,12 +102,14 @@ extension PostgresJobStore {
         let state = filter.state?.rawValue
         let engine = filter.engine
         let document = filter.documentNum
+        let vmID = filter.vmID
         let limit = max(1, filter.limit)
         return try await access("list jobs") { client in
             try await Self.decodeJobs(client.query("""
                 SELECT body FROM job
                 WHERE (\(state)::text IS NULL OR state = \(state)) AND (\(engine)::text IS NULL OR engine = \(engine))
                   AND (\(document)::text IS NULL OR document_num = \(document))
+                  AND (\(vmID)::text IS NULL OR vm_id = \(vmID))
                 ORDER BY created_at DESC, id LIMIT \(limit)
                 """))
         }
@@ -151,7 +154,7 @@ extension PostgresJobStore {
         return try await access("record job progress") { client in
             let rows = try await client.query("""
                 WITH written AS (
-                    UPDATE job SET state = \(job.state.rawValue), body = \(body),
+                    UPDATE job SET state = \(job.state.rawValue), body = \(body), vm_id = \(job.vmID),
                         lease_until = CASE WHEN \(release) THEN now() - interval '1 second' ELSE lease_until END
                     WHERE id = \(job.id) AND lease_owner = \(owner) AND lease_until >= now()
                     RETURNING id)

@@ -49,6 +49,11 @@ extension PostgresJobStore {
                 """,
                 "CREATE INDEX job_lease ON job (lease_until) WHERE state IN ('queued', 'running')",
             ]
+        case .vmSubject:
+            return [
+                "ALTER TABLE job ADD COLUMN vm_id text",
+                "CREATE INDEX job_vm_id ON job (vm_id)",
+            ]
         }
     }
 

@@ -26,11 +26,11 @@ extension SQLiteJobStore: JobArchive {
             for (job, body) in rows {
                 try db.execute(
                     sql: """
-                        INSERT INTO job (id, idempotency_key, state, engine, document_num, created_at, body)
-                        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
+                        INSERT INTO job (id, idempotency_key, state, engine, document_num, created_at, body, vm_id)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
                         """,
                     arguments: [job.id, job.idempotencyKey, job.state.rawValue, job.engine, job.documentNum,
-                                job.createdAt.timeIntervalSince1970, body])
+                                job.createdAt.timeIntervalSince1970, body, job.vmID])
                 added += db.changesCount
             }
             return added

@@ -76,6 +76,16 @@ public final class SQLiteJobStore: JobStore {
                 table.add(column: "lease_owner", .text)
                 table.add(column: "lease_until", .double)
             }
+        case .vmSubject:
+            try db.alter(table: "job") { table in table.add(column: "vm_id", .text) }
+            try db.create(index: "job_on_vm_id", on: "job", columns: ["vm_id"])
+            // Jobs stored before the column: the VM their create made, from their result.
+            for row in try Row.fetchAll(db, sql: "SELECT id, body FROM job") {
+                let body: String = row["body"]
+                if let vmID = try? decode(body).result?.engineIDs["vm_id"] {
+                    try db.execute(sql: "UPDATE job SET vm_id = ? WHERE id = ?", arguments: [vmID, row["id"] as String])
+                }
+            }
         }
     }
 
@@ -88,12 +98,12 @@ public final class SQLiteJobStore: JobStore {
     private static func write(_ job: Job, _ db: Database) throws {
         try db.execute(
             sql: """
-                INSERT INTO job (id, idempotency_key, state, engine, document_num, created_at, body)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET state = excluded.state, body = excluded.body
+                INSERT INTO job (id, idempotency_key, state, engine, document_num, created_at, body, vm_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET state = excluded.state, body = excluded.body, vm_id = excluded.vm_id
                 """,
             arguments: [job.id, job.idempotencyKey, job.state.rawValue, job.engine, job.documentNum,
-                        job.createdAt.timeIntervalSince1970, try encode(job)])
+                        job.createdAt.timeIntervalSince1970, try encode(job), job.vmID])
     }
 
     private static func active(_ key: String, _ db: Database) throws -> Job? {
@@ -141,6 +151,10 @@ public final class SQLiteJobStore: JobStore {
         if let document = filter.documentNum {
             conditions.append("document_num = ?")
             arguments += [document]
+        }
+        if let vmID = filter.vmID {
+            conditions.append("vm_id = ?")
+            arguments += [vmID]
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let sql = "SELECT body FROM job \(whereClause) ORDER BY created_at DESC, id LIMIT ?"

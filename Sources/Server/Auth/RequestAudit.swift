@@ -39,6 +39,17 @@ final class RequestAuditNote: Sendable {
         }
     }
 
+    /// The VMs an operation names (before they are resolved), under the operation's job action.
+    func note(operation: VMOperation, targets: [VMOperationService.Target]) {
+        let noted = targets.map {
+            AuditItem(documentNum: "", engine: $0.engine, target: $0.expectedName ?? $0.vmID)
+        }
+        state.withLock {
+            $0.items = noted
+            $0.action = operation.jobAction.rawValue
+        }
+    }
+
     /// The jobs a create stored or answered again; they replace the items with their ids.
     func note(jobs: [Job]) {
         let noted = jobs.map {

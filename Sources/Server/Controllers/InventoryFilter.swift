@@ -27,13 +27,21 @@ struct InventoryFilter: Sendable {
     var engines: Set<String>? { query.engines }
 
     init(request: Request, knownEngines: [String], fields: Fields) throws {
-        let parameters = request.uri.queryParameters
+        try self.init(parameters: request.uri.queryParameters.map { (String($0.key), String($0.value)) },
+                      knownEngines: knownEngines, fields: fields)
+    }
+
+    /// The filter `parameters` (name, value; a name may repeat) describe: the query string of a
+    /// listing, or the `query` object of a bulk operation.
+    /// - Parameter source: How the caller calls them in messages (`query parameter`, `query field`).
+    init(parameters: [(String, String)], knownEngines: [String], fields: Fields,
+         source: String = "query parameter") throws {
         let known = Self.commonParameters.union(fields.exact.keys)
-        for (key, _) in parameters where !known.contains(String(key)) {
-            throw APIError(.badRequest, code: "unknown_parameter", message: "unknown query parameter '\(key)'",
+        for (key, _) in parameters where !known.contains(key) {
+            throw APIError(.badRequest, code: "unknown_parameter", message: "unknown \(source) '\(key)'",
                            fix: "use any of: \(known.sorted().joined(separator: ", "))")
         }
-        let requested = parameters.getAll("engine").flatMap { $0.split(separator: ",") }
+        let requested = parameters.filter { $0.0 == "engine" }.flatMap { $0.1.split(separator: ",") }
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if !requested.isEmpty {
             let unknown = requested.filter { !knownEngines.contains($0) }
@@ -45,7 +53,7 @@ struct InventoryFilter: Sendable {
             query.engines = Set(requested)
         }
         func value(_ name: String) -> String? {
-            parameters[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+            parameters.first { $0.0 == name }.map(\.1).flatMap { $0.isEmpty ? nil : $0 }
         }
         query.nameContains = value("name")
         for (parameter, field) in fields.exact {

@@ -170,7 +170,7 @@ struct ProvisioningController: Sendable {
 
     private func listJobs(_ request: Request) async throws -> Response {
         let query = request.uri.queryParameters
-        let known: Set<String> = ["state", "engine", "document_num", "limit"]
+        let known: Set<String> = ["state", "engine", "document_num", "vm_id", "limit"]
         for (key, _) in query where !known.contains(String(key)) {
             throw APIError(.badRequest, code: "unknown_parameter", message: "unknown query parameter '\(key)'",
                            fix: "use any of: \(known.sorted().joined(separator: ", "))")
@@ -196,6 +196,7 @@ struct ProvisioningController: Sendable {
             filter.engine = engine
         }
         filter.documentNum = value("document_num")
+        filter.vmID = value("vm_id")
         if let limit = value("limit") {
             guard let count = Int(limit), (1...1000).contains(count) else {
                 throw APIError(.badRequest, code: "bad_limit", message: "limit must be 1–1000, found '\(limit)'",
@@ -234,7 +235,6 @@ struct CreateOptions {
     }
 }
 
-/// A job as the API shows it: the job's fields plus `href` and `reused`.
 /// `GET /api/v1/jobs/{id}?wait=N&revision=R`: answer once the job is recorded at a revision after
 /// `R` (or is final), or after `N` seconds with the job as it is: how the web face and scripts follow
 /// a job, on whichever replica runs it, without polling.
@@ -271,6 +271,7 @@ struct FollowOptions {
     }
 }
 
+/// A job as the API shows it: the job's fields plus `href` and `reused`.
 struct JobView: Encodable {
     var job: Job
     /// True when this answer is an earlier job for the same document, engine and target.
