@@ -69,6 +69,49 @@ public final class SimulatedProxmoxAdmin: Sendable {
         }
     }
 
+    /// Sets or clears a VM's `protection` flag: a protected VM cannot be
+    /// destroyed (`can't remove VM N - protection mode enabled`).
+    public func setProtection(_ vmid: Int, _ protected: Bool) throws(SimulatedProxmoxAdminError) {
+        try change(vmid) { (vm: inout PVEVM, _: ClusterModel, _: Double) throws(SimulatedProxmoxAdminError) in
+            vm.config["protection"] = protected ? "1" : nil
+        }
+    }
+
+    /// Puts a volume on a storage that no configuration references (a disk
+    /// left behind), as `pvesm alloc` would: `destroy-unreferenced-disks`
+    /// removes it with the VM its name gives (`vm-VMID-disk-N`).
+    ///
+    /// - Parameters:
+    ///   - storage: A storage holding images.
+    ///   - node: For a local storage, the node whose storage holds it.
+    ///   - name: The volume name, `vm-VMID-…`.
+    ///   - bytes: Its size.
+    /// - Returns: The volume id, `STORAGE:NAME`.
+    @discardableResult
+    public func addVolume(storage: String, node: String, name: String, bytes: Int) throws(SimulatedProxmoxAdminError) -> String {
+        try state.write { (model: inout ClusterModel, _: Double) throws(SimulatedProxmoxAdminError) -> String in
+            guard let target = model.storage(storage), target.holdsImages else {
+                throw SimulatedProxmoxAdminError(.invalid, "no storage '\(storage)' holding images")
+            }
+            guard model.node(node) != nil else { throw SimulatedProxmoxAdminError(.notFound, "no node '\(node)'") }
+            guard ClusterModel.owner(of: name) != nil, bytes > 0 else {
+                throw SimulatedProxmoxAdminError(.invalid, "the name must be vm-VMID-… and the size positive")
+            }
+            if model.volumeExists("\(storage):\(name)", node: node) {
+                throw SimulatedProxmoxAdminError(.conflict, "volume '\(storage):\(name)' already exists")
+            }
+            return model.allocateVolume(storage: target, node: node, vmid: 0, bytes: bytes, name: name)
+        }
+    }
+
+    /// The volumes a storage holds as seen from `node`, volume id to size in bytes.
+    public func volumes(storage: String, node: String) -> [String: Int] {
+        let model = state.snapshot().model
+        guard let target = model.storage(storage) else { return [:] }
+        let stored = model.volumes[model.location(storage: target, node: node)] ?? [:]
+        return Dictionary(uniqueKeysWithValues: stored.map { ("\(storage):\($0.key)", $0.value) })
+    }
+
     /// Removes a VM in any state, with its volumes, as another user would.
     public func removeVM(_ vmid: Int) throws(SimulatedProxmoxAdminError) {
         try state.write { (model: inout ClusterModel, _: Double) throws(SimulatedProxmoxAdminError) in

@@ -10,7 +10,10 @@ import SimulatorSupport
 /// - `POST /__sim/vms/{vmid}/status` `{"status": "running"|"stopped"|"paused"}`
 /// - `POST /__sim/vms/{vmid}/agent` `{"responding": bool}`
 /// - `POST /__sim/vms/{vmid}/lock` `{"lock": "backup"}` (`null` clears)
+/// - `POST /__sim/vms/{vmid}/protection` `{"protection": bool}`
 /// - `DELETE /__sim/vms/{vmid}` → removed "by someone else"
+/// - `GET /__sim/storage/{storage}/volumes?node=N`; `POST /__sim/storage/{storage}/volumes`
+///   `{"node", "name", "size"}` → a volume no configuration references
 /// - `POST /__sim/nodes/{node}/status` `{"status": "online"|"offline"}`
 /// - `GET|POST|DELETE /__sim/faults` `{"method", "path", "status", "count"?, "message"?, "latency_ms"?}`
 /// - `GET /__sim/tasks`; `POST /__sim/tasks/fail` `{"type", "exitstatus"?, "count"?}`; `DELETE /__sim/tasks/fail`
@@ -51,6 +54,30 @@ struct PVEAdminController<Context: RequestContext>: Sendable {
         router.post("__sim/vms/:vmid/lock") { request, context in
             try await perform(request, context) { body, vmid throws(SimulatedProxmoxAdminError) in
                 try admin.setLock(vmid, to: body["lock"]?.stringValue)
+            }
+        }
+        router.post("__sim/vms/:vmid/protection") { request, context in
+            try await perform(request, context) { body, vmid throws(SimulatedProxmoxAdminError) in
+                guard case .bool(let protected) = body["protection"] ?? .null else { throw Self.missing("protection") }
+                try admin.setProtection(vmid, protected)
+            }
+        }
+        router.get("__sim/storage/:storage/volumes") { request, context in
+            let storage = context.parameters.get("storage") ?? ""
+            let node = request.uri.queryParameters.get("node") ?? "pve1"
+            return Self.json(.object(["volumes": .object(admin.volumes(storage: storage, node: node).mapValues { .int($0) })]))
+        }
+        router.post("__sim/storage/:storage/volumes") { request, context in
+            let storage = context.parameters.get("storage") ?? ""
+            guard let body = await Self.body(request) else { return Self.error(Self.notJSON) }
+            guard let node = body["node"]?.stringValue, let name = body["name"]?.stringValue, let size = body["size"]?.intValue else {
+                return Self.error(SimulatedProxmoxAdminError(.invalid, "'node', 'name' and 'size' are required"))
+            }
+            do throws(SimulatedProxmoxAdminError) {
+                let volid = try admin.addVolume(storage: storage, node: node, name: name, bytes: size)
+                return Self.json(.object(["volid": .string(volid), "size": .int(size)]), status: .created)
+            } catch {
+                return Self.error(error)
             }
         }
         router.delete("__sim/vms/:vmid") { request, context in

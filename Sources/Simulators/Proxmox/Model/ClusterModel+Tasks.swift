@@ -82,19 +82,62 @@ extension ClusterModel {
         case .config(let vmid, let update):
             let vmNode = vms[vmid]?.node ?? node
             for volid in update.allocated { freeVolume(volid, node: vmNode) }
-        case .destroy(let vmid):
+        case .destroy(let vmid, _, _):
             vms[vmid]?.config["lock"] = nil
+        case .hibernate(let vmid, let vmstate):
+            abandonHibernation(vmid, vmstate: vmstate)
         default:
             break
         }
     }
 
-    /// Frees every volume a VM's drives and `unusedN` entries reference.
-    mutating func freeVolumes(of vm: PVEVM) {
+    /// Frees every volume a VM's drives, `unusedN` entries and saved state
+    /// (`vmstate`) reference; returns the volumes freed.
+    @discardableResult
+    mutating func freeVolumes(of vm: PVEVM) -> [String] {
+        var freed: [String] = []
+        for volid in ownedVolumes(of: vm) where !freed.contains(volid) {
+            freeVolume(volid, node: vm.node)
+            freed.append(volid)
+        }
+        return freed
+    }
+
+    /// The volumes `destroy_vm` removes: those of its drives (not CD-ROMs),
+    /// `unusedN` entries and `vmstate` that the VM owns (a volume of another
+    /// VM attached to this one stays).
+    func ownedVolumes(of vm: PVEVM) -> [String] {
+        var volids: [String] = []
         for key in vm.config.driveKeys + vm.config.unusedKeys {
             guard let text = vm.config[key], let drive = Drive(text), !(drive.isCDROM && !drive.isCloudInit) else { continue }
-            freeVolume(drive.file, node: vm.node)
+            if drive.storage != nil { volids.append(drive.file) }
         }
+        if let vmstate = vm.config["vmstate"] { volids.append(vmstate) }
+        return volids.filter { Self.owner(of: $0) == vm.vmid }
+    }
+
+    /// The VM a volume belongs to by its name (`parse_volname`): `vm-N-…` or
+    /// `base-N-…`, for an RBD linked clone `BASE/vm-N-…`.
+    static func owner(of volid: String) -> Int? {
+        let name = volid.split(separator: ":", maxSplits: 1).last.map(String.init) ?? volid
+        let last = name.split(separator: "/").last.map(String.init) ?? name
+        for prefix in ["vm-", "base-"] where last.hasPrefix(prefix) {
+            let digits = last.dropFirst(prefix.count).prefix { $0.isNumber }
+            if !digits.isEmpty, last.dropFirst(prefix.count + digits.count).first == "-" { return Int(digits) }
+        }
+        return nil
+    }
+
+    /// Volumes named for `vmid` (`vm-VMID-…`, `base-VMID-…`, an RBD clone's
+    /// `BASE/vm-VMID-…`) on every storage with images `node` sees (`vdisk_list`).
+    func volumesNamed(for vmid: Int, node: String) -> [String] {
+        var volids: [String] = []
+        for storage in storages where storage.holdsImages {
+            for name in (volumes[location(storage: storage, node: node)] ?? [:]).keys {
+                if Self.owner(of: name) == vmid { volids.append("\(storage.id):\(name)") }
+            }
+        }
+        return volids.sorted()
     }
 
     /// Applies a task's change; returns extra log lines, or why it failed.
@@ -119,6 +162,20 @@ extension ClusterModel {
                 vms[vmid] = vm
             }
             return .success([])
+        case .pause(let vmid):
+            if var vm = vms[vmid], vm.runState == .running {
+                vm.runState = .paused
+                vms[vmid] = vm
+            }
+            return .success([])
+        case .hibernate(let vmid, _):
+            return finishHibernation(vmid)
+        case .resume(let vmid):
+            if var vm = vms[vmid], vm.runState == .paused {
+                vm.runState = .running
+                vms[vmid] = vm
+            }
+            return .success([])
         case .reboot(let vmid):
             guard var vm = vms[vmid], vm.runState != .stopped else { return .success([]) }
             vm.runState = .running
@@ -136,15 +193,26 @@ extension ClusterModel {
             vms[vmid] = vm
             resizeVolume(drive.file, node: vm.node, bytes: bytes)
             return .success([])
-        case .destroy(let vmid):
+        case .destroy(let vmid, let purge, let unreferenced):
             guard let vm = vms.removeValue(forKey: vmid) else { return .success([]) }
-            freeVolumes(of: vm)
-            var lines: [String] = []
-            for key in vm.config.driveKeys + vm.config.unusedKeys {
-                if let drive = vm.config[key].flatMap(Drive.init), !(drive.isCDROM && !drive.isCloudInit) {
-                    lines.append("Logical volume \"\(drive.volumeName ?? drive.file)\" successfully removed.")
+            var freed = freeVolumes(of: vm)
+            if unreferenced {
+                for volid in volumesNamed(for: vmid, node: vm.node) where !freed.contains(volid) {
+                    freeVolume(volid, node: vm.node)
+                    freed.append(volid)
                 }
             }
+            var lines: [String] = []
+            for volid in freed {
+                guard let colon = volid.firstIndex(of: ":"), let storage = storage(String(volid[..<colon])) else { continue }
+                let name = String(volid[volid.index(after: colon)...])
+                switch storage.type {
+                case "lvmthin": lines.append("  Logical volume \"\(name)\" successfully removed.")
+                case "rbd": lines.append("Removing image: 100% complete...done.")
+                default: break
+                }
+            }
+            if purge { lines.append("purging VM \(vmid) from related configurations..") }
             return .success(lines)
         }
     }
@@ -152,6 +220,11 @@ extension ClusterModel {
     private mutating func startVM(_ vmid: Int, at time: Double) -> Result<[String], PVEError> {
         guard var vm = vms[vmid] else { return .success([]) }
         guard vm.runState == .stopped else { return .failure(.runtime("VM \(vmid) already running")) }
+        var lines: [String] = []
+        if vm.config.lock == "suspended" || vm.config["vmstate"] != nil {
+            removeSavedState(of: &vm)
+            lines.append("Resumed VM, removing state")
+        }
         let nodeIndex = nodes.firstIndex { $0.name == vm.node }!
         vm.runState = .running
         vm.startedAt = time
@@ -160,7 +233,7 @@ extension ClusterModel {
         vm.agentReadyAt = time + agentDelay
         vm.guestInterfaces = Self.guestInterfaces(vmid: vmid, config: vm.config)
         vms[vmid] = vm
-        return .success([])
+        return .success(lines)
     }
 
     /// What the guest configures at boot: `lo`, then one `ens18`, `ens19`, …

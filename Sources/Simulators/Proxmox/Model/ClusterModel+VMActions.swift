@@ -13,28 +13,36 @@ extension ClusterModel {
     }
 
     /// `status/start`: quorum is checked before forking, the rest in `vm_start`.
-    func prepareStart(vmid: Int, node: String) throws(PVEError) -> TaskEffect {
+    /// A VM hibernated by `suspend` with `todisk` (`lock: suspended`) is
+    /// started whatever its lock says and resumes from its saved state.
+    func prepareStart(vmid: Int, node: String, skiplock: Bool = false) throws(PVEError) -> (TaskEffect, [String]) {
         guard quorate else { throw .runtime("cluster not ready - no quorum?") }
         let vm: PVEVM
         switch workerVM(vmid, node: node) {
-        case .failure(let error): return .failure(error.message)
+        case .failure(let error): return (.failure(error.message), [])
         case .success(let found): vm = found
         }
-        if vm.config.isTemplate { return .failure("you can't start a vm if it's a template") }
-        if let lock = vm.config.lock { return .failure("VM is locked (\(lock))") }
-        if vm.runState != .stopped { return .failure("VM \(vmid) already running") }
-        return .start(vmid: vmid)
+        if vm.config.isTemplate { return (.failure("you can't start a vm if it's a template"), []) }
+        let resumes = vm.config.lock == "suspended" || vm.config["vmstate"] != nil
+        if let lock = vm.config.lock, !skiplock, lock != "suspended" { return (.failure("VM is locked (\(lock))"), []) }
+        if vm.runState != .stopped { return (.failure("VM \(vmid) already running"), []) }
+        var log: [String] = []
+        if resumes { log.append("Resuming suspended VM") }
+        let hasCloudInit = vm.config.driveKeys.contains { vm.config[$0].flatMap(Drive.init)?.isCloudInit ?? false }
+        if hasCloudInit, !resumes { log.insert("generating cloud-init ISO", at: 0) }
+        return (.start(vmid: vmid), log)
     }
 
     /// `status/stop` and `status/shutdown` (`_do_vm_stop`): a stopped VM is
-    /// fine, a locked running one is not.
-    func prepareStop(vmid: Int, node: String, shutdown: Bool, forceStop: Bool) throws(PVEError) -> TaskEffect {
+    /// fine (a hibernated one keeps its `suspended` lock), a locked running
+    /// one is not unless `skiplock`.
+    func prepareStop(vmid: Int, node: String, shutdown: Bool, forceStop: Bool, skiplock: Bool = false) throws(PVEError) -> TaskEffect {
         if shutdown, let vm = vms[vmid], vm.node == node, vm.runState == .paused, !forceStop {
             throw .runtime("VM is paused - cannot shutdown")
         }
         guard let vm = vms[vmid], vm.node == node else { return .failure(Self.notOnNode(vmid, node)) }
         guard vm.runState != .stopped else { return .none }
-        if let lock = vm.config.lock { return .failure("VM is locked (\(lock))") }
+        if let lock = vm.config.lock, !skiplock { return .failure("VM is locked (\(lock))") }
         return .stop(vmid: vmid)
     }
 
@@ -70,16 +78,42 @@ extension ClusterModel {
         return .resize(vmid: vmid, disk: disk, bytes: newSize)
     }
 
-    /// `DELETE /nodes/{node}/qemu/{vmid}`: early checks answer, the lock is
-    /// checked by the worker; the VM is locked `destroyed` while it runs.
-    mutating func prepareDestroy(vmid: Int, node: String) throws(PVEError) -> TaskEffect {
+    /// `DELETE /nodes/{node}/qemu/{vmid}` (`destroy_vm`): the early checks
+    /// (configuration, `protection`, running) answer; the worker checks the
+    /// lock (not with `skiplock`, nor a hibernated VM's `suspended`) and
+    /// that no linked clone uses a template's base volume. The VM is locked
+    /// `destroyed` while the task runs.
+    mutating func prepareDestroy(
+        vmid: Int, node: String, skiplock: Bool, purge: Bool, unreferenced: Bool
+    ) throws(PVEError) -> TaskEffect {
         guard var vm = vms[vmid], vm.node == node else { throw .noConfig(vmid: vmid, node: node) }
-        if vm.config["protection"] == "1" { throw .runtime("can't remove VM \(vmid) - protection mode enabled") }
+        if PropertyString.boolean(vm.config["protection"] ?? "0") == true {
+            throw .runtime("can't remove VM \(vmid) - protection mode enabled")
+        }
         if vm.runState != .stopped { throw .runtime("VM \(vmid) is running - destroy failed") }
-        if let lock = vm.config.lock { return .failure("VM is locked (\(lock))") }
+        if let lock = vm.config.lock, !skiplock, lock != "suspended" { return .failure("VM is locked (\(lock))") }
+        if vm.config.isTemplate, let used = baseVolumeInUse(of: vm) {
+            return .failure("base volume '\(used)' is still in use by linked cloned")
+        }
         vm.config["lock"] = "destroyed"
         vms[vmid] = vm
-        return .destroy(vmid: vmid)
+        return .destroy(vmid: vmid, purge: purge, unreferenced: unreferenced)
+    }
+
+    /// A template's base volume another VM's linked clone is made from
+    /// (`volume_is_base_and_used`): on RBD a clone's volume is `BASE/vm-N-disk-K`.
+    private func baseVolumeInUse(of template: PVEVM) -> String? {
+        for key in template.config.driveKeys + template.config.unusedKeys {
+            guard let drive = template.config[key].flatMap(Drive.init), !drive.isCDROM, drive.storage != nil else { continue }
+            let prefix = drive.file + "/"
+            let used = vms.values.contains { other in
+                other.vmid != template.vmid && (other.config.driveKeys + other.config.unusedKeys).contains { otherKey in
+                    other.config[otherKey].flatMap(Drive.init)?.file.hasPrefix(prefix) ?? false
+                }
+            }
+            if used { return drive.file }
+        }
+        return nil
     }
 
     /// `agent/network-get-interfaces` (`agent_available`, then the guest's answer).

@@ -62,13 +62,25 @@ enum TaskEffect: Sendable {
     /// A clone: the new VM exists, locked `clone`, on the source node; it is
     /// unlocked (and moved to `targetNode`) when the task ends.
     case clone(newid: Int, targetNode: String?)
+    /// A start; of a VM hibernated (`lock: suspended`) it resumes from the
+    /// saved state and frees it.
     case start(vmid: Int)
     case stop(vmid: Int)
     case reboot(vmid: Int)
+    /// `qmpause` (`suspend` without `todisk`): QMP `stop`, the VM stays `running` with QMP status `paused`.
+    case pause(vmid: Int)
+    /// `qmsuspend` (`suspend` with `todisk`): the VM is locked `suspending`
+    /// with its `vmstate` volume allocated from the start; when the task
+    /// ends it is stopped and locked `suspended`.
+    case hibernate(vmid: Int, vmstate: String)
+    /// `qmresume` of a paused VM: QMP `cont`.
+    case resume(vmid: Int)
     case config(vmid: Int, ConfigUpdate)
     case resize(vmid: Int, disk: String, bytes: Int)
-    /// The VM is locked `destroyed` until the task ends, then gone.
-    case destroy(vmid: Int)
+    /// The VM is locked `destroyed` until the task ends, then gone with its
+    /// volumes (and, with `destroy-unreferenced-disks`, every volume it owns
+    /// on an enabled storage); `purge` adds the log line of the jobs clean-up.
+    case destroy(vmid: Int, purge: Bool, unreferenced: Bool)
 }
 
 /// A configuration change applied when its task ends.

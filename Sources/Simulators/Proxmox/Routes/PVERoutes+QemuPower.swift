@@ -1,6 +1,9 @@
-/// `POST /nodes/{node}/qemu/{vmid}/status/{start,stop,shutdown,reboot}`:
-/// each returns the UPID of its `qmstart`, `qmstop`, `qmshutdown` or
-/// `qmreboot` task.
+/// `POST /nodes/{node}/qemu/{vmid}/status/{start,stop,shutdown,reboot,suspend,resume}`:
+/// each returns the UPID of its `qmstart`, `qmstop`, `qmshutdown`,
+/// `qmreboot`, `qmpause` (`suspend`), `qmsuspend` (`suspend` with `todisk`)
+/// or `qmresume` task. The checks `PVE/API2/Qemu.pm` makes before forking
+/// answer the call (500 with the message); those its worker makes end the
+/// task with the message as exit status.
 extension PVERoutes {
     var qemuPowerRoutes: [APIRoute] {
         let startSchema = APIRoute.vmSchema.merging([
@@ -17,39 +20,63 @@ extension PVERoutes {
             "skiplock": APIRoute.skiplock, "timeout": .integer(minimum: 0), "forceStop": .boolean(), "keepActive": .boolean(),
         ]) { $1 }
         let rebootSchema = APIRoute.vmSchema.merging(["timeout": .integer(minimum: 0)]) { $1 }
+        let suspendSchema = APIRoute.vmSchema.merging([
+            "skiplock": APIRoute.skiplock, "todisk": .boolean(),
+            "statestorage": ParamSpec(kind: .string, optional: true, format: Formats.storageID, requires: "todisk"),
+        ]) { $1 }
+        let resumeSchema = APIRoute.vmSchema.merging(["skiplock": APIRoute.skiplock, "nocheck": .boolean()]) { $1 }
         return [
             APIRoute("POST", "nodes/{node}/qemu/{vmid}/status/start", schema: startSchema, proxyToNode: true) { call throws(PVEError) in
                 try rootOnly(call, [
                     "stateuri", "skiplock", "migratedfrom", "migration_type", "migration_network", "targetstorage",
                     "force-cpu", "nets-host-mtu",
                 ])
+                let skiplock = call.params.bool("skiplock") ?? false
                 return try startTask(call, type: "qmstart") { model throws(PVEError) in
-                    let effect = try model.prepareStart(vmid: call.vmid, node: call.node)
-                    let hasCloudInit = model.vms[call.vmid]?.config.driveKeys.contains {
-                        model.vms[call.vmid]?.config[$0].flatMap(Drive.init)?.isCloudInit ?? false
-                    } ?? false
-                    if case .start = effect, hasCloudInit { return (effect, ["generating cloud-init ISO"]) }
-                    return (effect, [])
+                    try model.prepareStart(vmid: call.vmid, node: call.node, skiplock: skiplock)
                 }
             },
             APIRoute("POST", "nodes/{node}/qemu/{vmid}/status/stop", schema: stopSchema, proxyToNode: true) { call throws(PVEError) in
                 try rootOnly(call, ["skiplock", "keepActive", "migratedfrom"])
+                let skiplock = call.params.bool("skiplock") ?? false
                 return try startTask(call, type: "qmstop") { model throws(PVEError) in
-                    (try model.prepareStop(vmid: call.vmid, node: call.node, shutdown: false, forceStop: true), [])
+                    (try model.prepareStop(vmid: call.vmid, node: call.node, shutdown: false, forceStop: true, skiplock: skiplock), [])
                 }
             },
             APIRoute("POST", "nodes/{node}/qemu/{vmid}/status/shutdown", schema: shutdownSchema, proxyToNode: true) {
                 call throws(PVEError) in
                 try rootOnly(call, ["skiplock", "keepActive"])
                 let force = call.params.bool("forceStop") ?? false
+                let skiplock = call.params.bool("skiplock") ?? false
                 return try startTask(call, type: "qmshutdown") { model throws(PVEError) in
-                    (try model.prepareStop(vmid: call.vmid, node: call.node, shutdown: true, forceStop: force), [])
+                    (try model.prepareStop(vmid: call.vmid, node: call.node, shutdown: true, forceStop: force, skiplock: skiplock), [])
                 }
             },
             APIRoute("POST", "nodes/{node}/qemu/{vmid}/status/reboot", schema: rebootSchema, proxyToNode: true) {
                 call throws(PVEError) in
                 try startTask(call, type: "qmreboot") { model throws(PVEError) in
                     (try model.prepareReboot(vmid: call.vmid, node: call.node), [])
+                }
+            },
+            APIRoute("POST", "nodes/{node}/qemu/{vmid}/status/suspend", schema: suspendSchema, proxyToNode: true) {
+                call throws(PVEError) in
+                try rootOnly(call, ["skiplock"])
+                let toDisk = call.params.bool("todisk") ?? false
+                let skiplock = call.params.bool("skiplock") ?? false
+                return try startTask(call) { model, now throws(PVEError) in
+                    let (type, effect) = try model.prepareSuspend(
+                        vmid: call.vmid, node: call.node, toDisk: toDisk, stateStorage: call.params.string("statestorage"),
+                        skiplock: skiplock, now: now
+                    )
+                    return (type, effect, [])
+                }
+            },
+            APIRoute("POST", "nodes/{node}/qemu/{vmid}/status/resume", schema: resumeSchema, proxyToNode: true) {
+                call throws(PVEError) in
+                try rootOnly(call, ["skiplock", "nocheck"])
+                let skiplock = call.params.bool("skiplock") ?? false
+                return try startTask(call, type: "qmresume") { model throws(PVEError) in
+                    try model.prepareResume(vmid: call.vmid, node: call.node, skiplock: skiplock)
                 }
             },
         ]

@@ -65,8 +65,14 @@ extension PVERoutes {
                 proxyToNode: true
             ) { call throws(PVEError) in
                 try rootOnly(call, ["skiplock"])
+                let skiplock = call.params.bool("skiplock") ?? false
+                let purge = call.params.bool("purge") ?? false
+                let unreferenced = call.params.bool("destroy-unreferenced-disks") ?? false
                 return try startTask(call, type: "qmdestroy") { model throws(PVEError) in
-                    (try model.prepareDestroy(vmid: call.vmid, node: call.node), [])
+                    let effect = try model.prepareDestroy(
+                        vmid: call.vmid, node: call.node, skiplock: skiplock, purge: purge, unreferenced: unreferenced
+                    )
+                    return (effect, [])
                 }
             },
         ]
@@ -99,6 +105,24 @@ extension PVERoutes {
         let duration = state.taskDuration
         let upid = try state.write { (model: inout ClusterModel, now: Double) throws(PVEError) -> String in
             let (effect, log) = try prepare(&model)
+            return model.startTask(
+                node: call.node, type: type, id: String(call.vmid), user: call.user, now: now, duration: duration,
+                log: log, effect: effect
+            )
+        }
+        return APIResult(.string(upid))
+    }
+
+    /// Like ``startTask(_:type:prepare:)`` for a method whose task type
+    /// depends on what `prepare` finds (`suspend`: `qmpause` or `qmsuspend`);
+    /// `prepare` also gets the cluster's time.
+    func startTask(
+        _ call: APICall,
+        prepare: (inout ClusterModel, Double) throws(PVEError) -> (type: String, effect: TaskEffect, log: [String])
+    ) throws(PVEError) -> APIResult {
+        let duration = state.taskDuration
+        let upid = try state.write { (model: inout ClusterModel, now: Double) throws(PVEError) -> String in
+            let (type, effect, log) = try prepare(&model, now)
             return model.startTask(
                 node: call.node, type: type, id: String(call.vmid), user: call.user, now: now, duration: duration,
                 log: log, effect: effect

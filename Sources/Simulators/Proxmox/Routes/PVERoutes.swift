@@ -7,7 +7,8 @@ struct PVERoutes: Sendable {
     static let version = (version: "8.4.1", release: "8.4", repoid: "2a5fa54a8503f96d")
 
     var all: [APIRoute] {
-        accessRoutes + clusterRoutes + nodeRoutes + taskRoutes + qemuReadRoutes + qemuWriteRoutes + qemuPowerRoutes
+        accessRoutes + clusterRoutes + nodeRoutes + storageContentRoutes + taskRoutes + qemuReadRoutes + qemuWriteRoutes
+            + qemuPowerRoutes
     }
 
     /// The node the client talks to (`local` in `/cluster/status`, the node
