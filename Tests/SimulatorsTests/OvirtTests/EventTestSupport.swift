@@ -58,6 +58,10 @@ struct EventView: Sendable, Equatable {
     var host: String?
     var cluster: String?
     var dataCenter: String?
+    /// nil for events the engine's monitoring writes.
+    var correlationID: String?
+    /// Whether the event links a user (monitoring events do not).
+    var hasUser: Bool
 
     init(_ object: [String: Any]) {
         index = Int(object["index"] as? String ?? "") ?? -1
@@ -68,6 +72,8 @@ struct EventView: Sendable, Equatable {
         host = (object["host"] as? [String: Any])?["id"] as? String
         cluster = (object["cluster"] as? [String: Any])?["id"] as? String
         dataCenter = (object["data_center"] as? [String: Any])?["id"] as? String
+        correlationID = object["correlation_id"] as? String
+        hasUser = object["user"] != nil
     }
 }
 

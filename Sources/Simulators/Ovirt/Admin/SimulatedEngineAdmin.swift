@@ -87,6 +87,28 @@ public final class SimulatedEngineAdmin: Sendable {
         try change { (tx: inout WriteTransaction) throws(SimulatedEngineAdminError) in try tx.adminRemoveVM(vm) }
     }
 
+    /// Sets or clears a VM's `delete_protected` flag, as an edit made
+    /// elsewhere (event 35 when it changes). While set, `DELETE /vms/{id}`
+    /// is refused with the engine's "Delete protection is enabled" fault.
+    public func setDeleteProtected(_ vm: String, _ enabled: Bool) throws(SimulatedEngineAdminError) {
+        try change { (tx: inout WriteTransaction) throws(SimulatedEngineAdminError) in try tx.adminSetDeleteProtected(vm, enabled) }
+    }
+
+    /// Holds the VM's exclusive lock, as another operation running on it
+    /// would, until ``unlockVM(_:)``: start, suspend and remove are refused
+    /// with 409 "Cannot run VM. Related operation is currently in progress.
+    /// Please try again later." (`ACTION_TYPE_FAILED_OBJECT_LOCKED`); stop,
+    /// shutdown and reboot take no lock and still run. For the status-based
+    /// lock ("VM is locked"), set the status `image_locked` instead.
+    public func lockVM(_ vm: String) throws(SimulatedEngineAdminError) {
+        try change { (tx: inout WriteTransaction) throws(SimulatedEngineAdminError) in try tx.adminHoldVM(vm, true) }
+    }
+
+    /// Releases the lock ``lockVM(_:)`` took.
+    public func unlockVM(_ vm: String) throws(SimulatedEngineAdminError) {
+        try change { (tx: inout WriteTransaction) throws(SimulatedEngineAdminError) in try tx.adminHoldVM(vm, false) }
+    }
+
     // MARK: Hosts
 
     /// Sets a host's status (any `HostStatus` value), writing 15 for

@@ -7,8 +7,12 @@ import Hummingbird
 ///
 /// Statuses follow the REST layer: add → 201 with a `Location` header (202
 /// for a VM, whose creation runs async tasks), action → 200 with
-/// `<action><status>complete</status><job/></action>`, update → 200 with the
-/// object, remove → 200 without a body. Failures are engine faults.
+/// `<action><status>complete</status><job/></action>` (a VM action also names
+/// the VM; suspend, which runs async tasks, answers 202 with `pending`),
+/// update → 200 with the object, remove of a VM → 200 with the action body
+/// (`?async=true`: 202 without one), other removes → 200 without a body.
+/// Failures are engine faults; a failed VM action answers the action itself
+/// with the fault inside and `status` `failed`, as `actionFailure` does.
 struct OvirtWriteController: Sendable {
     let state: EngineState
 
@@ -23,6 +27,8 @@ struct OvirtWriteController: Sendable {
         let correlationID = request.headers[HTTPField.Name("Correlation-Id")!] ?? query["correlation_id"]
             ?? UUID().uuidString.lowercased()
         let segments = path.segments.map(\.name)
+        let vmAction = request.method == .post && segments.count == 3 && segments[0] == "vms"
+            && Self.vmActions.contains(segments[2])
         do {
             return try await dispatch(
                 method: request.method,
@@ -41,16 +47,29 @@ struct OvirtWriteController: Sendable {
             )
         } catch let fault as EngineFault {
             guard let detail = fault.detail else { return OvirtResponse.empty(fault.status) }
+            if vmAction {
+                let async = (try? RequestNode.parse(bytes, contentType: request.headers[.contentType], root: "action"))?.bool("async")
+                let node = Representer.actionFailure(reason: fault.reason, detail: detail, async: async)
+                return OvirtResponse.document(.object(node), format: format, status: fault.status)
+            }
             return OvirtResponse.fault(status: fault.status, reason: fault.reason, detail: detail, format: format)
         }
     }
+
+    /// The VM actions the simulator runs.
+    static let vmActions: Set<String> = ["start", "stop", "shutdown", "reboot", "suspend"]
 
     private enum Outcome {
         /// 201 (or 202) with the object at `path`, rendered from the settled inventory.
         case created(status: HTTPResponse.Status, path: [String], render: @Sendable (Representer) throws -> OvirtNode?)
         case updated(render: @Sendable (Representer) throws -> OvirtNode?)
         case action(jobID: String?)
+        /// A VM action's reply; `accepted` answers 202 (async tasks running), unless
+        /// the action asked `async=false`, when the REST layer waits for the tasks.
+        case vmAction(vmID: String, jobID: String?, async: Bool?, accepted: Bool)
         case removed
+        /// A removed VM: the action body, or 202 without one for `?async=true`.
+        case removedVM(jobID: String?, async: Bool)
     }
 
     private func dispatch(
@@ -63,6 +82,7 @@ struct OvirtWriteController: Sendable {
         expectsCreated: Bool
     ) async throws -> Response {
         let detachOnly = query["detach_only"]?.lowercased() == "true"
+        let force = query["force"]?.lowercased() == "true"
         let outcome: Outcome
         switch (method, segments.count) {
         case (.post, 1):
@@ -93,11 +113,16 @@ struct OvirtWriteController: Sendable {
                 try representer.inventory.vm(vmID)?.diskAttachments.first { $0.diskID == diskID }
                     .map { try representer.diskAttachment($0, ownerKind: "vms", ownerID: vmID) }
             }
+        case (.delete, 2) where segments[0] == "vms":
+            let id = segments[1]
+            let job = try state.write(correlationID: correlationID) { (tx: inout WriteTransaction) throws(EngineFault) in
+                try tx.removeVM(id, detachOnly: detachOnly, force: force)
+            }
+            outcome = .removedVM(jobID: job, async: query["async"]?.lowercased() == "true")
         case (.delete, 2):
             let (collection, id) = (segments[0], segments[1])
             try state.write(correlationID: correlationID) { (tx: inout WriteTransaction) throws(EngineFault) in
                 switch collection {
-                case "vms": try tx.removeVM(id, detachOnly: detachOnly)
                 case "networks": try tx.removeNetwork(id)
                 case "vnicprofiles": try tx.removeVnicProfile(id)
                 default: throw EngineFault.notFound
@@ -201,16 +226,18 @@ struct OvirtWriteController: Sendable {
                     try vm.nics.first { $0.id == nicID }.map { try representer.nic($0, vm: vm) }
                 }
             }
-        case ("vms", "start"):
+        case ("vms", let verb) where Self.vmActions.contains(verb):
             let node = try body("action")
-            let job = try state.write(correlationID: correlationID) { (tx: inout WriteTransaction) throws(EngineFault) in try tx.start(vm: id, node) }
-            return .action(jobID: job)
-        case ("vms", "stop"):
-            let job = try state.write(correlationID: correlationID) { (tx: inout WriteTransaction) throws(EngineFault) in try tx.stop(vm: id) }
-            return .action(jobID: job)
-        case ("vms", "shutdown"):
-            let job = try state.write(correlationID: correlationID) { (tx: inout WriteTransaction) throws(EngineFault) in try tx.shutdown(vm: id) }
-            return .action(jobID: job)
+            let job = try state.write(correlationID: correlationID) { (tx: inout WriteTransaction) throws(EngineFault) in
+                switch verb {
+                case "start": try tx.start(vm: id, node)
+                case "stop": try tx.stop(vm: id, node)
+                case "shutdown": try tx.shutdown(vm: id, node)
+                case "reboot": try tx.reboot(vm: id)
+                default: try tx.suspend(vm: id)
+                }
+            }
+            return .vmAction(vmID: id, jobID: job, async: node.bool("async"), accepted: verb == "suspend")
         default:
             throw EngineFault.notFound
         }
@@ -235,8 +262,22 @@ struct OvirtWriteController: Sendable {
             return OvirtResponse.document(.object(node), format: format)
         case .action(let jobID):
             return OvirtResponse.document(.object(Representer.actionReply(jobID: jobID)), format: format)
+        case .vmAction(let vmID, let jobID, let async, let accepted):
+            guard accepted else {
+                return OvirtResponse.document(.object(Representer.vmActionReply(vmID: vmID, jobID: jobID, async: async)), format: format)
+            }
+            if async == false {
+                // `<async>false</async>`: the REST layer waits for the async tasks, then answers 200.
+                try await Task.sleep(for: state.options.asyncDelay + .milliseconds(20))
+                return OvirtResponse.document(.object(Representer.vmActionReply(vmID: vmID, jobID: jobID, async: async)), format: format)
+            }
+            let node = Representer.vmActionReply(vmID: vmID, jobID: jobID, status: "pending", async: true)
+            return OvirtResponse.document(.object(node), format: format, status: .accepted)
         case .removed:
             return OvirtResponse.empty(.ok)
+        case .removedVM(let jobID, let async):
+            if async { return OvirtResponse.empty(.accepted) }
+            return OvirtResponse.document(.object(Representer.actionReply(jobID: jobID)), format: format)
         }
     }
 }

@@ -10,6 +10,8 @@ import SimulatorSupport
 /// - `POST /__sim/vms/{vm}/status` `{"status", "host"?}` → 200 the VM's `{"id", "name", "status", "host"}`
 /// - `POST /__sim/vms/{vm}/migrate` `{"host"}` → 200 the VM
 /// - `DELETE /__sim/vms/{vm}` → 200 `{"removed": id}`
+/// - `POST /__sim/vms/{vm}/delete_protected` `{"delete_protected": bool}` → 200 the VM
+/// - `POST /__sim/vms/{vm}/lock` `{}` / `DELETE /__sim/vms/{vm}/lock` → 200 the VM (with `"locked"`)
 /// - `POST /__sim/hosts` `{"name", "cluster"?}` → 201 `{"id", "name"}`
 /// - `POST /__sim/hosts/{host}/status` `{"status"}` → 200 `{"id", "name", "status"}`
 /// - `DELETE /__sim/hosts/{host}` → 200 `{"removed": id}`
@@ -58,6 +60,28 @@ extension SimulatorAdminController {
                 let id = state.inventory.vms.first { $0.id == key || $0.name == key }?.id ?? key
                 try admin.removeVM(key)
                 return json(["removed": id])
+            }
+        }
+        router.post("__sim/vms/:vm/delete_protected") { request, context in
+            let key = context.parameters.get("vm") ?? ""
+            return try await perform(request) { body in
+                guard let enabled = Self.bool(body["delete_protected"]) else { return missing("delete_protected") }
+                try admin.setDeleteProtected(key, enabled)
+                return describeVM(key)
+            }
+        }
+        router.post("__sim/vms/:vm/lock") { request, context in
+            let key = context.parameters.get("vm") ?? ""
+            return try await perform(request) { _ in
+                try admin.lockVM(key)
+                return describeVM(key)
+            }
+        }
+        router.delete("__sim/vms/:vm/lock") { request, context in
+            let key = context.parameters.get("vm") ?? ""
+            return try await perform(request) { _ in
+                try admin.unlockVM(key)
+                return describeVM(key)
             }
         }
         router.post("__sim/hosts") { request, _ in
@@ -138,6 +162,14 @@ extension SimulatorAdminController {
         }
     }
 
+    static func bool(_ value: Any?) -> Bool? {
+        switch value {
+        case let flag as Bool: flag
+        case let text as String: ["true": true, "false": false][text.lowercased()]
+        default: nil
+        }
+    }
+
     private func missing(_ field: String) -> Response {
         json(["error": "'\(field)' is required"], status: .badRequest)
     }
@@ -150,6 +182,7 @@ extension SimulatorAdminController {
         return json([
             "id": vm.id, "name": vm.name, "status": vm.status,
             "host": vm.hostID.map { $0 as Any } ?? NSNull(),
+            "delete_protected": vm.deleteProtected, "locked": inventory.heldVMIDs.contains(vm.id),
         ])
     }
 

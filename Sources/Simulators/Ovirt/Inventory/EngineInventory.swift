@@ -25,6 +25,10 @@ struct EngineInventory: Sendable {
     /// Guest agents that have not reported yet, oldest first (see
     /// ``SimulatedEngineOptions/guestIPDelay``).
     var pendingGuestReports: [PendingGuestReport] = []
+    /// VMs whose exclusive lock another operation holds (set through the
+    /// admin interface): commands that take the VM's lock (run, hibernate,
+    /// remove) are refused with `ACTION_TYPE_FAILED_OBJECT_LOCKED`.
+    var heldVMIDs: Set<String> = []
 
     /// The `templates/blank` special object.
     static let blankTemplateID = "00000000-0000-0000-0000-000000000000"
@@ -235,6 +239,8 @@ struct SimVM: Sendable, Equatable {
     /// The IPv4 address the guest agent reports on the first NIC when no
     /// cloud-init configuration names one (set through the admin interface).
     var guestIPv4: String? = nil
+    /// `delete_protected`: the engine refuses to remove the VM while it is set.
+    var deleteProtected = false
 
     var isUp: Bool { status == "up" || status == "powering_up" || status == "migrating" }
 }
@@ -293,4 +299,8 @@ struct SimEvent: Sendable {
     var hostID: String? = nil
     var clusterID: String? = nil
     var dataCenterID: String? = nil
+    /// Written by the engine's VM monitoring rather than by a command: no
+    /// correlation id and no user, as on the engine (`VmAnalyzer` logs with
+    /// an `AuditLogableBase` of the host and VM only).
+    var fromMonitoring = false
 }

@@ -73,7 +73,8 @@ extension Representer {
         osType: String,
         creationTime: Int64,
         highlyAvailable: Bool,
-        memoryGuaranteed: Int64? = nil
+        memoryGuaranteed: Int64? = nil,
+        deleteProtected: Bool = false
     ) -> [OvirtNode] {
         [
             .group("bios", [.group("boot_menu", [.bool("enabled", false)]), .enumeration("type", "q35_ovmf")]),
@@ -86,7 +87,7 @@ extension Representer {
             ),
             .int("cpu_shares", 0),
             .date("creation_time", creationTime),
-            .bool("delete_protected", false),
+            .bool("delete_protected", deleteProtected),
             .group(
                 "display",
                 [

@@ -18,7 +18,8 @@ extension Representer {
             osType: vm.osType,
             creationTime: vm.creationTime,
             highlyAvailable: vm.highlyAvailable,
-            memoryGuaranteed: vm.memoryGuaranteed
+            memoryGuaranteed: vm.memoryGuaranteed,
+            deleteProtected: vm.deleteProtected
         )
         if let initialization = vm.initialization {
             fields.append(self.initialization(initialization))

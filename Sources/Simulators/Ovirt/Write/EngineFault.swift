@@ -122,6 +122,24 @@ enum EngineMessages {
     }
 
     static func vmRunning(action: String) -> String { "Cannot \(action) VM. VM is running." }
+    static func vmNotUp(action: String) -> String { "Cannot \(action) VM. VM is not up." }
+
+    /// `ACTION_TYPE_FAILED_OBJECT_LOCKED`: another operation holds the object's exclusive lock.
+    static func objectLocked(action: String, type: String) -> String {
+        "Cannot \(action) \(type). Related operation is currently in progress. Please try again later."
+    }
+
+    static func vmSavingRestoring(action: String) -> String {
+        "Cannot \(action) VM. VM is in saving/restoring state.\n-Please try again when the VM is either up or down."
+    }
+
+    /// `ACTION_TYPE_FAILED_DELETE_PROTECTION_ENABLED`.
+    static let deleteProtectionEnabled =
+        "Cannot remove VM. Delete protection is enabled. In order to delete, disable Delete protection first."
+    /// `VM_CANNOT_REMOVE_VM_WHEN_STATUS_IS_NOT_DOWN` (a suspended VM).
+    static let removeSuspended = "Cannot remove VM that its state is not down.\n-Please stop the VM first."
+    /// `VM_CANNOT_REMOVE_WITH_DETACH_DISKS_BASED_ON_TEMPLATE`.
+    static let removeDetachBasedOnTemplate = "Cannot remove VM with detaching disks, VM is based from template."
     static func vmNotRunning(action: String) -> String { "Cannot \(action) VM. VM is not running." }
 
     static func disksLocked(action: String, aliases: [String]) -> String {
@@ -147,6 +165,11 @@ enum EngineMessages {
         case "up": "Up"
         case "down": "Down"
         case "suspended": "Suspended"
+        case "reboot_in_progress": "Reboot in Progress"
+        case "saving_state": "Saving State"
+        case "restoring_state": "Restoring State"
+        case "not_responding": "Not Responding"
+        case "image_illegal": "Image Illegal"
         default: status.capitalized
         }
     }

@@ -211,7 +211,25 @@ extension WriteTransaction {
         let diskIDs = Set(vm.diskAttachments.map(\.diskID))
         inventory.disks.removeAll { diskIDs.contains($0.id) }
         inventory.vms.remove(at: index)
+        inventory.heldVMIDs.remove(vm.id)
         vmEvent(113, "VM \(vm.name) was successfully removed by \(userName).", vm: vm)
+    }
+
+    /// Sets or clears a VM's delete protection as an edit made elsewhere,
+    /// writing 35 (`USER_UPDATE_VM`) when it changes.
+    mutating func adminSetDeleteProtected(_ key: String, _ enabled: Bool) throws(AdminError) {
+        let index = try adminVMIndex(key)
+        guard inventory.vms[index].deleteProtected != enabled else { return }
+        inventory.vms[index].deleteProtected = enabled
+        let vm = inventory.vms[index]
+        vmEvent(35, "VM \(vm.name) configuration was updated by \(userName).", vm: vm)
+    }
+
+    /// Takes (or releases) the VM's exclusive lock as another operation
+    /// would; no event, as the engine's in-memory locks write none.
+    mutating func adminHoldVM(_ key: String, _ held: Bool) throws(AdminError) {
+        let id = inventory.vms[try adminVMIndex(key)].id
+        if held { inventory.heldVMIDs.insert(id) } else { inventory.heldVMIDs.remove(id) }
     }
 
     // MARK: Hosts

@@ -78,7 +78,7 @@ extension WriteTransaction {
         }
 
         let memory = body.int64("memory") ?? template.memory
-        let vm = SimVM(
+        var vm = SimVM(
             id: vmID,
             name: name,
             description: body.string("description") ?? "",
@@ -105,6 +105,7 @@ extension WriteTransaction {
             initialization: Self.initialization(from: body.child("initialization")),
             memoryGuaranteed: body.int64("memory_policy.guaranteed")
         )
+        vm.deleteProtected = body.bool("delete_protected") ?? false
         inventory.disks.append(contentsOf: disks)
         inventory.vms.append(vm)
         event(37, "VM \(name) creation was initiated by \(userName).", vm: vmID, cluster: cluster.id, dataCenter: cluster.dataCenterID)
@@ -147,25 +148,50 @@ extension WriteTransaction {
         if let threads = body.int("cpu.topology.threads") { vm.threads = threads }
         if let osType = body.string("os.type") { vm.osType = osType }
         if let initialization = Self.initialization(from: body.child("initialization")) { vm.initialization = initialization }
+        if let deleteProtected = body.bool("delete_protected") { vm.deleteProtected = deleteProtected }
         inventory.vms[index] = vm
         vmEvent(35, "VM \(vm.name) configuration was updated by \(userName).", vm: vm)
         commitJob()
         return id
     }
 
-    mutating func removeVM(_ id: String, detachOnly: Bool) throws(EngineFault) {
+    /// `RemoveVmCommand` (`DELETE /vms/{id}`), validated in its order: the
+    /// VM's lock, delete protection, status (down, unassigned, image
+    /// illegal/locked only; suspended has a message of its own), detaching
+    /// disks of a template-based VM, locked disks and an `image_locked` VM
+    /// (both allowed with `force`). The VM leaves the inventory at once with
+    /// event 113; its disks (unless `detachOnly`) are `locked` until their
+    /// removal tasks end one delay later, when the job ends too.
+    mutating func removeVM(_ id: String, detachOnly: Bool, force: Bool = false) throws(EngineFault) -> String? {
         let index = try vmIndex(id)
         let vm = inventory.vms[index]
         beginJob("Removing VM \(vm.name) from system")
-        if vm.status == "image_locked" { throw .conflict(EngineMessages.vmLocked(action: "remove", type: "VM")) }
-        if Self.runningStatuses.contains(vm.status) { throw .conflict(EngineMessages.vmRunning(action: "remove")) }
-        if !detachOnly {
-            let diskIDs = Set(vm.diskAttachments.map(\.diskID))
+        try checkNotHeld(vm, action: "remove")
+        if vm.deleteProtected { throw .conflict(EngineMessages.deleteProtectionEnabled) }
+        switch vm.status {
+        case "down", "unassigned", "image_illegal", "image_locked": break
+        case "suspended": throw .conflict(EngineMessages.removeSuspended)
+        default: throw .conflict(EngineMessages.vmRunning(action: "remove"))
+        }
+        if detachOnly, vm.templateID != EngineInventory.blankTemplateID {
+            throw .conflict(EngineMessages.removeDetachBasedOnTemplate)
+        }
+        let disks = vm.diskAttachments.compactMap { inventory.disk($0.diskID) }
+        let locked = disks.filter { $0.status == "locked" }.map(\.name)
+        if !force, !locked.isEmpty { throw .conflict(EngineMessages.disksLocked(action: "remove", aliases: locked)) }
+        if !force, vm.status == "image_locked" { throw .conflict(EngineMessages.vmLocked(action: "remove", type: "VM")) }
+
+        inventory.vms.remove(at: index)
+        inventory.pendingGuestReports.removeAll { $0.vmID == id }
+        vmEvent(113, "VM \(vm.name) was successfully removed by \(userName).", vm: vm)
+        guard !detachOnly, !disks.isEmpty else { return commitJob() }
+        let diskIDs = Set(disks.map(\.id))
+        for diskIndex in inventory.disks.indices where diskIDs.contains(inventory.disks[diskIndex].id) {
+            inventory.disks[diskIndex].status = "locked"
+        }
+        return commitJob(finishAfter: 1) { inventory, _ in
             inventory.disks.removeAll { diskIDs.contains($0.id) }
         }
-        inventory.vms.remove(at: index)
-        vmEvent(113, "VM \(vm.name) was successfully removed by \(userName).", vm: vm)
-        commitJob()
     }
 
     static let runningStatuses: Set<String> = [

@@ -131,7 +131,8 @@ struct WriteTransaction {
         vm: String? = nil,
         host: String? = nil,
         cluster: String? = nil,
-        dataCenter: String? = nil
+        dataCenter: String? = nil,
+        fromMonitoring: Bool = false
     ) {
         inventory.eventLog.append(
             SimEvent(
@@ -140,11 +141,12 @@ struct WriteTransaction {
                 severity: severity,
                 description: description,
                 time: time,
-                correlationID: correlationID,
+                correlationID: fromMonitoring ? "" : correlationID,
                 vmID: vm,
                 hostID: host,
                 clusterID: cluster,
-                dataCenterID: dataCenter
+                dataCenterID: dataCenter,
+                fromMonitoring: fromMonitoring
             ),
             now: time
         )
@@ -152,6 +154,7 @@ struct WriteTransaction {
 
     /// An event about `vm`, linked as the engine links it: the VM, the host
     /// it runs on (or `host` when given), its cluster and data center.
+    /// `fromMonitoring` events carry no correlation id and no user.
     static func appendVMEvent(
         to inventory: inout EngineInventory,
         code: Int,
@@ -160,7 +163,8 @@ struct WriteTransaction {
         time: Int64,
         correlationID: String,
         vm: SimVM,
-        host: String? = nil
+        host: String? = nil,
+        fromMonitoring: Bool = false
     ) {
         appendEvent(
             to: &inventory,
@@ -172,7 +176,8 @@ struct WriteTransaction {
             vm: vm.id,
             host: host ?? vm.hostID,
             cluster: vm.clusterID,
-            dataCenter: inventory.cluster(vm.clusterID)?.dataCenterID
+            dataCenter: inventory.cluster(vm.clusterID)?.dataCenterID,
+            fromMonitoring: fromMonitoring
         )
     }
 
