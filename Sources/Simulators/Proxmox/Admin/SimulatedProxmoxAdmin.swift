@@ -149,8 +149,11 @@ public final class SimulatedProxmoxAdmin: Sendable {
     // MARK: Tasks and faults
 
     /// The next `count` tasks of `type` (`qmclone`, `qmstart`, `qmconfig`,
-    /// `resize`, `qmdestroy`, …) end with `exitStatus` instead of `OK`, and
-    /// change nothing (a failed clone leaves no VM behind).
+    /// `resize`, `qmstop`, `qmshutdown`, `qmreboot`, `qmpause`, `qmsuspend`,
+    /// `qmresume`, `qmdestroy`, …) end with `exitStatus` instead of `OK`,
+    /// and change nothing (a failed clone leaves no VM behind, a failed
+    /// destroy unlocks the VM); a failed `qmsuspend` frees the saved state
+    /// and leaves the VM locked `suspending`, as the real clean-up does.
     public func failNextTask(type: String, exitStatus: String, count: Int = 1) {
         state.write { (model: inout ClusterModel, _: Double) in
             model.pendingTaskFailures[type, default: []] += Array(repeating: exitStatus, count: max(0, count))
