@@ -26,11 +26,22 @@ public enum DatabaseCopy {
         }
     }
 
-    /// The target holds fewer records than the source after the copy.
+    /// Records of the source the target does not hold after the copy.
     public struct VerificationFailed: Error, CustomStringConvertible {
         public var report: Report
+        /// Jobs the target refused: it holds another active job for the same document, engine and
+        /// target (a database that was already in use).
+        public var missingJobs: [String]
+        public var missingAudit: [String]
         public var description: String {
-            "the copy is incomplete: \(report) (fix: run the copy again; it only adds what is missing)"
+            var text = "the copy is incomplete: "
+            if !missingJobs.isEmpty {
+                text += "\(missingJobs.count) jobs are not in the target (\(missingJobs.prefix(5).joined(separator: ", "))"
+                    + (missingJobs.count > 5 ? ", …" : "") + "); "
+            }
+            if !missingAudit.isEmpty { text += "\(missingAudit.count) audit entries are not in the target; " }
+            return text + "\(report) (fix: copy into an empty database: the target already holds active jobs "
+                + "for the same documents and VMs)"
         }
     }
 
@@ -49,16 +60,20 @@ public enum DatabaseCopy {
         }
     }
 
-    /// Copies every job and audit entry of `source` that `target` lacks, a page at a time, then
-    /// checks the counts.
+    /// Copies every job and audit entry of `source` that `target` lacks, a page at a time, and
+    /// checks that the target then holds every one of them, by id.
     public static func copy(from source: any JobArchive, to target: any JobArchive) async throws -> Report {
         var report = Report()
         (report.sourceJobs, report.sourceAudit) = try await source.counts()
+        var missingJobs: [String] = []
+        var missingAudit: [String] = []
         var after: String?
         while true {
             let jobs = try await source.jobs(after: after, limit: page)
             guard let last = jobs.last else { break }
             report.copiedJobs += try await target.importJobs(jobs)
+            let present = try await target.existingJobIDs(jobs.map(\.id))
+            missingJobs += jobs.map(\.id).filter { !present.contains($0) }
             after = last.id
         }
         after = nil
@@ -66,11 +81,13 @@ public enum DatabaseCopy {
             let entries = try await source.auditEntries(after: after, limit: page)
             guard let last = entries.last else { break }
             report.copiedAudit += try await target.importAuditEntries(entries)
+            let present = try await target.existingAuditIDs(entries.map(\.id))
+            missingAudit += entries.map(\.id).filter { !present.contains($0) }
             after = last.id
         }
         (report.targetJobs, report.targetAudit) = try await target.counts()
-        guard report.targetJobs >= report.sourceJobs, report.targetAudit >= report.sourceAudit else {
-            throw VerificationFailed(report: report)
+        guard missingJobs.isEmpty, missingAudit.isEmpty else {
+            throw VerificationFailed(report: report, missingJobs: missingJobs, missingAudit: missingAudit)
         }
         return report
     }
@@ -83,7 +100,7 @@ public enum DatabaseCopy {
         case .sqlite(let path):
             return try await body(try await JobDatabase.openSQLite(path, logger: logger, markingInterrupted: false))
         case .postgresql(let server):
-            let store = try await JobDatabase.openPostgres(server, settings: settings, logger: logger)
+            let store = try await JobDatabase.openPostgres(server, settings: settings, logger: logger, waiting: false)
             return try await withThrowingTaskGroup(of: T?.self) { group in
                 group.addTask {
                     try await store.run()

@@ -57,28 +57,44 @@ enum JobDatabase {
     }
 
     /// Connects to PostgreSQL and migrates it; the store's service must then run for it to answer.
-    static func openPostgres(_ server: DatabaseURL.Postgres, settings: DatabaseSettings, logger: Logger) async throws
-        -> PostgresJobStore
-    {
+    /// - Parameter waiting: Wait out a database that is down or starting (a replica started before
+    ///   it), retrying with a growing pause and logging each try; a refusal (a wrong password, a
+    ///   missing grant, a certificate that fails) ends at once with the server's words.
+    static func openPostgres(_ server: DatabaseURL.Postgres, settings: DatabaseSettings, logger: Logger,
+                             waiting: Bool = true) async throws -> PostgresJobStore {
         let name = DatabaseURL.postgresql(server).description
+        let fix = "(fix: check database.url, the password source and tls in the configuration, "
+            + "and that PostgreSQL accepts this user from this host and lets it create tables)"
+        let store: PostgresJobStore
         do {
-            let store = try PostgresJobStore(server, tls: settings.tls, caFile: settings.caFile, logger: logger)
-            let migration = try await store.migrate()
-            if !migration.applied.isEmpty {
-                logger.notice("Job database migrated forward", metadata: [
-                    "database": "\(name)", "migration.from": "\(migration.previous ?? "empty database")",
-                    "migration.applied": "\(migration.applied.joined(separator: ", "))",
+            store = try PostgresJobStore(server, tls: settings.tls, caFile: settings.caFile, logger: logger)
+        } catch {
+            throw ConfigurationFailure(lines: ["cannot use database.ca_file \(settings.caFile ?? "-"): \(error) \(fix)"])
+        }
+        var pause = Duration.seconds(1)
+        while true {
+            do {
+                let migration = try await store.migrate()
+                if !migration.applied.isEmpty {
+                    logger.notice("Job database migrated forward", metadata: [
+                        "database": "\(name)", "migration.from": "\(migration.previous ?? "empty database")",
+                        "migration.applied": "\(migration.applied.joined(separator: ", "))",
+                    ])
+                }
+                return store
+            } catch let error as NewerDatabaseError {
+                throw ConfigurationFailure(lines: ["\(error)"])
+            } catch where waiting && PostgresJobStore.isTransient(error) {
+                logger.warning("Job database not reachable yet; waiting for it", metadata: [
+                    "database": "\(name)", "error": "\(PostgresJobStore.reason(error))", "retry.in": "\(pause)",
+                ])
+                try await Task.sleep(for: pause)
+                pause = min(pause * 2, .seconds(15))
+            } catch {
+                throw ConfigurationFailure(lines: [
+                    "cannot open the job database \(name): \(PostgresJobStore.reason(error)) \(fix)",
                 ])
             }
-            return store
-        } catch let error as NewerDatabaseError {
-            throw ConfigurationFailure(lines: ["\(error)"])
-        } catch {
-            throw ConfigurationFailure(lines: [
-                "cannot open the job database \(name): \(error) "
-                    + "(fix: check database.url, the password source and tls in the configuration, "
-                    + "and that PostgreSQL accepts this user from this host)",
-            ])
         }
     }
 }

@@ -46,6 +46,10 @@ struct DatabaseCommand: AsyncParsableCommand {
                 settings.tls = mode
                 settings.caFile = caFile
                 let source = try url(from, option: "--from")
+                if case .sqlite(let path) = source, !FileManager.default.fileExists(atPath: path) {
+                    throw ConfigurationFailure(lines: ["--from: \(path) does not exist (fix: name the install's jobs.sqlite, "
+                        + "by default in its data_dir)"])
+                }
                 let target = try url(to, option: "--to")
                 if source == target {
                     throw ConfigurationFailure(lines: ["--from and --to name the same database (fix: name two different ones)"])

@@ -12,6 +12,10 @@ public protocol JobArchive: JobStore, AuditLog {
     /// Writes the audit entries whose ids the store does not hold yet.
     /// - Returns: How many were new.
     func importAuditEntries(_ entries: [AuditEntry]) async throws -> Int
+    /// Which of `ids` the store holds as jobs.
+    func existingJobIDs(_ ids: [String]) async throws -> Set<String>
+    /// Which of `ids` the store holds as audit entries.
+    func existingAuditIDs(_ ids: [String]) async throws -> Set<String>
     /// How many jobs and audit entries the store holds.
     func counts() async throws -> (jobs: Int, audit: Int)
 }

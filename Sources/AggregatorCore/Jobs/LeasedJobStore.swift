@@ -14,7 +14,8 @@ public protocol LeasedJobStore: JobStore {
 
     /// Claims for `owner` up to `limit` queued or running jobs whose lease has ended (their replica
     /// died or lost the database), oldest first, skipping jobs another replica is claiming at the
-    /// same moment. Each claimed job's ``Job/runner`` is `owner` and its ``Job/attempts`` one more.
+    /// same moment. The lease is `owner`'s from then on; the runner records itself as the job's
+    /// ``Job/runner`` and counts the attempt when the job starts again.
     func claimExpired(owner: String, lease: Duration, limit: Int) async throws -> [Job]
 
     /// Extends `owner`'s leases on `ids` by `lease`.

@@ -135,7 +135,7 @@ public final class EngineModel: Sendable {
     }
 
     /// Reads the engine in full if it was never tried (a listing before the refresh service got to it).
-    func ensureTried() async {
+    public func ensureTried() async {
         guard !snapshot.tried else { return }
         await serialized {
             guard !self.snapshot.tried else { return }

@@ -60,6 +60,26 @@ extension PostgresJobStore {
         }
     }
 
+    public func existingJobIDs(_ ids: [String]) async throws -> Set<String> {
+        try await access("read jobs") { client in
+            var found: Set<String> = []
+            for try await id in try await client.query("SELECT id FROM job WHERE id = ANY(\(ids))").decode(String.self) {
+                found.insert(id)
+            }
+            return found
+        }
+    }
+
+    public func existingAuditIDs(_ ids: [String]) async throws -> Set<String> {
+        try await access("read audit") { client in
+            var found: Set<String> = []
+            for try await id in try await client.query("SELECT id FROM audit WHERE id = ANY(\(ids))").decode(String.self) {
+                found.insert(id)
+            }
+            return found
+        }
+    }
+
     public func counts() async throws -> (jobs: Int, audit: Int) {
         try await access("count") { client in
             var result = (jobs: 0, audit: 0)

@@ -58,36 +58,48 @@ extension PostgresJobStore {
     }
 
     /// Brings the database to this version's schema, under the advisory lock. Called before
-    /// ``run()``: it connects on its own for the duration.
+    /// ``run()``, on a connection of its own.
     /// - Parameter timeout: How long to wait for the database (and for another replica's migration).
     /// - Throws: ``NewerDatabaseError`` when a newer version recorded steps this one does not know
-    ///   (nothing is changed); ``JobStoreUnavailable`` when the database does not answer.
+    ///   (nothing is changed); ``JobStoreUnavailable`` when the database does not answer in time;
+    ///   the server's refusal (a wrong password, a missing grant) as ``PostgresQueryError``; the
+    ///   connection's error as it is (``isTransient(_:)`` tells which are worth waiting out).
     @discardableResult
     public func migrate(timeout: Duration = .seconds(30)) async throws -> Migration {
-        let temporary = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        return try await withThrowingTaskGroup(of: Migration?.self) { group in
+        let configuration = connectionConfiguration
+        let logger = self.logger
+        return try await withThrowingTaskGroup(of: Migration.self) { group in
             group.addTask {
-                await temporary.run()
-                return nil
+                let connection: PostgresConnection
+                do {
+                    connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+                } catch where !Self.isTransient(error) {
+                    throw PostgresQueryError(operation: "connect", message: Self.reason(error), sqlState: nil)
+                }
+                do {
+                    let migration = try await self.migrate(using: connection)
+                    try? await connection.close()
+                    return migration
+                } catch {
+                    try? await connection.close()
+                    throw error
+                }
             }
-            group.addTask { try await self.migrate(using: temporary) }
             group.addTask {
                 try await Task.sleep(for: timeout)
                 throw JobStoreUnavailable(operation: "migrate the schema", reason: "no answer within \(timeout)")
             }
             defer { group.cancelAll() }
-            while let result = try await group.next() {
-                if let result { return result }
-            }
-            throw CancellationError()
+            guard let migration = try await group.next() else { throw CancellationError() }
+            return migration
         }
     }
 
-    private func migrate(using client: PostgresClient) async throws -> Migration {
+    private func migrate(using connection: PostgresConnection) async throws -> Migration {
         let logger = self.logger
         let name = self.name
         do {
-            return try await client.withTransaction(logger: logger) { connection in
+            return try await connection.withTransaction(logger: logger) { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: logger)
                 try await connection.query(
                     "CREATE TABLE IF NOT EXISTS vmagg_schema (step text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
@@ -112,7 +124,10 @@ extension PostgresJobStore {
         } catch let error as PostgresTransactionError {
             if let refusal = error.closureError as? NewerDatabaseError { throw refusal }
             let cause = error.closureError ?? error.beginError ?? error.commitError ?? error
-            throw JobStoreUnavailable(operation: "migrate the schema", reason: Self.reason(cause))
+            if Self.isTransient(cause) {
+                throw JobStoreUnavailable(operation: "migrate the schema", reason: Self.reason(cause))
+            }
+            throw PostgresQueryError(operation: "migrate the schema", message: Self.reason(cause), sqlState: nil)
         }
     }
 }

@@ -18,7 +18,9 @@ import Synchronization
 /// not answer throws ``JobStoreUnavailable``.
 public final class PostgresJobStore: LeasedJobStore, JobArchive, Service {
     let client: PostgresClient
-    let configuration: PostgresClient.Configuration
+    /// One connection's configuration: migrations run on a connection of their own, whose errors
+    /// (a refused password, a certificate that fails) are the server's own words.
+    let connectionConfiguration: PostgresConnection.Configuration
     let logger: Logger
     /// The database, for messages (never with its password).
     public let name: String
@@ -40,31 +42,47 @@ public final class PostgresJobStore: LeasedJobStore, JobArchive, Service {
     /// - Throws: When `caFile` cannot be read.
     public init(_ server: DatabaseURL.Postgres, tls: DatabaseSettings.TLSMode = .prefer, caFile: String? = nil,
                 operationTimeout: Duration = .seconds(5), logger: Logger) throws {
+        let context = try Self.tlsContext(tls, caFile: caFile)
         var configuration = PostgresClient.Configuration(
             host: server.host, port: server.port, username: server.username, password: server.password?.value,
-            database: server.database, tls: try Self.tls(tls, caFile: caFile))
+            database: server.database, tls: Self.tls(tls, context))
+        connectionConfiguration = PostgresConnection.Configuration(
+            host: server.host, port: server.port, username: server.username, password: server.password?.value,
+            database: server.database,
+            tls: try Self.connectionTLS(tls, context))
         configuration.options.connectTimeout = .seconds(3)
         configuration.options.maximumConnections = 16
         configuration.options.keepAliveBehavior = .init(frequency: .seconds(15))
-        self.configuration = configuration
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
         self.operationTimeout = operationTimeout
         name = DatabaseURL.postgresql(server).description
     }
 
-    private static func tls(_ mode: DatabaseSettings.TLSMode, caFile: String?) throws -> PostgresClient.Configuration.TLS {
+    /// The TLS settings for `mode`: `prefer` without a CA encrypts without checking the certificate
+    /// (libpq's `prefer`); with a CA, and always for `require`, the certificate and host name are checked.
+    private static func tlsContext(_ mode: DatabaseSettings.TLSMode, caFile: String?) throws -> TLSConfiguration {
         var context = TLSConfiguration.makeClientConfiguration()
         if let caFile { context.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caFile)) }
+        if mode == .prefer, caFile == nil { context.certificateVerification = .none }
+        return context
+    }
+
+    private static func tls(_ mode: DatabaseSettings.TLSMode, _ context: TLSConfiguration) -> PostgresClient.Configuration.TLS {
         switch mode {
-        case .disable:
-            return .disable
-        case .prefer:
-            // As libpq's `prefer`: encrypted when the server offers it, checked only against a given CA.
-            if caFile == nil { context.certificateVerification = .none }
-            return .prefer(context)
-        case .require:
-            return .require(context)
+        case .disable: .disable
+        case .prefer: .prefer(context)
+        case .require: .require(context)
+        }
+    }
+
+    private static func connectionTLS(_ mode: DatabaseSettings.TLSMode, _ context: TLSConfiguration) throws
+        -> PostgresConnection.Configuration.TLS
+    {
+        switch mode {
+        case .disable: .disable
+        case .prefer: .prefer(try NIOSSLContext(configuration: context))
+        case .require: .require(try NIOSSLContext(configuration: context))
         }
     }
 
@@ -91,7 +109,8 @@ public final class PostgresJobStore: LeasedJobStore, JobArchive, Service {
         async throws -> T
     {
         let client = self.client
-        let timeout = operationTimeout
+        // While the database is known to be down, fail fast rather than hold every request.
+        let timeout = health.reachable ? operationTimeout : min(operationTimeout, .seconds(1))
         do {
             let value = try await withThrowingTaskGroup(of: T?.self) { group in
                 group.addTask { try await body(client) }
@@ -136,14 +155,35 @@ public final class PostgresJobStore: LeasedJobStore, JobArchive, Service {
         }
     }
 
-    /// What went wrong, in words that carry no secret.
-    static func reason(_ error: any Error) -> String {
+    /// What went wrong, in words that carry no secret: the server's message and SQLSTATE, or the
+    /// connection's error.
+    public static func reason(_ error: any Error) -> String {
         if let error = error as? PSQLError {
+            if error.code == .server, let info = error.serverInfo {
+                var text = info[.message] ?? "the server refused"
+                if let state = info[.sqlState] { text += " (SQLSTATE \(state))" }
+                return text
+            }
             var text = "\(error.code)"
             if let underlying = error.underlying { text += ": \(underlying)" }
             return text
         }
+        if let error = error as? PostgresTransactionError {
+            return reason(error.closureError ?? error.beginError ?? error.commitError ?? error.rollbackError ?? error)
+        }
         return "\(error)"
+    }
+
+    /// Whether an error reaching the database is worth waiting out: the server is down, unreachable
+    /// or starting (`57P03`), not refusing this user, its password or its certificate.
+    public static func isTransient(_ error: any Error) -> Bool {
+        if error is JobStoreUnavailable { return true }
+        if let error = error as? PostgresTransactionError {
+            return isTransient(error.closureError ?? error.beginError ?? error.commitError ?? error)
+        }
+        guard let error = error as? PSQLError else { return false }
+        if error.code == .server { return error.serverInfo?[.sqlState] == "57P03" }
+        return [.connectionError, .serverClosedConnection, .uncleanShutdown].contains(error.code)
     }
 }
 

@@ -19,11 +19,17 @@ extension SQLiteJobStore: JobArchive {
         return try bodies.map(Self.decodeAudit)
     }
 
+    /// A job whose idempotency key another active job holds in this file is not written: one
+    /// active job per key, as PostgreSQL's unique index keeps it.
     public func importJobs(_ jobs: [Job]) async throws -> Int {
         let rows = try jobs.map { ($0, try Self.encode($0)) }
         return try await database.write { db in
             var added = 0
             for (job, body) in rows {
+                if Self.activeStates.contains(job.state.rawValue),
+                   let holder = try Self.active(job.idempotencyKey, db), holder.id != job.id {
+                    continue
+                }
                 try db.execute(
                     sql: """
                         INSERT INTO job (id, idempotency_key, state, engine, document_num, created_at, body, vm_id)
@@ -48,6 +54,23 @@ extension SQLiteJobStore: JobArchive {
                 added += db.changesCount
             }
             return added
+        }
+    }
+
+    public func existingJobIDs(_ ids: [String]) async throws -> Set<String> {
+        try await existing(ids, table: "job")
+    }
+
+    public func existingAuditIDs(_ ids: [String]) async throws -> Set<String> {
+        try await existing(ids, table: "audit")
+    }
+
+    private func existing(_ ids: [String], table: String) async throws -> Set<String> {
+        guard !ids.isEmpty else { return [] }
+        let placeholders = ids.map { _ in "?" }.joined(separator: ",")
+        return try await database.read { db in
+            Set(try String.fetchAll(db, sql: "SELECT id FROM \(table) WHERE id IN (\(placeholders))",
+                                    arguments: StatementArguments(ids) ?? []))
         }
     }
 

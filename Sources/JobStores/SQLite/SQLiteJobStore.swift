@@ -89,7 +89,7 @@ public final class SQLiteJobStore: JobStore {
         }
     }
 
-    private static let activeStates = [JobState.queued, .running, .succeeded].map(\.rawValue)
+    static let activeStates = [JobState.queued, .running, .succeeded].map(\.rawValue)
 
     static func encode(_ job: Job) throws -> String { try JobRecordCoding.encode(job) }
 
@@ -106,7 +106,7 @@ public final class SQLiteJobStore: JobStore {
                         job.createdAt.timeIntervalSince1970, try encode(job), job.vmID])
     }
 
-    private static func active(_ key: String, _ db: Database) throws -> Job? {
+    static func active(_ key: String, _ db: Database) throws -> Job? {
         let placeholders = activeStates.map { _ in "?" }.joined(separator: ",")
         let body = try String.fetchOne(
             db, sql: "SELECT body FROM job WHERE idempotency_key = ? AND state IN (\(placeholders)) "

@@ -2,7 +2,8 @@ import AggregatorCore
 import Foundation
 import Hummingbird
 
-/// `/api/v1/{vms,hosts,clusters,backends}`: flat, backend-agnostic listings with filters.
+/// `/api/v1/{vms,hosts,clusters,backends}`: flat, backend-agnostic listings with filters, and
+/// `/api/v1/vms/{engine}/{id}`: one VM.
 struct InventoryController: Sendable {
     let inventory: EngineSet
 
@@ -13,6 +14,21 @@ struct InventoryController: Sendable {
             var listing = await inventory.model.vms(filter.query)
             listing.note(refresh: refreshed)
             return try Self.listing(listing)
+        }
+        // One VM as the live model has it (the web face's VM page).
+        group.get("vms/:engine/:id") { _, context in
+            let name = try context.parameters.require("engine")
+            let id = try context.parameters.require("id")
+            guard let engine = inventory.model.engine(named: name) else {
+                throw APIError(.notFound, code: "unknown_engine", message: "unknown engine '\(name)'",
+                               fix: "configured engines: \(inventory.engineNames.joined(separator: ", "))")
+            }
+            if !engine.snapshot.tried { await engine.ensureTried() }
+            guard let vm = engine.snapshot.vms.record(id: id) else {
+                throw APIError(.notFound, code: "unknown_vm", message: "engine \(name) has no VM with id '\(id)'",
+                               fix: "use the id GET /api/v1/vms lists for the VM")
+            }
+            return JSONBody.response(bytes: Data(vm.encoded(by: \.jsonBytes)))
         }
         group.get("hosts") { request, _ in
             let filter = try InventoryFilter(request: request, knownEngines: inventory.engineNames, fields: .hosts)

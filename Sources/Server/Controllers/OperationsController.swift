@@ -129,14 +129,16 @@ struct OperationsController: Sendable {
             let items = planned.map { OperationDryRunBody.Item($0) }
             return try JSONBody.response(encoding: OperationDryRunBody(
                 dryRun: true, action: operation.rawValue, count: items.count, vms: items))
-        case .accepted(let accepted, let waited):
+        case .accepted(let accepted, _):
             let views = accepted.map { JobView($0.job, reused: $0.reused) }
             RequestAudit.current?.note(jobs: views.map(\.job))
             context.logger.info("VM operation accepted", metadata: [
                 "job.count": "\(views.count)", "job.action": "\(operation.jobAction)",
             ])
+            // 200 once every job has ended (after a wait, or a delete answered by the job that already
+            // removed the VM); 202 while any runs.
             let done = views.allSatisfy { $0.job.state.isFinal }
-            return try JSONBody.response(status: done && waited ? .ok : .accepted,
+            return try JSONBody.response(status: done ? .ok : .accepted,
                                          encoding: JobsBody(jobs: views, count: views.count))
         }
     }

@@ -111,4 +111,24 @@ struct JobStoreContractTests {
             }
         }
     }
+
+    /// A target already in use that holds an active job for the same item refuses the copy's job:
+    /// the copy says which, rather than report success on totals.
+    @Test(arguments: [(StoreKind.sqlite, StoreKind.postgresql), (.postgresql, .sqlite)])
+    func aCopyIntoADatabaseInUseNamesTheJobsItCouldNotCopy(_ kinds: (StoreKind, StoreKind)) async throws {
+        try await kinds.0.withStore { source in
+            let copied = try await source.insertUnlessActive(makeJob(target: "vm1")).job
+            _ = try await source.insertUnlessActive(makeJob(target: "vm2"))
+            try await kinds.1.withStore { target in
+                let other = try await target.insertUnlessActive(makeJob(target: "vm1")).job
+                await #expect {
+                    _ = try await DatabaseCopy.copy(from: source, to: target)
+                } throws: { error in
+                    (error as? DatabaseCopy.VerificationFailed)?.missingJobs == [copied.id]
+                        && "\(error)".contains("copy into an empty database")
+                }
+                #expect(try await target.job(id: other.id) != nil, "what the target held is left alone")
+            }
+        }
+    }
 }

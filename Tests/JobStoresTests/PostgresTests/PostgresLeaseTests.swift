@@ -148,4 +148,16 @@ struct PostgresLeaseTests {
             #expect(!store.health.reachable)
         }
     }
+
+    @Test func aWrongPasswordIsReportedInTheServersWordsAtOnce() async throws {
+        var wrong = try #require(TestDatabase.server)
+        wrong.password = Secret("not-the-password")
+        let refused = wrong
+        await #expect {
+            try await PostgresJobStore(refused, tls: .disable, logger: TestDatabase.logger).migrate()
+        } throws: { error in
+            !PostgresJobStore.isTransient(error) && "\(error)".contains("password authentication failed")
+                && !"\(error)".contains("not-the-password")
+        }
+    }
 }
