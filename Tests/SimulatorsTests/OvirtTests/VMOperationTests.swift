@@ -290,4 +290,24 @@ struct VMOperationTests {
             #expect(try await client.get(path, token: token).status == .notFound)
         }
     }
+
+    @Test func actionsTakeJSONBodiesAndAsyncFalseMakesSuspendWait() async throws {
+        try await withAdminEngine(asyncDelay: .milliseconds(50)) { admin, client in
+            let token = try await client.login()
+            let vm = try admin.addVM(name: "op-json", status: "up", deleteProtected: true)
+            let path = "/ovirt-engine/api/vms/\(vm.id)"
+            let suspended = try await client.send(.post, path + "/suspend", token: token, json: #"{"async": "false"}"#, acceptJSON: true)
+            #expect(suspended.status == .ok, "async=false: the REST layer waits for the tasks")
+            let reply = try client.json(suspended)
+            #expect(reply["status"] as? String == "complete")
+            #expect(reply["async"] as? String == "false")
+            #expect((reply["vm"] as? [String: Any])?["id"] as? String == vm.id)
+
+            try admin.setVMStatus("op-json", to: "down")
+            let started = try await client.send(.post, path + "/start", token: token, json: "{}", acceptJSON: true)
+            #expect(started.status == .ok)
+            #expect(try client.json(started)["status"] as? String == "complete")
+            #expect(try await client.getJSON(path, token: token)["delete_protected"] as? String == "true", "created protected")
+        }
+    }
 }

@@ -52,6 +52,7 @@ public final class SimulatedEngineAdmin: Sendable {
     ///   - status: Any `VmStatus` value; `down` by default.
     ///   - host: Host id or name for a running status; the least loaded host that is up when nil.
     ///   - ip: The IPv4 address the guest reports on its NIC once up.
+    ///   - deleteProtected: Whether the VM is created with `delete_protected` set.
     /// - Returns: The new VM's id and name.
     @discardableResult
     public func addVM(
@@ -59,10 +60,15 @@ public final class SimulatedEngineAdmin: Sendable {
         cluster: String? = nil,
         status: String = "down",
         host: String? = nil,
-        ip: String? = nil
+        ip: String? = nil,
+        deleteProtected: Bool = false
     ) throws(SimulatedEngineAdminError) -> SimulatedObject {
         let vm = try change { (tx: inout WriteTransaction) throws(SimulatedEngineAdminError) in
-            try tx.adminAddVM(name: name, cluster: cluster, status: status, host: host, ip: ip)
+            let vm = try tx.adminAddVM(name: name, cluster: cluster, status: status, host: host, ip: ip)
+            if deleteProtected, let index = tx.inventory.vms.firstIndex(where: { $0.id == vm.id }) {
+                tx.inventory.vms[index].deleteProtected = true
+            }
+            return vm
         }
         return SimulatedObject(id: vm.id, name: vm.name)
     }

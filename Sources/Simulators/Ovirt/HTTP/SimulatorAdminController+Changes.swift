@@ -6,7 +6,7 @@ import SimulatorSupport
 /// faults, over ``SimulatedEngineAdmin``. JSON in and out, no authentication;
 /// VMs, hosts and clusters by id or name.
 ///
-/// - `POST /__sim/vms` `{"name", "cluster"?, "status"?, "host"?, "ip"?}` → 201 `{"id", "name"}`
+/// - `POST /__sim/vms` `{"name", "cluster"?, "status"?, "host"?, "ip"?, "delete_protected"?}` → 201 `{"id", "name"}`
 /// - `POST /__sim/vms/{vm}/status` `{"status", "host"?}` → 200 the VM's `{"id", "name", "status", "host"}`
 /// - `POST /__sim/vms/{vm}/migrate` `{"host"}` → 200 the VM
 /// - `DELETE /__sim/vms/{vm}` → 200 `{"removed": id}`
@@ -33,7 +33,8 @@ extension SimulatorAdminController {
                     cluster: body["cluster"] as? String,
                     status: body["status"] as? String ?? "down",
                     host: body["host"] as? String,
-                    ip: body["ip"] as? String
+                    ip: body["ip"] as? String,
+                    deleteProtected: Self.bool(body["delete_protected"]) ?? false
                 )
                 return json(["id": vm.id, "name": vm.name], status: .created)
             }
