@@ -65,6 +65,6 @@ struct ConfigurationTests {
             BackendConfiguration(name: "lab", kind: "proxmox", url: "https://pve1:8006/api2/json", password: Secret("x")),
         ])
         let backends = try registry.makeBackends(for: file, logger: Logger(label: "t"))
-        #expect(backends.first?.capabilities.names == ["list_vms", "list_hosts", "list_clusters", "create_vm"])
+        #expect(backends.first?.capabilities.names == ["list_vms", "list_hosts", "list_clusters", "create_vm", "power_vms", "delete_vms"])
     }
 }

@@ -3,7 +3,8 @@ import BackendSupport
 import Logging
 
 extension OvirtBackend {
-    /// Runs the steps of a plan made by ``plan(_:)``, in order: creates (or reuses) the VLAN
+    /// Runs the steps of a plan made by ``plan(_:)`` or, for a VM operation, ``planOperation(_:)``
+    /// (see ``executeOperation(_:context:)``), in order: creates (or reuses) the VLAN
     /// network, its vNIC profile, its attachment to the cluster and to `host_nic` of every host, and
     /// for `create_vm` the VM with its disks, NIC and cloud-init, then starts it.
     ///
@@ -13,6 +14,9 @@ extension OvirtBackend {
     /// on the engine (and in the record) for an operator to inspect: nothing is rolled back.
     /// - Throws: ``BackendError``, or `CancellationError` when the job is cancelled.
     public func execute(_ plan: ProvisioningPlan, context: JobContext) async throws -> ProvisioningResult {
+        if VMOperationPlan.operation(of: plan) != nil {
+            return try await executeOperation(plan, context: context)
+        }
         let payload = try plan.payload(as: OvirtPlan.self)
         return try await OvirtRun(backend: self, plan: plan, payload: payload, job: context).run()
     }

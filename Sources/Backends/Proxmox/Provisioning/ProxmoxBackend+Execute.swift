@@ -3,7 +3,8 @@ import BackendSupport
 import Logging
 
 extension ProxmoxBackend {
-    /// Runs a plan made by ``plan(_:)``: the steps of its ``ProxmoxPlan`` payload in order, each
+    /// Runs a plan made by ``plan(_:)`` (a VM operation's from ``planOperation(_:)``: see
+    /// ``executeOperation(_:context:)``): the steps of its ``ProxmoxPlan`` payload in order, each
     /// reported to `context.recorder`, every task followed to its end.
     ///
     /// Idempotent: a VM of the plan's name whose description carries this job's marker is reused,
@@ -17,6 +18,9 @@ extension ProxmoxBackend {
     /// - Throws: ``BackendError`` with the engine's text, or `CancellationError` when the job is
     ///   cancelled (between steps and polls).
     public func execute(_ plan: ProvisioningPlan, context: JobContext) async throws -> ProvisioningResult {
+        if VMOperationPlan.operation(of: plan) != nil {
+            return try await executeOperation(plan, context: context)
+        }
         let payload = try plan.payload(as: ProxmoxPlan.self)
         let run = ProxmoxRun(backend: self, plan: plan, payload: payload, job: context)
         return try await run.run()
