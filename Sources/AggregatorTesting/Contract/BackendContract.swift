@@ -89,6 +89,24 @@ public enum BackendContract {
                 }
             }
         },
+        ContractCheck(name: "power-vms",
+                      summary: "a kind that powers VMs stops and starts one and reads the status back; a repeated stop is a no-op step") {
+            await withEngine(ContractEngineSpec(name: "contract-power", vmCount: 4), harness: $0, check: "power-vms") {
+                engine, harness in
+                await withBackend(engine.configuration(password: nil), harness: harness, check: "power-vms") {
+                    await checkPowerVMs($0, engine: engine)
+                }
+            }
+        },
+        ContractCheck(name: "delete-vms",
+                      summary: "a kind that deletes VMs refuses a protected one, naming the protection, and deletes one that is down") {
+            await withEngine(ContractEngineSpec(name: "contract-delete", vmCount: 4), harness: $0, check: "delete-vms") {
+                engine, harness in
+                await withBackend(engine.configuration(password: nil), harness: harness, check: "delete-vms") {
+                    await checkDeleteVMs($0, engine: engine)
+                }
+            }
+        },
         ContractCheck(name: "probe", summary: "a probe logs in and reports a version") {
             await withEngine(ContractEngineSpec(name: "contract-probe"), harness: $0, check: "probe") {
                 engine, harness in
@@ -415,6 +433,112 @@ public enum BackendContract {
         return found.violations
     }
 
+    /// For a ``VMPowerBackend``: a VM that is up is stopped (a plan, then its execution) and read by
+    /// id as `down`; stopping it again is one step planned as already done; starting it leaves it
+    /// `up`. A kind that powers no VMs must not claim to.
+    public static func checkPowerVMs(_ backend: any VirtualizationBackend, engine: any ContractEngine) async
+        -> [ContractViolation]
+    {
+        var found = Findings(check: "power-vms")
+        guard let power = backend as? any VMPowerBackend else {
+            found.expect(!backend.capabilities.contains(.powerVMs), "claims to power VMs it cannot")
+            return found.violations
+        }
+        do {
+            let vm = try await runningVM(backend, engine: engine)
+            func request(_ operation: VMOperation) -> VMOperationRequest {
+                VMOperationRequest(operation: operation, engine: backend.name, vmID: vm.id, vmName: vm.name,
+                                   shutdownTimeoutSeconds: 30, path: "vm")
+            }
+            func run(_ operation: VMOperation, expect status: String) async throws {
+                guard case .ready(let plan) = try await power.planOperation(request(operation)) else {
+                    found.fail("\(operation) of VM \(vm.name) was not planned")
+                    return
+                }
+                found.expect(plan.steps.contains { $0.name == operation.jobAction.rawValue },
+                             "the \(operation) plan has no \(operation.jobAction) step: \(plan.steps.map(\.name))")
+                let recorder = ContractRecorder()
+                let result = try await power.execute(plan, context: recorder.context(jobID: "contract-\(operation)"))
+                found.expect(result.engineIDs["vm_id"] == vm.id, "the \(operation) job's result names no vm_id \(vm.id)")
+                let read = try await backend.vm(id: vm.id)
+                found.expect(read?.status == status,
+                             "after \(operation) VM \(vm.name) is \(read?.status ?? "gone"), not \(status)")
+            }
+            try await run(.stop, expect: "down")
+            if case .ready(let again) = try await power.planOperation(request(.stop)) {
+                found.expect(again.steps.count == 1 && again.steps[0].alreadyDone,
+                             "stopping a VM that is down is not one step planned as already done: \(again.steps)")
+            } else {
+                found.fail("stopping a VM that is down was refused; it must succeed as a no-op")
+            }
+            try await run(.start, expect: "up")
+        } catch {
+            found.fail("powering a VM failed: \(error)")
+        }
+        return found.violations
+    }
+
+    /// For a ``VMDeletingBackend``: a VM the engine protects is refused (a plan that is `.invalid`,
+    /// naming the VM) and left on the engine; a VM that is down is deleted and reading it by id
+    /// gives nil. A kind that deletes no VMs must not claim to.
+    public static func checkDeleteVMs(_ backend: any VirtualizationBackend, engine: any ContractEngine) async
+        -> [ContractViolation]
+    {
+        var found = Findings(check: "delete-vms")
+        guard let deleter = backend as? any VMDeletingBackend else {
+            found.expect(!backend.capabilities.contains(.deleteVMs), "claims to delete VMs it cannot")
+            return found.violations
+        }
+        do {
+            let down = try await downVMs(backend, engine: engine, count: 2)
+            func request(_ vm: VM) -> VMOperationRequest {
+                VMOperationRequest(operation: .delete, engine: backend.name, vmID: vm.id, vmName: vm.name, path: "vm")
+            }
+            let protected = down[0]
+            try await engine.protectFromDeletion(protected)
+            switch try await deleter.planOperation(request(protected)) {
+            case .ready:
+                found.fail("the delete of protected VM \(protected.name) was planned; it must be refused")
+            case .invalid(let issues):
+                found.expect(issues.contains { $0.message.contains(protected.name) && $0.fix != nil },
+                             "the refusal does not name the VM with a fix: \(issues)")
+            }
+            found.expect(try await backend.vm(id: protected.id) != nil, "protected VM \(protected.name) is gone")
+
+            let doomed = down[1]
+            guard case .ready(let plan) = try await deleter.planOperation(request(doomed)) else {
+                found.fail("the delete of VM \(doomed.name), which is down, was not planned")
+                return found.violations
+            }
+            _ = try await deleter.execute(plan, context: ContractRecorder().context(jobID: "contract-delete"))
+            found.expect(try await backend.vm(id: doomed.id) == nil, "VM \(doomed.name) is still there after its delete")
+        } catch {
+            found.fail("deleting a VM failed: \(error)")
+        }
+        return found.violations
+    }
+
+    /// A VM of the engine that is up, turning one on when none is.
+    private static func runningVM(_ backend: any VirtualizationBackend, engine: any ContractEngine) async throws -> VM {
+        let vms = try await backend.readInventory().vms
+        if let up = vms.first(where: { $0.status == "up" }) { return up }
+        guard let vm = vms.first(where: { $0.status == "down" }) else { throw ContractSetupError("the engine has no VM to power") }
+        try await engine.flipPowerState(of: vm)
+        return vm
+    }
+
+    /// `count` VMs of the engine that are down, turning running ones off as needed.
+    private static func downVMs(_ backend: any VirtualizationBackend, engine: any ContractEngine, count: Int) async throws -> [VM] {
+        let vms = try await backend.readInventory().vms
+        var chosen = Array(vms.filter { $0.status == "down" }.prefix(count))
+        for vm in vms where chosen.count < count && vm.status == "up" {
+            try await engine.flipPowerState(of: vm)
+            chosen.append(vm)
+        }
+        guard chosen.count == count else { throw ContractSetupError("the engine has fewer than \(count) VMs to delete") }
+        return chosen
+    }
+
     /// Probes a healthy engine: it must report a version.
     public static func checkProbe(_ backend: any VirtualizationBackend) async -> [ContractViolation] {
         var found = Findings(check: "probe")
@@ -606,6 +730,12 @@ struct Findings {
             fail("\(what) threw \(type(of: error)) instead of a BackendError: \(error)")
         }
     }
+}
+
+/// The simulated engine lacks what a check needs (no VM in a usable state).
+struct ContractSetupError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// Counts the steps a backend reports while the contract runs its plans.

@@ -26,6 +26,9 @@ public protocol ContractEngine: Sendable {
     /// Turns a VM of this engine on when it is down, off when it runs, as an operator would in
     /// the engine's portal (the change-feed check follows it).
     func flipPowerState(of vm: VM) async throws
+    /// Turns on the engine's own delete protection of a VM (oVirt `delete_protected`, Proxmox VE
+    /// `protection`), as an operator would in the engine's portal (the delete check needs it).
+    func protectFromDeletion(_ vm: VM) async throws
     /// A `create_vm` item for this engine that its kind can plan and run (a template, storage
     /// and network the simulated engine has), naming the VM `name`.
     func vmItem(named name: String) throws -> ProvisioningItem

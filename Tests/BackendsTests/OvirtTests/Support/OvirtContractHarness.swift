@@ -64,6 +64,10 @@ struct OvirtContractEngine: ContractEngine {
         try engine.admin.setVMStatus(vm.id, to: vm.status == "up" ? "down" : "up")
     }
 
+    func protectFromDeletion(_ vm: VM) async throws {
+        try engine.admin.setDeleteProtected(vm.id, true)
+    }
+
     func stop() async { await engine.stop() }
 }
 

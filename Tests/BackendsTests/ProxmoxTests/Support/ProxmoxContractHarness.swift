@@ -68,5 +68,9 @@ struct ProxmoxContractEngine: ContractEngine {
         try cluster.admin.setVMStatus(vmid, to: vm.status == "up" ? "stopped" : "running")
     }
 
+    func protectFromDeletion(_ vm: VM) async throws {
+        try cluster.admin.setProtection(Int(vm.id) ?? -1, true)
+    }
+
     func stop() async { await cluster.stop() }
 }
