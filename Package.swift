@@ -224,9 +224,10 @@ let package = Package(
                 .embedInCode("Templates/layout.mustache"), .embedInCode("Templates/jobs_head.mustache"),
                 .embedInCode("Templates/overview.mustache"), .embedInCode("Templates/inventory.mustache"),
                 .embedInCode("Templates/create.mustache"), .embedInCode("Templates/jobs.mustache"),
-                .embedInCode("Templates/job.mustache"),
+                .embedInCode("Templates/job.mustache"), .embedInCode("Templates/vm.mustache"),
                 .embedInCode("Assets/core.js"), .embedInCode("Assets/overview.js"), .embedInCode("Assets/inventory.js"),
-                .embedInCode("Assets/create.js"), .embedInCode("Assets/jobs.js"), .embedInCode("Assets/main.js"),
+                .embedInCode("Assets/create.js"), .embedInCode("Assets/jobs.js"), .embedInCode("Assets/operations.js"),
+                .embedInCode("Assets/vm.js"), .embedInCode("Assets/main.js"),
                 .embedInCode("Assets/app.css"),
             ],
             swiftSettings: swiftSettings

@@ -31,6 +31,8 @@ struct InventoryView: Sendable {
             "hasCluster": hasCluster && kind != "clusters",
             "hasHost": hasHost,
             "hasStatus": !statuses.isEmpty,
+            // VMs can be operated in bulk; the script shows the controls to callers allowed to.
+            "hasBulk": kind == "vms",
             "statuses": statuses.map { ["value": $0, "label": strings["status_\($0)"] ?? $0] },
         ]
     }

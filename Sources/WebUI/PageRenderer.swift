@@ -31,7 +31,7 @@ struct PageRenderer: Sendable {
         self.library = library
         var rendered: [String: Rendered] = [:]
         for language in WebLanguage.all {
-            for page in WebPage.navigation + [.job] {
+            for page in WebPage.all {
                 let html = Self.render(page, language: language, library: library)
                 let hash = WebAsset.fnv1a(html.utf8)
                 rendered[Self.key(page, language)] = Rendered(bytes: ByteBuffer(string: html), etag: "\"\(hash)\"")
@@ -63,7 +63,7 @@ struct PageRenderer: Sendable {
             "styleURL": WebAssets.style.path,
             "nav": WebPage.navigation.map { entry -> [String: Any] in
                 ["href": entry.path, "label": strings[entry.titleKey] ?? entry.id,
-                 "current": entry == page || (page == .job && entry == .jobs)]
+                 "current": page.belongs(to: entry)]
             },
             "languages": WebLanguage.all.map { entry -> [String: Any] in
                 ["code": entry.code, "name": entry.ownName, "current": entry == language]

@@ -3,12 +3,15 @@
 enum WebAssets {
     /// The page script: one file, so one request and one hash. The parts share one scope, in this
     /// order: `core.js` (strings, elements, the API client, sign-in), `overview.js`,
-    /// `inventory.js`, `create.js`, `jobs.js`, and `main.js`, which starts the page.
+    /// `inventory.js`, `create.js`, `jobs.js`, `operations.js` (what the reader may do, dry runs,
+    /// following jobs, the VM table's bulk actions), `vm.js` (the VM page), and `main.js`, which
+    /// starts the page.
     static let script = WebAsset(
         name: "app", fileExtension: "js", contentType: "text/javascript; charset=utf-8",
         parts: ["(() => {", "'use strict';"]
             + [PackageResources.core_js, PackageResources.overview_js, PackageResources.inventory_js,
-               PackageResources.create_js, PackageResources.jobs_js, PackageResources.main_js].map(text)
+               PackageResources.create_js, PackageResources.jobs_js, PackageResources.operations_js,
+               PackageResources.vm_js, PackageResources.main_js].map(text)
             + ["})();"])
 
     /// The style sheet.

@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 import NIOCore
 
-/// The web face: the pages an operator keeps open (`/`, `/vms`, `/hosts`, `/clusters`, `/jobs`,
-/// `/jobs/{id}`, `/create`) and the script and style sheet they load (`/ui/...`).
+/// The web face: the pages an operator keeps open (`/`, `/vms`, `/vms/{engine}/{id}`, `/hosts`,
+/// `/clusters`, `/jobs`, `/jobs/{id}`, `/create`) and the script and style sheet they load (`/ui/...`).
 ///
 /// A page is a shell without data: the frame, the labels in the reader's language and the
 /// script, which fetches everything it shows from the public `/api/v1` endpoints with the
@@ -28,6 +28,9 @@ public struct WebController: Sendable {
         }
         router.get("jobs/:id") { request, _ in
             response(.job, to: request)
+        }
+        router.get("vms/:engine/:id") { request, _ in
+            response(.vm, to: request)
         }
         router.get("ui/:file") { request, context in
             let file = try context.parameters.require("file")
@@ -65,7 +68,8 @@ public struct WebController: Sendable {
     /// True when `method` on `path` is answered by this controller, with no data in the
     /// answer: a page shell or an asset. The access checks let these through without a token.
     ///
-    /// `GET /` counts only when `accept` prefers HTML (the JSON index lists the engines).
+    /// `GET /` counts only when `accept` prefers HTML (the JSON index lists the engines); the
+    /// item pages are `/jobs/{id}` and `/vms/{engine}/{id}` (the API's are under `/api/v1`).
     /// Paths are split the way the router splits them (empty components dropped, case kept).
     public static func servesWithoutData(method: HTTPRequest.Method, path: String, accept: [String]) -> Bool {
         guard method == .get || method == .head else { return false }
@@ -74,6 +78,7 @@ public struct WebController: Sendable {
         case 0: return PageNegotiation.prefersHTML(accept: accept)
         case 1: return WebPage.singleComponentPaths.contains(components[0])
         case 2: return components[0] == "jobs" || components[0] == "ui"
+        case 3: return components[0] == "vms"
         default: return false
         }
     }

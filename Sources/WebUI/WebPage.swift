@@ -23,9 +23,19 @@ public struct WebPage: Sendable, Hashable {
     public static let jobs = WebPage(id: "jobs", path: "/jobs", template: "jobs", titleKey: "nav_jobs")
     /// `/jobs/{id}`: one job.
     public static let job = WebPage(id: "job", path: "/jobs", template: "job", titleKey: "job_title")
+    /// `/vms/{engine}/{id}`: one VM, the jobs that touched it and the actions the reader may take.
+    public static let vm = WebPage(id: "vm", path: "/vms", template: "vm", titleKey: "vm_title")
 
     /// The pages in the navigation bar, in order.
     public static let navigation: [WebPage] = [.overview, .vms, .hosts, .clusters, .jobs, .create]
+
+    /// Every page shell, rendered in each language: the navigation's and the pages of one item.
+    static let all: [WebPage] = navigation + [.job, .vm]
+
+    /// The page of one item that belongs under `entry` of the navigation (`/jobs/{id}` under Jobs).
+    func belongs(to entry: WebPage) -> Bool {
+        entry == self || (self == .job && entry == .jobs) || (self == .vm && entry == .vms)
+    }
 
     /// The one-component addresses served as pages (all but `/` and `/jobs/{id}`).
     static let singleComponentPaths: Set<Substring> = ["vms", "hosts", "clusters", "jobs", "create"]

@@ -5,7 +5,7 @@ import Testing
 @testable import WebUI
 
 @Suite struct PageRendererTests {
-    static let pages = WebPage.navigation + [.job]
+    static let pages = WebPage.all
 
     @Test func bothLanguagesHaveTheSameKeysAndNoEmptyText() {
         #expect(Set(UIStrings.english.keys) == Set(UIStrings.russian.keys))
@@ -31,6 +31,11 @@ import Testing
         for state in ["stale", "down"] { used.insert("engine_\(state)_listing") }
         for kind in ["vms", "hosts", "clusters"] { used.insert("count_\(kind)_of") }
         for action in ["create_vm", "create_vlan"] { used.insert("action_\(action)") }
+        // Operation jobs (`{operation}_vm`) and the operations' own labels (`op_${action}`).
+        for operation in ["start", "stop", "shutdown", "reboot", "suspend", "delete"] {
+            used.insert("action_\(operation)_vm")
+            used.insert("op_\(operation)")
+        }
         let missing = used.subtracting(UIStrings.english.keys).sorted()
         #expect(missing.isEmpty, "missing strings: \(missing)")
     }

@@ -12,7 +12,7 @@ const INVENTORY_KINDS = {
   vms: {
     filters: { cluster: 'cluster', host: 'host', status: 'status' },
     columns: [
-      { key: 'name', label: 'col_name', cell: (vm) => el('span', { class: 'name', title: vm.fqdn || null }, vm.name) },
+      { key: 'name', label: 'col_name', cell: (vm) => el('a', { class: 'name', title: vm.fqdn || null, href: vmPageURL(vm) }, vm.name) },
       { key: 'engine', label: 'col_engine', cell: (vm) => vm.engine },
       { key: 'cluster', label: 'col_cluster', cell: (vm) => inventoryLink('/clusters', { engine: vm.engine, name: vm.cluster }, vm.cluster) },
       { key: 'host', label: 'col_host', cell: (vm) => inventoryLink('/hosts', { engine: vm.engine, name: vm.host }, vm.host) },
@@ -49,6 +49,11 @@ const INVENTORY_KINDS = {
   },
 };
 
+/** The address of a VM's own page. */
+function vmPageURL(vm) {
+  return `/vms/${encodeURIComponent(vm.engine)}/${encodeURIComponent(vm.id)}`;
+}
+
 /** The API query for the page's address: `q` is an IP address (VMs) or part of a name. */
 function inventoryQuery(kind, params) {
   // At most 200 rows a page, whatever the address says: the page never asks for the whole estate.
@@ -81,6 +86,30 @@ function inventoryPage(kind) {
   const path = window.location.pathname;
   let controller = null;
   let current = { items: [], nextCursor: null };
+  // The VMs checked for a bulk action, by engine and id, kept while the same rows are shown.
+  const checked = new Map();
+  const vmKey = (vm) => `${vm.engine}\u0000${vm.id}`;
+  const bulk = kind === 'vms' ? bulkPanel({
+    selected: () => [...checked.values()],
+    query: () => {
+      const query = inventoryQuery(kind, params());
+      delete query.limit;
+      delete query.cursor;
+      return query;
+    },
+    changed: () => renderRows(),
+    done: () => load(),
+  }) : null;
+  const selectPage = el('input', { type: 'checkbox', id: 'select-page', 'aria-label': t('bulk_select_page') });
+  selectPage.addEventListener('change', () => {
+    for (const vm of current.items) {
+      if (selectPage.checked) checked.set(vmKey(vm), { engine: vm.engine, id: vm.id, name: vm.name });
+      else checked.delete(vmKey(vm));
+    }
+    renderRows();
+    bulk.changed();
+  });
+  const selecting = () => bulk !== null && bulk.enabled;
 
   table.querySelector('thead tr').replaceChildren(...config.columns.map((column) => el('th',
     { scope: 'col', 'data-key': column.key, 'aria-sort': 'none', class: column.numeric ? 'num' : null },
@@ -133,13 +162,40 @@ function inventoryPage(kind) {
     });
   }
 
+  function selectCell(item) {
+    const box = el('input', {
+      type: 'checkbox', class: 'row-select', checked: checked.has(vmKey(item)), disabled: bulk.allMatching,
+      'aria-label': t('bulk_select_vm', { name: item.name, engine: item.engine }),
+    });
+    box.addEventListener('change', () => {
+      if (box.checked) checked.set(vmKey(item), { engine: item.engine, id: item.id, name: item.name });
+      else checked.delete(vmKey(item));
+      syncSelectPage();
+      bulk.changed();
+    });
+    return el('td', { class: 'select' }, box);
+  }
+
+  function syncSelectPage() {
+    const head = table.querySelector('thead tr');
+    if (!selecting()) { selectPage.parentElement?.remove(); return; }
+    if (!selectPage.parentElement) head.prepend(el('th', { class: 'select', scope: 'col' }, selectPage));
+    const onPage = current.items.filter((vm) => checked.has(vmKey(vm))).length;
+    selectPage.checked = onPage > 0 && onPage === current.items.length;
+    selectPage.indeterminate = onPage > 0 && onPage < current.items.length;
+    selectPage.disabled = bulk.allMatching || !current.items.length;
+  }
+
   function renderRows() {
     const items = sortItems(current.items);
+    const select = selecting();
+    syncSelectPage();
     if (!items.length) {
-      tbody.replaceChildren(el('tr', {}, el('td', { colspan: config.columns.length, class: 'empty' }, t('no_matches'))));
+      tbody.replaceChildren(el('tr', {}, el('td', { colspan: config.columns.length + (select ? 1 : 0), class: 'empty' }, t('no_matches'))));
       return;
     }
-    tbody.replaceChildren(...items.map((item) => el('tr', {},
+    tbody.replaceChildren(...items.map((item) => el('tr', { 'data-engine': item.engine, 'data-id': item.id },
+      select ? selectCell(item) : null,
       config.columns.map((column, index) => el(index === 0 ? 'th' : 'td',
         { class: column.numeric ? 'num' : null, scope: index === 0 ? 'row' : null }, column.cell(item))))));
   }
@@ -154,10 +210,18 @@ function inventoryPage(kind) {
     table.setAttribute('aria-busy', 'true');
     summary.textContent = t('loading');
     try {
-      const answer = await api(pageURL(`/api/v1/${kind}`, inventoryQuery(kind, p)), { signal: controller.signal });
+      // What the caller may do is asked alongside the first listing, so the rows are drawn once,
+      // with their checkboxes when the caller may operate.
+      const [answer, may] = await Promise.all([
+        api(pageURL(`/api/v1/${kind}`, inventoryQuery(kind, p)), { signal: controller.signal }),
+        bulk ? Permissions.load().catch(() => null) : null,
+      ]);
+      if (may) bulk.enable(may);
       const data = answer.data;
       current = { items: data.items, nextCursor: data.next_cursor || null };
+      checked.clear();
       renderRows();
+      if (bulk) bulk.changed();
       const offset = p.get('cursor') ? (stack.length ? stack[stack.length - 1].offset : null) : 0;
       if (data.count === 0) summary.textContent = t('summary_none');
       else if (offset === null) summary.textContent = t('summary_from_here', { count: formatNumber(data.count), total: formatNumber(data.total) });

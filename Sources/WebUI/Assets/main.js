@@ -7,6 +7,7 @@ const PAGES = {
   create: () => { const stop = watchEstate(); createPage(); return stop; },
   jobs: jobsPage,
   job: jobPage,
+  vm: () => { const stop = watchEstate(); const stopPage = vmPage(); return () => { stop(); stopPage(); }; },
 };
 
 dropLanguageParameter();

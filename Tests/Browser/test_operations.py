@@ -1,0 +1,231 @@
+"""Operating VMs from the web face, in headless Chromium: the VM page's actions, each confirmed after
+its dry run and followed to its end; delete with the name typed; the VM table's bulk actions; and
+a reader, who is offered none of them."""
+import secrets
+import hashlib
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from browser_harness import get_json, row_headers, text_of, wait
+from integration_harness import Aggregator, Simulator, send_json, write_config
+
+JOB_TIMEOUT = 120
+
+
+def vm_status(driver):
+    found = driver.find_elements(By.CSS_SELECTOR, "#vm-status")
+    return found[0].get_attribute("data-status") if found else None
+
+
+def visible(driver, selector):
+    return [e for e in driver.find_elements(By.CSS_SELECTOR, selector) if e.is_displayed()]
+
+
+def vms(base, query):
+    status, listing = get_json(base + "/api/v1/vms?" + query)
+    assert status == 200, listing
+    return listing["items"]
+
+
+def jobs_of(base, vm):
+    status, body = get_json(base + f"/api/v1/jobs?vm_id={vm['id']}&engine={vm['engine']}")
+    assert status == 200, body
+    return body["jobs"]
+
+
+def open_vm(browser, base, vm):
+    browser.get(base + f"/vms/{vm['engine']}/{vm['id']}")
+    wait(browser, lambda d: vm_status(d) == vm["status"], message=f"{vm['name']} shown as {vm['status']}")
+    wait(browser, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-may"), message="permissions read")
+
+
+def act(browser, action):
+    """Presses the action's button, waits for the dry run's plan, and confirms it."""
+    browser.find_element(By.CSS_SELECTOR, f'#vm-actions button[data-action="{action}"]').click()
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#vm-plan li"), message=f"{action} plan")
+    assert browser.switch_to.active_element.get_attribute("id") == "vm-confirm-title"
+    run = browser.find_element(By.ID, "vm-confirm-run")
+    wait(browser, lambda d: run.is_enabled(), message="confirm enabled")
+    run.click()
+
+
+def test_stop_and_start_a_vm_from_its_page(demo, browser, shots):
+    vm = vms(demo.base, "engine=e15&status=up&limit=1")[0]
+    before = len(jobs_of(demo.base, vm))
+    open_vm(browser, demo.base, vm)
+    assert visible(browser, "#vm-actions button[data-action]")
+    assert vm["name"] in text_of(browser, "#vm-heading")
+
+    # A dry run changes nothing: the plan is read, then cancelled with Escape.
+    browser.find_element(By.CSS_SELECTOR, '#vm-actions button[data-action="stop"]').click()
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#vm-plan li"), message="stop plan")
+    assert vm["name"] in text_of(browser, "#vm-plan")
+    browser.save_screenshot(str(shots / "vm-stop-plan.png"))
+    browser.switch_to.active_element.send_keys(Keys.ESCAPE)
+    wait(browser, lambda d: not d.find_element(By.ID, "vm-confirm").is_displayed(), message="confirmation closed")
+    assert browser.switch_to.active_element.get_attribute("data-action") == "stop"
+    assert len(jobs_of(demo.base, vm)) == before
+    assert vms(demo.base, f"engine=e15&name_exact={vm['name']}")[0]["status"] == "up"
+
+    act(browser, "stop")
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '#vm-job-line .job-state[data-state="succeeded"]'),
+         timeout=JOB_TIMEOUT, message="stop job succeeded")
+    wait(browser, lambda d: vm_status(d) == "down", message="shown down")
+    assert vms(demo.base, f"engine=e15&name_exact={vm['name']}")[0]["status"] == "down"
+    link = browser.find_element(By.ID, "vm-job-link")
+    assert "/jobs/" in link.get_attribute("href")
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '#vm-jobs tbody tr[data-state="succeeded"]'))
+    browser.save_screenshot(str(shots / "vm-stopped.png"))
+
+    act(browser, "start")
+    wait(browser, lambda d: vm_status(d) == "up", timeout=JOB_TIMEOUT, message="shown up again")
+    actions = [job["action"] for job in jobs_of(demo.base, vm)]
+    assert actions.count("stop_vm") == 1 and actions.count("start_vm") == 1, actions
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, '#vm-jobs tbody tr[data-state="succeeded"]')) >= 2)
+
+
+def test_delete_a_vm_after_typing_its_name(demo, browser, shots):
+    vm = vms(demo.base, "engine=e15-test&status=up&limit=1")[0]
+    status, answer = send_json(demo.base + f"/api/v1/vms/e15-test/{vm['id']}/stop?wait=60")
+    assert status == 200 and answer["jobs"][0]["state"] == "succeeded", answer
+    vm["status"] = "down"
+    open_vm(browser, demo.base, vm)
+
+    browser.find_element(By.CSS_SELECTOR, '#vm-actions button[data-action="delete"]').click()
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#vm-plan li"), message="delete plan")
+    run = browser.find_element(By.ID, "vm-confirm-run")
+    name = browser.find_element(By.ID, "vm-confirm-name")
+    assert name.is_displayed() and not run.is_enabled()
+    assert vm["name"] in browser.find_element(By.ID, "vm-confirm-name-label").text
+    name.send_keys(vm["name"][:-1])
+    assert not run.is_enabled()
+    name.send_keys(vm["name"][-1])
+    wait(browser, lambda d: run.is_enabled(), message="enabled by the exact name")
+    browser.save_screenshot(str(shots / "vm-delete-confirm.png"))
+    name.send_keys(Keys.ENTER)
+
+    wait(browser, lambda d: vm_status(d) == "gone", timeout=JOB_TIMEOUT, message="shown deleted")
+    assert not vms(demo.base, f"engine=e15-test&name_exact={vm['name']}")
+    assert not visible(browser, "#vm-actions button[data-action]")
+    deleted = [job for job in jobs_of(demo.base, vm) if job["action"] == "delete_vm"]
+    assert [job["state"] for job in deleted] == ["succeeded"]
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '#vm-jobs tbody tr[data-state="succeeded"]'))
+
+
+def test_bulk_stop_of_three_vms_from_the_table(demo, browser, shots):
+    up = vms(demo.base, "engine=e15-2&status=up&limit=50")
+    browser.get(demo.base + "/vms?engine=e15-2&status=up")
+    wait(browser, lambda d: row_headers(d, "#inventory-table") == [vm["name"] for vm in up], message="VMs up")
+    wait(browser, lambda d: d.find_element(By.ID, "bulk").is_displayed(), message="bulk actions offered")
+    review = browser.find_element(By.ID, "bulk-review")
+    assert not review.is_enabled()
+    chosen = up[:3]
+    for vm in chosen:
+        box = browser.find_element(By.CSS_SELECTOR, f'#inventory-table tr[data-id="{vm["id"]}"] input.row-select')
+        box.send_keys(Keys.SPACE)  # the keyboard chooses as well as the mouse
+    wait(browser, lambda d: "3" in text_of(d, "#bulk-count"))
+    browser.find_element(By.CSS_SELECTOR, '#bulk-action option[value="stop"]').click()
+    review.click()
+
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#bulk-plan tbody tr")) == 3, message="dry-run list")
+    assert sorted(row_headers(browser, "#bulk-plan")) == sorted(vm["name"] for vm in chosen)
+    assert all(v["status"] == "up" for v in vms(demo.base, "engine=e15-2&limit=50") if v["id"] in {c["id"] for c in chosen})
+    browser.save_screenshot(str(shots / "bulk-stop-plan.png"))
+    browser.find_element(By.ID, "bulk-run").click()
+
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, '#bulk-jobs tbody tr[data-state="succeeded"]')) == 3,
+         timeout=JOB_TIMEOUT, message="three jobs succeeded")
+    links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#bulk-jobs tbody a")]
+    assert len(links) == 3 and all("/jobs/" in link for link in links)
+    assert "3" in text_of(browser, "#bulk-jobs-summary")
+    after = {v["id"]: v["status"] for v in vms(demo.base, "engine=e15-2&limit=50")}
+    assert [after[vm["id"]] for vm in chosen] == ["down"] * 3
+    assert all(after[vm["id"]] == "up" for vm in up[3:])
+    # The table was read again: the stopped VMs left this search.
+    wait(browser, lambda d: row_headers(d, "#inventory-table") == [vm["name"] for vm in up[3:]], message="table read again")
+    browser.save_screenshot(str(shots / "bulk-stop-jobs.png"))
+
+
+def test_all_matching_the_search_lists_exactly_those_vms_before_anything_runs(demo, browser):
+    matching = vms(demo.base, "engine=n32&status=up&limit=50")
+    browser.get(demo.base + "/vms?engine=n32&status=up&limit=25")
+    wait(browser, lambda d: d.find_element(By.ID, "bulk").is_displayed(), message="bulk actions offered")
+    browser.find_element(By.ID, "bulk-all").click()
+    assert all(not box.is_enabled() for box in browser.find_elements(By.CSS_SELECTOR, "input.row-select"))
+    browser.find_element(By.CSS_SELECTOR, '#bulk-action option[value="suspend"]').click()
+    browser.find_element(By.ID, "bulk-review").click()
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#bulk-plan tbody tr")) == len(matching),
+         message="every VM matching the search, not only this page")
+    assert sorted(row_headers(browser, "#bulk-plan")) == sorted(vm["name"] for vm in matching)
+    browser.find_element(By.ID, "bulk-cancel").click()
+    assert not browser.find_element(By.ID, "bulk-confirm").is_displayed()
+    assert [vm["status"] for vm in vms(demo.base, "engine=n32&status=up&limit=50")] == ["up"] * len(matching)
+
+
+@pytest.fixture(scope="module")
+def signed(tmp_path_factory):
+    """A server with a reader's and an operator's token (deletes need admin, the default)."""
+    tokens, entries = {}, []
+    for role in ["reader", "operator"]:
+        tokens[role] = "vma_" + secrets.token_urlsafe(32)
+        digest = hashlib.sha256(tokens[role].encode()).hexdigest()
+        entries.append(f"    - name: browser-{role}\n      role: {role}\n      sha256: {digest}")
+    directory = tmp_path_factory.mktemp("roles")
+    simulator = Simulator(["e15-test"], vms=4, hosts=1)
+    aggregator = None
+    try:
+        write_config(directory / "backends.yaml", simulator.urls, extra="auth:\n  tokens:\n" + "\n".join(entries) + "\n")
+        aggregator = Aggregator(directory / "backends.yaml", extra=["--data-dir", str(directory)])
+        yield aggregator, tokens
+    finally:
+        if aggregator:
+            aggregator.stop()
+        simulator.stop()
+
+
+def sign_in(browser, base, token):
+    browser.get(base + "/health")
+    browser.execute_script("sessionStorage.setItem('vmaggregator.token', arguments[0]);", token)
+
+
+def first_vm(base, token):
+    import urllib.request
+    import json
+    request = urllib.request.Request(base + "/api/v1/vms?limit=1", headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())["items"][0]
+
+
+def test_a_reader_is_offered_no_action(signed, browser, shots):
+    aggregator, tokens = signed
+    vm = first_vm(aggregator.base, tokens["reader"])
+    sign_in(browser, aggregator.base, tokens["reader"])
+    open_vm(browser, aggregator.base, vm)
+    assert browser.find_element(By.TAG_NAME, "body").get_attribute("data-may") == "none"
+    assert not visible(browser, "#vm-actions button")
+    browser.save_screenshot(str(shots / "vm-reader.png"))
+
+    browser.get(aggregator.base + "/vms")
+    wait(browser, lambda d: row_headers(d, "#inventory-table"), message="VMs listed")
+    wait(browser, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-may"), message="permissions read")
+    assert not browser.find_element(By.ID, "bulk").is_displayed()
+    assert not browser.find_elements(By.CSS_SELECTOR, "input.row-select, #select-page")
+
+
+def test_an_operator_is_offered_power_actions_but_not_delete(signed, browser):
+    aggregator, tokens = signed
+    vm = first_vm(aggregator.base, tokens["operator"])
+    sign_in(browser, aggregator.base, tokens["operator"])
+    open_vm(browser, aggregator.base, vm)
+    assert browser.find_element(By.TAG_NAME, "body").get_attribute("data-may") == "operate"
+    shown = [b.get_attribute("data-action") for b in visible(browser, "#vm-actions button[data-action]")]
+    assert shown == ["start", "stop", "shutdown", "reboot", "suspend"]
+
+    browser.get(aggregator.base + "/vms")
+    wait(browser, lambda d: d.find_element(By.ID, "bulk").is_displayed(), message="bulk actions offered")
+    offered = browser.execute_script(
+        "return [...document.querySelectorAll('#bulk-action option')].filter((o) => !o.disabled).map((o) => o.value);")
+    assert offered == ["start", "stop", "shutdown", "reboot", "suspend"]
+    assert browser.find_elements(By.CSS_SELECTOR, "input.row-select")
