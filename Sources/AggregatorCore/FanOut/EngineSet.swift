@@ -41,6 +41,22 @@ public struct EngineSet: Sendable {
     /// Runs `operation` on the engine named `engine`, bounded by that engine's timeout.
     /// Errors other than ``BackendError`` become `.invalidResponse`; an unknown engine is `.notFound`.
     /// - Parameter name: What the call does (`plan`), for metrics.
+    /// Runs one call per key concurrently, each on its engine and bounded as ``call(_:name:_:)`` bounds it.
+    /// - Returns: Each key's result.
+    public func callEach<Key: Hashable & Sendable, T: Sendable>(
+        _ calls: [(key: Key, engine: String)], name: String,
+        _ operation: @escaping @Sendable (Key, any VirtualizationBackend) async throws -> T
+    ) async -> [Key: Result<T, BackendError>] {
+        await withTaskGroup(of: (Key, Result<T, BackendError>).self) { group in
+            for (key, engine) in calls {
+                group.addTask { (key, await self.call(engine, name: name) { try await operation(key, $0) }) }
+            }
+            var results: [Key: Result<T, BackendError>] = [:]
+            for await (key, result) in group { results[key] = result }
+            return results
+        }
+    }
+
     public func call<T: Sendable>(
         _ engine: String, name: String, _ operation: @escaping @Sendable (any VirtualizationBackend) async throws -> T
     ) async -> Result<T, BackendError> {

@@ -176,20 +176,11 @@ public struct VMOperationService: Sendable {
 
     /// Plans every request concurrently; throws when any is refused or any engine cannot be read.
     private func plan(_ requests: [Int: VMOperationRequest]) async throws(VMOperationError) -> [Int: ProvisioningPlan] {
-        let outcomes = await withTaskGroup(of: (Int, Result<PlanOutcome, BackendError>).self) { group in
-            for (index, request) in requests {
-                group.addTask {
-                    (index, await inventory.call(request.engine, name: "plan \(request.operation)") { backend in
-                        guard let operating = backend as? any VMOperatingBackend else {
-                            throw BackendError(.unsupported, engine: backend.name, message: "\(backend.kind) engines operate no VMs")
-                        }
-                        return try await operating.planOperation(request)
-                    })
-                }
+        let outcomes = await inventory.callEach(requests.map { ($0.key, $0.value.engine) }, name: "plan") { index, backend in
+            guard let operating = backend as? any VMOperatingBackend, let request = requests[index] else {
+                throw BackendError(.unsupported, engine: backend.name, message: "\(backend.kind) engines operate no VMs")
             }
-            var results: [Int: Result<PlanOutcome, BackendError>] = [:]
-            for await (index, result) in group { results[index] = result }
-            return results
+            return try await operating.planOperation(request)
         }
         var plans: [Int: ProvisioningPlan] = [:]
         var issues: [ValidationIssue] = []

@@ -135,21 +135,13 @@ public struct ProvisioningService: Sendable {
 
     /// Plans every item concurrently; throws when any is invalid or any engine cannot be read.
     private func plan(_ items: [ProvisioningItem]) async throws(ProvisioningError) -> [Int: ProvisioningPlan] {
-        let outcomes = await withTaskGroup(of: (Int, Result<PlanOutcome, BackendError>).self) { group in
-            for item in items {
-                group.addTask {
-                    (item.index, await inventory.call(item.engine, name: "plan") { backend in
-                        // checkCapabilities refused items of kinds that create nothing before this.
-                        guard let provisioning = backend as? any ProvisioningBackend else {
-                            throw BackendError(.unsupported, engine: backend.name, message: "\(backend.kind) engines create nothing")
-                        }
-                        return try await provisioning.plan(item)
-                    })
-                }
+        let byIndex = Dictionary(items.map { ($0.index, $0) }, uniquingKeysWith: { first, _ in first })
+        let outcomes = await inventory.callEach(items.map { ($0.index, $0.engine) }, name: "plan") { index, backend in
+            // checkCapabilities refused items of kinds that create nothing before this.
+            guard let provisioning = backend as? any ProvisioningBackend, let item = byIndex[index] else {
+                throw BackendError(.unsupported, engine: backend.name, message: "\(backend.kind) engines create nothing")
             }
-            var results: [Int: Result<PlanOutcome, BackendError>] = [:]
-            for await (index, result) in group { results[index] = result }
-            return results
+            return try await provisioning.plan(item)
         }
         var plans: [Int: ProvisioningPlan] = [:]
         var issues: [ValidationIssue] = []

@@ -61,19 +61,19 @@ extension PostgresJobStore {
     }
 
     public func existingJobIDs(_ ids: [String]) async throws -> Set<String> {
-        try await access("read jobs") { client in
-            var found: Set<String> = []
-            for try await id in try await client.query("SELECT id FROM job WHERE id = ANY(\(ids))").decode(String.self) {
-                found.insert(id)
-            }
-            return found
-        }
+        try await existing(ids, in: "job")
     }
 
     public func existingAuditIDs(_ ids: [String]) async throws -> Set<String> {
-        try await access("read audit") { client in
+        try await existing(ids, in: "audit")
+    }
+
+    /// Which of `ids` `table` (`job` or `audit`, never a caller's text) holds.
+    private func existing(_ ids: [String], in table: String) async throws -> Set<String> {
+        try await access("read \(table)") { client in
             var found: Set<String> = []
-            for try await id in try await client.query("SELECT id FROM audit WHERE id = ANY(\(ids))").decode(String.self) {
+            let query: PostgresQuery = "SELECT id FROM \(unescaped: table) WHERE id = ANY(\(ids))"
+            for try await id in try await client.query(query).decode(String.self) {
                 found.insert(id)
             }
             return found
