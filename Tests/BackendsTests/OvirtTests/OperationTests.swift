@@ -77,6 +77,51 @@ struct OvirtOperationTests {
         }
     }
 
+    @Test("a shutdown the guest does not finish in time fails naming the timeout; with force the VM is powered off")
+    func shutdownTimeout() async throws {
+        // The guest takes 2 s to shut down; the request allows 0 s.
+        try await withSimulatedEngine("op-shutdown-timeout", configure: { $0.asyncDelay = .seconds(2); $0.vmCount = 2 }) { engine in
+            try await withOvirtBackend(.simulated(engine, password: "admin"), logger: Logger(label: "test") { _ in
+                SwiftLogNoOpLogHandler()
+            }, tuning: fastTuning()) { backend in
+                let vm = try engine.admin.addVM(name: "slow01", status: "up")
+                var slow = request(.shutdown, vm, engine: engine)
+                slow.shutdownTimeoutSeconds = 0
+                let plan = try ready(try await backend.planOperation(slow))
+                #expect(plan.steps[0].description.hasSuffix("waiting up to 0 s, then fail"))
+                let error = await #expect(throws: BackendError.self) {
+                    try await backend.execute(plan, context: TakeoverJobRecord().context(jobID: "job-shutdown"))
+                }
+                #expect(error?.code == .timeout)
+                #expect(error?.message.contains("did not shut down within 0 s (the shutdown timeout); it was left running") == true)
+
+                try engine.admin.setVMStatus(vm.id, to: "up")
+                slow.force = true
+                let forced = try ready(try await backend.planOperation(slow))
+                #expect(forced.steps[0].description.hasSuffix("then power it off"))
+                let record = TakeoverJobRecord()
+                _ = try await backend.execute(forced, context: record.context(jobID: "job-shutdown-force"))
+                #expect(await record.steps.map(\.state) == ["succeeded"])
+                #expect(await record.steps.first?.detail?.contains("powered off (force)") == true)
+                #expect(try await backend.vm(id: vm.id)?.status == "down")
+            }
+        }
+    }
+
+    @Test("every call carries the job's correlation id: the engine's job for the action is found by it")
+    func correlation() async throws {
+        try await withEngine("op-correlation") { engine, backend in
+            let vm = try engine.admin.addVM(name: "web03", status: "up")
+            let plan = try ready(try await backend.planOperation(request(.stop, vm, engine: engine)))
+            let record = TakeoverJobRecord()
+            _ = try await backend.execute(plan, context: record.context(jobID: "job-corr", correlationID: "corr-stop-1"))
+            let jobs = try await backend.session.get(OvirtCollection<EngineJob>.self, path: "jobs",
+                                                     query: [("search", "correlation_id=corr-stop-1")],
+                                                     expected: "a JSON job list").items
+            #expect(!jobs.isEmpty, "the engine has no job with the correlation id")
+        }
+    }
+
     @Test("stopping a VM that is down, or starting one that is up, is a step recorded skipped")
     func alreadyInState() async throws {
         try await withEngine("op-noop") { engine, backend in
@@ -196,4 +241,11 @@ struct OvirtOperationTests {
             #expect(error?.message.contains("running") == true, "the engine refuses to delete the running VM")
         }
     }
+}
+
+/// An engine job, as `GET /jobs` lists it.
+struct EngineJob: OvirtCollectionElement {
+    static let collectionKey = "job"
+    var id: String?
+    var status: String?
 }

@@ -96,6 +96,19 @@ struct ProxmoxOperationTests {
         }
     }
 
+    @Test("a paused VM is started with resume")
+    func startPaused() async throws {
+        try await withCluster("pve-op-paused") { cluster, backend, vm in
+            try cluster.admin.setVMStatus(vm.vmid, to: "paused")
+            let plan = try ready(try await backend.planOperation(request(.start, vm)))
+            #expect(plan.steps[0].description.hasPrefix("POST /nodes/\(vm.node)/qemu/\(vm.vmid)/status/resume: "))
+            let record = TakeoverJobRecord()
+            _ = try await backend.execute(plan, context: record.context(jobID: "job-resume-paused"))
+            #expect(await record.steps.first?.engineIDs["upid"]?.contains(":qmresume:\(vm.vmid):") == true)
+            #expect(try await backend.vm(id: "\(vm.vmid)")?.status == "up")
+        }
+    }
+
     @Test("stopping a stopped VM is a step recorded skipped, with no task")
     func alreadyDown() async throws {
         try await withCluster("pve-op-noop") { cluster, backend, vm in
