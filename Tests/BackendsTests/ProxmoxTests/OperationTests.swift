@@ -109,6 +109,19 @@ struct ProxmoxOperationTests {
         }
     }
 
+    @Test("a VM suspended to disk is deleted with its saved state, without force")
+    func deleteHibernated() async throws {
+        try await withCluster("pve-op-delete-hibernated") { cluster, backend, vm in
+            try cluster.admin.setVMStatus(vm.vmid, to: "running")
+            let suspend = try ready(try await backend.planOperation(request(.suspend, vm)))
+            _ = try await backend.execute(suspend, context: TakeoverJobRecord().context(jobID: "job-hibernate"))
+            let plan = try ready(try await backend.planOperation(request(.delete, vm)))
+            #expect(plan.steps.map(\.name) == ["delete_vm"])
+            _ = try await backend.execute(plan, context: TakeoverJobRecord().context(jobID: "job-delete-hibernated"))
+            #expect(cluster.admin.vm(vm.vmid) == nil)
+        }
+    }
+
     @Test("stopping a stopped VM is a step recorded skipped, with no task")
     func alreadyDown() async throws {
         try await withCluster("pve-op-noop") { cluster, backend, vm in

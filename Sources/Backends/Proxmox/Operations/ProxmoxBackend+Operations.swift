@@ -35,7 +35,9 @@ extension ProxmoxBackend: VMPowerBackend, VMDeletingBackend {
         return try planner.outcome(request, vm: VMOperationPlanner.EngineVM(
             id: request.vmID, name: config["name"]?.value ?? guest.name ?? request.vmID,
             status: common,
-            deleteProtected: protected, diskCount: ProxmoxDrive.drives(of: config).filter(\.isDisk).count, node: node))
+            deleteProtected: protected, diskCount: ProxmoxDrive.drives(of: config).filter(\.isDisk).count, node: node,
+            // A hibernated VM (stopped, lock `suspended`) is destroyed with its saved state as it is.
+            mustStopBeforeDelete: status.status != "stopped"))
     }
 
     /// Runs a ``VMOperationPlan`` (``VMOperationRun``): each call's task (UPID) recorded with its

@@ -26,14 +26,21 @@ public struct VMOperationPlanner: Sendable {
         public var diskCount: Int
         /// The node it runs on (Proxmox VE).
         public var node: String?
+        /// The engine refuses to delete it until it is stopped: any status but `down` on oVirt
+        /// (a suspended VM too); on Proxmox VE a running or paused VM, not a hibernated one.
+        public var mustStopBeforeDelete: Bool
 
-        public init(id: String, name: String, status: String, deleteProtected: Bool, diskCount: Int, node: String? = nil) {
+        /// - Parameter mustStopBeforeDelete: Whether a delete must stop it first; by default
+        ///   whenever it is not `down`.
+        public init(id: String, name: String, status: String, deleteProtected: Bool, diskCount: Int, node: String? = nil,
+                    mustStopBeforeDelete: Bool? = nil) {
             self.id = id
             self.name = name
             self.status = status
             self.deleteProtected = deleteProtected
             self.diskCount = diskCount
             self.node = node
+            self.mustStopBeforeDelete = mustStopBeforeDelete ?? (status != "down")
         }
     }
 
@@ -125,7 +132,7 @@ public struct VMOperationPlanner: Sendable {
                     message: "VM \(name) is protected from deletion on the engine (\(protection.setting) is on)",
                     fix: protection.fix))
             }
-            let running = vm.status != "down"
+            let running = vm.mustStopBeforeDelete
             if running, !request.force {
                 issues.append(ValidationIssue(path: request.path, message: "VM \(name) is \(vm.status); stop it first or pass force=true",
                                               fix: "stop the VM, or pass force=true to power it off before the delete"))
