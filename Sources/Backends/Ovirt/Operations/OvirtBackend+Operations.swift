@@ -14,7 +14,6 @@ extension OvirtBackend: VMPowerBackend, VMDeletingBackend {
     /// set). Changes nothing.
     /// - Throws: ``BackendError`` `.notFound` when the engine has no such VM, or when it cannot be read.
     public func planOperation(_ request: VMOperationRequest) async throws -> PlanOutcome {
-        let calls = OvirtJobCalls(session: session, options: provisioning, correlationID: "")
         let path = "vms/" + FormEncoding.pathSegment(request.vmID)
         let vm: OvirtOperatedVM
         do {
@@ -25,8 +24,8 @@ extension OvirtBackend: VMPowerBackend, VMDeletingBackend {
         }
         var disks = 0
         if request.operation == .delete {
-            disks = try await calls.get(OvirtCollection<OvirtDiskAttachment>.self, "\(path)/diskattachments",
-                                        expected: "a JSON disk attachment list").items.count
+            disks = try await session.get(OvirtCollection<OvirtDiskAttachment>.self, path: "\(path)/diskattachments",
+                                          expected: "a JSON disk attachment list").items.count
         }
         let vmID = request.vmID
         let planner = VMOperationPlanner(engine: name, kind: kind, protection: Self.deleteProtection) { operation in
