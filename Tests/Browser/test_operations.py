@@ -51,8 +51,10 @@ def act(browser, action):
     run.click()
 
 
-def test_stop_and_start_a_vm_from_its_page(demo, browser, shots):
-    vm = vms(demo.base, "engine=e15&status=up&limit=1")[0]
+@pytest.mark.parametrize("engine", ["e15", "pve-lab"])
+def test_stop_and_start_a_vm_from_its_page(demo, browser, shots, engine):
+    assert engine in demo.engines, demo.engines
+    vm = vms(demo.base, f"engine={engine}&status=up&limit=1")[0]
     before = len(jobs_of(demo.base, vm))
     open_vm(browser, demo.base, vm)
     assert visible(browser, "#vm-actions button[data-action]")
@@ -62,22 +64,22 @@ def test_stop_and_start_a_vm_from_its_page(demo, browser, shots):
     browser.find_element(By.CSS_SELECTOR, '#vm-actions button[data-action="stop"]').click()
     wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#vm-plan li"), message="stop plan")
     assert vm["name"] in text_of(browser, "#vm-plan")
-    browser.save_screenshot(str(shots / "vm-stop-plan.png"))
+    browser.save_screenshot(str(shots / f"vm-stop-plan-{engine}.png"))
     browser.switch_to.active_element.send_keys(Keys.ESCAPE)
     wait(browser, lambda d: not d.find_element(By.ID, "vm-confirm").is_displayed(), message="confirmation closed")
     assert browser.switch_to.active_element.get_attribute("data-action") == "stop"
     assert len(jobs_of(demo.base, vm)) == before
-    assert vms(demo.base, f"engine=e15&name_exact={vm['name']}")[0]["status"] == "up"
+    assert vms(demo.base, f"engine={engine}&name_exact={vm['name']}")[0]["status"] == "up"
 
     act(browser, "stop")
     wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '#vm-job-line .job-state[data-state="succeeded"]'),
          timeout=JOB_TIMEOUT, message="stop job succeeded")
     wait(browser, lambda d: vm_status(d) == "down", message="shown down")
-    assert vms(demo.base, f"engine=e15&name_exact={vm['name']}")[0]["status"] == "down"
+    assert vms(demo.base, f"engine={engine}&name_exact={vm['name']}")[0]["status"] == "down"
     link = browser.find_element(By.ID, "vm-job-link")
     assert "/jobs/" in link.get_attribute("href")
     wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '#vm-jobs tbody tr[data-state="succeeded"]'))
-    browser.save_screenshot(str(shots / "vm-stopped.png"))
+    browser.save_screenshot(str(shots / f"vm-stopped-{engine}.png"))
 
     act(browser, "start")
     wait(browser, lambda d: vm_status(d) == "up", timeout=JOB_TIMEOUT, message="shown up again")
@@ -88,14 +90,18 @@ def test_stop_and_start_a_vm_from_its_page(demo, browser, shots):
 
 def test_delete_a_vm_after_typing_its_name(demo, browser, shots):
     vm = vms(demo.base, "engine=e15-test&status=up&limit=1")[0]
-    status, answer = send_json(demo.base + f"/api/v1/vms/e15-test/{vm['id']}/stop?wait=60")
-    assert status == 200 and answer["jobs"][0]["state"] == "succeeded", answer
-    vm["status"] = "down"
     open_vm(browser, demo.base, vm)
 
+    # A running VM: the dry run refuses until the VM may be powered off first.
     browser.find_element(By.CSS_SELECTOR, '#vm-actions button[data-action="delete"]').click()
-    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#vm-plan li"), message="delete plan")
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#vm-confirm-errors .banner-danger"), message="refused")
+    assert "force" in text_of(browser, "#vm-confirm-errors")
     run = browser.find_element(By.ID, "vm-confirm-run")
+    assert not run.is_enabled()
+    browser.find_element(By.ID, "vm-force").click()
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#vm-plan li")) == 2, message="stop, then delete")
+    assert not browser.find_elements(By.CSS_SELECTOR, "#vm-confirm-errors .banner-danger")
+
     name = browser.find_element(By.ID, "vm-confirm-name")
     assert name.is_displayed() and not run.is_enabled()
     assert vm["name"] in browser.find_element(By.ID, "vm-confirm-name-label").text
@@ -103,6 +109,7 @@ def test_delete_a_vm_after_typing_its_name(demo, browser, shots):
     assert not run.is_enabled()
     name.send_keys(vm["name"][-1])
     wait(browser, lambda d: run.is_enabled(), message="enabled by the exact name")
+    assert vms(demo.base, f"engine=e15-test&name_exact={vm['name']}")[0]["status"] == "up"
     browser.save_screenshot(str(shots / "vm-delete-confirm.png"))
     name.send_keys(Keys.ENTER)
 
@@ -229,3 +236,63 @@ def test_an_operator_is_offered_power_actions_but_not_delete(signed, browser):
         "return [...document.querySelectorAll('#bulk-action option')].filter((o) => !o.disabled).map((o) => o.value);")
     assert offered == ["start", "stop", "shutdown", "reboot", "suspend"]
     assert browser.find_elements(By.CSS_SELECTOR, "input.row-select")
+
+
+def test_the_vm_page_is_labelled_translated_and_reached_by_keyboard(demo, browser):
+    vm = vms(demo.base, "engine=n32-2&status=up&limit=1")[0]
+    open_vm(browser, demo.base, vm)
+    unlabelled = browser.execute_script("""
+        return [...document.querySelectorAll('input, select, textarea, button')]
+          .filter((e) => e.type !== 'hidden' && !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
+                   && !e.textContent.trim())
+          .map((e) => e.outerHTML);""")
+    assert not unlabelled, unlabelled
+    # Tab from the heading's link reaches the first action.
+    browser.find_element(By.CSS_SELECTOR, 'main a[href="/vms"]').send_keys(Keys.TAB)
+    focused = browser.switch_to.active_element
+    while focused.get_attribute("data-action") is None:
+        focused.send_keys(Keys.TAB)
+        focused = browser.switch_to.active_element
+    assert focused.get_attribute("data-action") == "start"
+    focused.send_keys(Keys.ENTER)
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#vm-plan li"), message="start plan by keyboard")
+    # Starting a VM that is up is a step with nothing to do, and the plan says so.
+    assert "already so, skipped" in text_of(browser, "#vm-plan")
+    browser.find_element(By.ID, "vm-confirm-cancel").send_keys(Keys.ENTER)
+    assert browser.switch_to.active_element.get_attribute("data-action") == "start"
+
+    browser.get(demo.base + f"/vms/{vm['engine']}/{vm['id']}?lang=ru")
+    wait(browser, lambda d: vm_status(d) == "up")
+    wait(browser, lambda d: d.find_element(By.ID, "vm-actions").is_displayed(), message="actions")
+    assert browser.find_element(By.CSS_SELECTOR, '#vm-actions button[data-action="stop"]').text == "Выключить питание"
+    assert "работает" in text_of(browser, "#vm-details")
+    browser.get(demo.base + f"/vms/{vm['engine']}/{vm['id']}?lang=en")
+    wait(browser, lambda d: vm_status(d) == "up")
+
+
+def test_a_bulk_delete_asks_for_the_number_of_vms(demo, browser):
+    down = vms(demo.base, "engine=n32-2&status=down&limit=2")
+    if len(down) < 2:
+        for vm in vms(demo.base, "engine=n32-2&status=up&limit=50")[-2:]:
+            assert send_json(demo.base + f"/api/v1/vms/n32-2/{vm['id']}/stop?wait=60")[0] == 200
+        down = vms(demo.base, "engine=n32-2&status=down&limit=2")
+    browser.get(demo.base + "/vms?engine=n32-2&status=down&limit=25")
+    wait(browser, lambda d: d.find_element(By.ID, "bulk").is_displayed(), message="bulk actions offered")
+    for vm in down:
+        browser.find_element(By.CSS_SELECTOR, f'#inventory-table tr[data-id="{vm["id"]}"] input.row-select').click()
+    browser.find_element(By.CSS_SELECTOR, '#bulk-action option[value="delete"]').click()
+    browser.find_element(By.ID, "bulk-review").click()
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#bulk-plan tbody tr")) == 2, message="dry-run list")
+    run = browser.find_element(By.ID, "bulk-run")
+    typed = browser.find_element(By.ID, "bulk-typed")
+    assert not run.is_enabled() and "2" in browser.find_element(By.ID, "bulk-typed-label").text
+    typed.send_keys("3")
+    assert not run.is_enabled()
+    typed.clear()
+    typed.send_keys("2")
+    wait(browser, lambda d: run.is_enabled())
+    run.click()
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, '#bulk-jobs tbody tr[data-state="succeeded"]')) == 2,
+         timeout=JOB_TIMEOUT, message="two deletes succeeded")
+    left = {vm["id"] for vm in vms(demo.base, "engine=n32-2&limit=200")}
+    assert not left & {vm["id"] for vm in down}
