@@ -222,6 +222,26 @@ struct OvirtOperationTests {
         }
     }
 
+    @Test("a start already under way is waited for, not sent again")
+    func startUnderWay() async throws {
+        // Each status of the start lasts 1 s, so the job finds the VM starting.
+        try await withSimulatedEngine("op-start-under-way", configure: { $0.asyncDelay = .seconds(1); $0.vmCount = 2 }) { engine in
+            try await withOvirtBackend(.simulated(engine, password: "admin"), logger: Logger(label: "test") { _ in
+                SwiftLogNoOpLogHandler()
+            }, tuning: fastTuning()) { backend in
+                let vm = try engine.admin.addVM(name: "web04", status: "down")
+                let plan = try ready(try await backend.planOperation(request(.start, vm, engine: engine)))
+                // Started by an earlier run of the job (or by someone else) after the plan was made.
+                _ = try await backend.session.write(OvirtAction.self, method: "POST", path: "vms/\(vm.id)/start",
+                                                    body: .object([:]), expected: "a JSON action", correlationID: nil)
+                let record = TakeoverJobRecord()
+                _ = try await backend.execute(plan, context: record.context(jobID: "job-start-under-way"))
+                #expect(await record.steps.map(\.state) == ["succeeded"], "the engine refused a second start")
+                #expect(try await backend.vm(id: vm.id)?.status == "up")
+            }
+        }
+    }
+
     @Test("a step an earlier run finished is not redone when the job is taken over")
     func resumed() async throws {
         try await withEngine("op-resume") { engine, backend in

@@ -21,8 +21,26 @@ struct OvirtOperation: Sendable {
         }
     }
 
+    /// Statuses of a VM on its way to what `operation` leads to: the call is not made again (a run
+    /// taken over after it made it, or someone else's), only waited for.
+    static func underWay(_ operation: VMOperation) -> Set<String> {
+        switch operation {
+        case .start: ["wait_for_launch", "powering_up", "restoring_state"]
+        case .shutdown: ["powering_down"]
+        case .reboot: ["reboot_in_progress"]
+        case .suspend: ["saving_state"]
+        case .stop, .delete: []
+        }
+    }
+
     /// Makes the call of `operation` and waits until the engine has done it.
     func perform(_ operation: VMOperation) async throws -> (detail: String, ids: [String: String]) {
+        let underWay = Self.underWay(operation)
+        let current = underWay.isEmpty ? nil : try await status()
+        func action(_ verb: String) async throws {
+            if let current, underWay.contains(current) { return }
+            try await self.action(verb)
+        }
         switch operation {
         case .start:
             try await action("start")
