@@ -222,6 +222,21 @@ struct OvirtOperationTests {
         }
     }
 
+    @Test("a VM the engine holds locked is refused after the lock retries with a clear error")
+    func locked() async throws {
+        try await withEngine("op-locked") { engine, backend in
+            let vm = try engine.admin.addVM(name: "busy02", status: "down")
+            let plan = try ready(try await backend.planOperation(request(.delete, vm, engine: engine)))
+            try engine.admin.lockVM(vm.id)
+            let error = await #expect(throws: BackendError.self) {
+                try await backend.execute(plan, context: TakeoverJobRecord().context(jobID: "job-locked"))
+            }
+            #expect(error?.message.hasPrefix("VM busy02 is locked on the engine") == true)
+            #expect(error?.message.contains("the engine said:") == true)
+            #expect(try await backend.vm(id: vm.id) != nil)
+        }
+    }
+
     @Test("a start already under way is waited for, not sent again")
     func startUnderWay() async throws {
         // Each status of the start lasts 1 s, so the job finds the VM starting.

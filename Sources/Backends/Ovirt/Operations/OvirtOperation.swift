@@ -132,7 +132,7 @@ struct OvirtOperation: Sendable {
         let message: String
         if text.contains("delete protection") {
             message = "\(what) is protected from deletion (delete_protected); turn it off on the engine to delete it"
-        } else if text.contains("locked") {
+        } else if text.contains("locked") || text.contains("in progress") {
             message = "\(what) is locked on the engine (an operation on it or its disks is under way); try again later"
         } else if text.contains("vm is running") || text.contains("not down") {
             message = "\(what) is running, so the engine refused to \(verb) it"
