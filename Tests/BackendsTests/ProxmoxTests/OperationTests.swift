@@ -122,6 +122,21 @@ struct ProxmoxOperationTests {
         }
     }
 
+    @Test("a VM another task holds locked fails its task; the error says the VM is locked, with the task's text")
+    func locked() async throws {
+        try await withCluster("pve-op-locked") { cluster, backend, vm in
+            try cluster.admin.setVMStatus(vm.vmid, to: "running")
+            let plan = try ready(try await backend.planOperation(request(.shutdown, vm)))
+            try cluster.admin.setLock(vm.vmid, to: "backup")
+            let error = await #expect(throws: BackendError.self) {
+                try await backend.execute(plan, context: TakeoverJobRecord().context(jobID: "job-locked"))
+            }
+            #expect(error?.message.hasPrefix("VM \(vm.name) (vmid \(vm.vmid)) is locked on the engine") == true)
+            #expect(error?.message.contains("VM is locked (backup)") == true)
+            #expect(try await backend.vm(id: "\(vm.vmid)")?.status == "up")
+        }
+    }
+
     @Test("stopping a stopped VM is a step recorded skipped, with no task")
     func alreadyDown() async throws {
         try await withCluster("pve-op-noop") { cluster, backend, vm in

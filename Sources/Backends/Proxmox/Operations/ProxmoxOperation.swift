@@ -59,7 +59,9 @@ struct ProxmoxOperation: Sendable {
             if plan.force { form.append(("forceStop", "1")) }
             do {
                 upid = try await call("POST", "\(vmPath)/status/shutdown", form: form, operation, reported)
-            } catch let error as BackendError where error.code == .invalidResponse && !plan.force {
+            } catch let error as BackendError
+                where error.code == .invalidResponse && !plan.force && error.message.lowercased().contains("timeout")
+            {
                 throw BackendError(.timeout, engine: engine, message:
                     "\(what) did not shut down within \(plan.shutdownTimeoutSeconds) s (the shutdown timeout); it was "
                     + "left running. Pass force=true to power it off after the timeout (\(error.message))")
@@ -97,7 +99,11 @@ struct ProxmoxOperation: Sendable {
         }
         guard let upid, upid.hasPrefix("UPID:") else { return nil }
         await reported(upid)
-        try await tasks.waitForTask(upid, what: "\(operation.jobAction) \(name)")
+        do {
+            try await tasks.waitForTask(upid, what: "\(operation.jobAction) \(name)")
+        } catch let error as BackendError where error.code == .invalidResponse {
+            throw clarified(error, operation)
+        }
         return upid
     }
 
