@@ -13,6 +13,7 @@ import subprocess
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -253,3 +254,71 @@ def wait_until(probe, wake, timeout=30, activity=server_activity):
             wake.wait_for(activity, timeout=remaining, after=mark)
         except TimeoutError:
             raise AssertionError(f"condition not met within {timeout} s") from None
+
+
+PVE_SIM = os.environ.get("PVE_SIM_BIN", str(ROOT / ".build/debug/pve-sim"))
+# pve-sim's default API token (SimulatedProxmoxAPIToken.default): its id and secret.
+PVE_TOKEN_ID = "root@pam!aggregator"
+PVE_TOKEN_SECRET = "4f3e2d1c-0b9a-4876-9543-210fedcba987"
+
+
+class ProxmoxSimulator(Process):
+    """One pve-sim process serving the given clusters on ephemeral ports; ready once it printed
+    '<name> listening on <url>' for every cluster. ``get``/``send`` call a cluster's API with the
+    default token, as the aggregator does; ``admin`` calls its unauthenticated /__sim routes."""
+
+    def __init__(self, clusters, vms=20, nodes=3, task_ms=300, extra=()):
+        args = [PVE_SIM, "--vms", str(vms), "--nodes", str(nodes), "--task-ms", str(task_ms), *extra]
+        for name in clusters:
+            args += ["--engine", f"{name}:0"]
+        super().__init__(args, name="pve-sim")
+        self.urls = {}
+
+        def every_cluster_listens(line):
+            found = LISTENING.search(line)
+            if found:
+                self.urls[found.group(1)] = found.group(2)
+            return set(clusters) <= set(self.urls)
+
+        try:
+            self.wait_for(every_cluster_listens, timeout=READY_TIMEOUT)
+        except BaseException:
+            self.stop()
+            raise
+
+    def send(self, cluster, method, path, form=None, timeout=30):
+        """Calls `path` (below /api2/json) with the API token; returns (status, reason, data),
+        where a refusal's reason is Proxmox VE's message (its first line)."""
+        data = None if form is None else urllib.parse.urlencode(form).encode()
+        request = urllib.request.Request(self.urls[cluster] + path, data=data, method=method, headers={
+            "Authorization": f"PVEAPIToken={PVE_TOKEN_ID}={PVE_TOKEN_SECRET}",
+            **({"Content-Type": "application/x-www-form-urlencoded"} if data is not None else {})})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.status, response.reason, json.loads(response.read() or b"{}").get("data")
+        except urllib.error.HTTPError as error:
+            return error.code, error.reason, None
+
+    def get(self, cluster, path):
+        """The `data` of a GET that must succeed."""
+        status, reason, data = self.send(cluster, "GET", path)
+        assert status == 200, f"GET {path}: {status} {reason}"
+        return data
+
+    def admin(self, cluster, method, path, body=None):
+        """Calls the cluster's /__sim admin route `path`; returns the parsed answer."""
+        base = self.urls[cluster].split("/api2/json")[0]
+        return send_json(base + "/__sim" + path, body, method=method)
+
+
+def write_proxmox_backend(name, url, options=None):
+    """The lines of a `backends:` entry for a pve-sim cluster, authenticated with its default token
+    (whose secret ``PROXMOX_ENV`` gives to the aggregator)."""
+    lines = [f"  - name: {name}", "    type: proxmox", f"    url: {url}", f"    username: {PVE_TOKEN_ID}",
+             "    password_env: TEST_PVE_TOKEN_SECRET"]
+    if options:
+        lines += ["    options:"] + [f"      {key}: {value}" for key, value in options.items()]
+    return "\n".join(lines) + "\n"
+
+
+PROXMOX_ENV = {"TEST_PVE_TOKEN_SECRET": PVE_TOKEN_SECRET}

@@ -261,8 +261,9 @@ def test_a_method_the_path_does_not_take_is_405_with_allow(demo, path):
 
 
 def test_any_method_off_the_routes_is_404_not_found(demo):
+    # /api/v1/vms/{engine}/{id} and /api/v1/vms/{engine}/{id}/{action} are routes: one more part is off them.
     for method in PROBED_METHODS + ("HEAD",):
-        for path in ("/no/such/path", "/api/v1/vms/extra/parts", "/api/v2/vms"):
+        for path in ("/no/such/path", "/api/v1/vms/extra/parts/and/more", "/api/v2/vms"):
             answer = call(demo.base, method, path)
             assert answer.status == 404 and answer.headers.get("X-Request-Id"), f"{method} {path}: {answer!r}"
             if method != "HEAD":
@@ -628,6 +629,17 @@ database = "none"
 include-method = "POST"
 phases.coverage.enabled = false
 
+# The VM operations act on a VM the demo's Proxmox VE cluster has (pve-lab's seeded 100, web-01),
+# so their generated requests reach the planning (refusals, plans) instead of ending 404 unknown_vm;
+# dry runs only, as above. A delete names the VM as it must.
+[[operations]]
+include-path-regex = "^/api/v1/vms/[{]engine[}]/[{]id[}]"
+parameters = {"path.engine" = "pve-lab", "path.id" = "100"}
+
+[[operations]]
+include-name = "DELETE /api/v1/vms/{engine}/{id}"
+parameters = {"query.name" = "web-01"}
+
 # Methods no operation of a path has (schemathesis's default set: GET, PUT, POST, DELETE, OPTIONS, PATCH,
 # TRACE and QUERY) are sent to every path whose coverage phase runs: the server answers each with
 # 405 and an Allow header that lists the path's documented methods and HEAD (unsupported_method,
@@ -648,6 +660,14 @@ def schemathesis(base, workdir):
     return out.stdout
 
 
+# The VM operations' paths, which the run must include.
+VM_OPERATIONS = {("POST", "/api/v1/vms/{engine}/{id}/{action}"), ("DELETE", "/api/v1/vms/{engine}/{id}"),
+                 ("POST", "/api/v1/vms/actions"), ("GET", "/api/v1/vms/{engine}/{id}")}
+
+
 def test_schemathesis_finds_no_server_error_or_undocumented_answer(demo, tmp_path):
+    assert VM_OPERATIONS <= set(operations()), "every VM operation is documented, so the run selects it"
+    target = CONTRACT.check("GET", "/api/v1/vms/{engine}/{id}", call(demo.base, "GET", "/api/v1/vms/pve-lab/100"))
+    assert target["name"] == "web-01", target
     output = schemathesis(demo.base, tmp_path)
     assert "Open API 3.1" in output and f"{len(list(operations()))} selected" in output, output
