@@ -14,6 +14,7 @@ public struct VMOperationPlan: Codable, Sendable, Hashable {
         /// The VM was already in the state the call leads to when it was planned.
         public var alreadyDone: Bool
 
+        /// A step making the call of `operation`; `alreadyDone` when the VM is in its state already.
         public init(_ operation: VMOperation, alreadyDone: Bool = false) {
             self.operation = operation
             self.alreadyDone = alreadyDone
@@ -37,8 +38,10 @@ public struct VMOperationPlan: Codable, Sendable, Hashable {
     public var shutdownTimeoutSeconds: Int
     /// The disks a delete removes with the VM.
     public var diskCount: Int
+    /// The calls, in order (a forced delete of a running VM: the stop, then the delete).
     public var steps: [Step]
 
+    /// A plan of `steps` for the VM `vmID`; see the properties.
     public init(vmOperation: VMOperation, vmID: String, vmName: String, node: String? = nil, force: Bool,
                 shutdownTimeoutSeconds: Int, diskCount: Int, steps: [Step]) {
         self.vmOperation = vmOperation

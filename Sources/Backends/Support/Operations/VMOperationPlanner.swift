@@ -17,6 +17,7 @@ public struct VMOperationPlanner: Sendable {
     public struct EngineVM: Sendable, Hashable {
         /// The engine's id (UUID, vmid).
         public var id: String
+        /// Its name on the engine now (a delete refuses another name).
         public var name: String
         /// The common status (`up`, `down`, `suspended`, `paused`, `powering_up`, `image_locked`, ...).
         public var status: String
@@ -51,18 +52,23 @@ public struct VMOperationPlanner: Sendable {
         /// How an operator turns it off (`uncheck Delete Protection in the VM's settings on the engine`).
         public var fix: String
 
+        /// How the kind names its protection (`setting`) and how to turn it off (`fix`).
         public init(setting: String, fix: String) {
             self.setting = setting
             self.fix = fix
         }
     }
 
+    /// The engine's name, for the plan.
     public var engine: String
+    /// The engine's kind, for the plan.
     public var kind: BackendKind
+    /// How the kind names its delete protection.
     public var protection: Protection
     /// The engine call of an operation on the VM: `POST /vms/{id}/stop`.
     public var call: @Sendable (VMOperation) -> String
 
+    /// A planner for one engine; `call` gives the engine call of an operation on the VM.
     public init(engine: String, kind: BackendKind, protection: Protection,
                 call: @escaping @Sendable (VMOperation) -> String) {
         self.engine = engine

@@ -20,9 +20,12 @@ public struct VMOperationRun {
         }
     }
 
+    /// The plan being run.
     public let payload: VMOperationPlan
+    /// The record of the run: steps reported to the job, ids collected for its result.
     public let execution: PlanExecution
 
+    /// A run of `payload` recorded in `execution`.
     public init(payload: VMOperationPlan, execution: PlanExecution) {
         self.payload = payload
         self.execution = execution
