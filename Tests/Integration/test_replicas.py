@@ -219,7 +219,7 @@ def test_three_replicas_share_jobs_and_one_killed_is_taken_over(postgres_databas
         victims = wait_until(lambda: running_on(r1.base, "r2"), r2, timeout=180)
         marks = {replica.name: replica.mark() for replica in (r1, r3)}
         r2.kill()
-        taker, line = wait_for_any([r1, r3], r"Job taken over", timeout=120, after=marks)
+        wait_for_any([r1, r3], r"Job taken over", timeout=120, after=marks)
 
         # r2 comes back under its name; the last 15 documents (20 creates) go to all three.
         r2 = Replica("r2", tmp_path / "r2.yaml", postgres_database).serving()
@@ -257,7 +257,6 @@ def test_three_replicas_share_jobs_and_one_killed_is_taken_over(postgres_databas
         for victim in victims:
             job = seen[0][victim["id"]]
             assert job["attempts"] >= 2, (victim["target"], job["runner"], job["attempts"])
-        assert taker.name in {"r1", "r3"}, line
 
         # The engines hold exactly the 50 VMs, each once.
         on_engines = {engine: vms_on(sim, engine, "ha_vm_*") for engine in ENGINES}
