@@ -433,10 +433,6 @@ def test_roles_decide_who_may_power_and_delete_and_the_audit_records_every_attem
     assert jobs >= {("ops-admin", "delete_vm", job["id"]) for job in deleted.values()}, accepted
 
 
-@pytest.mark.xfail(strict=True, reason="a refused attempt is audited under the path's last segment (the VM id for "
-                   "DELETE, the verb for a power action), not its job action: AuditMiddleware falls back to "
-                   "it when the handler noted nothing, and the role checks run before OperationsController "
-                   "notes the operation")
 def test_refused_attempts_are_audited_under_their_job_action(estate):
     api, engines, _ = estate
     seen_before = {e["id"] for e in audit(api)}

@@ -40,6 +40,8 @@ struct OperationsRoutesTests {
                 let audit = try await harness.store.auditEntries(matching: AuditFilter())
                 let byOutcome = Dictionary(grouping: audit, by: \.outcome)
                 #expect(byOutcome[.denied]?.map(\.who).sorted() == ["operator-token", "reader-token"])
+                #expect(Set(byOutcome[.denied]?.map(\.action) ?? []) == ["stop_vm", "delete_vm"],
+                        "a refused attempt is on record under the operation it asked for")
                 #expect(Set(byOutcome[.accepted]?.map(\.action) ?? []) == ["stop_vm", "delete_vm"])
                 #expect(byOutcome[.accepted]?.allSatisfy { $0.items.first?.jobID != nil } == true,
                         "an accepted operation's entry names its job")

@@ -36,6 +36,18 @@ struct AuditMiddleware: RouterMiddleware {
         }
     }
 
+    /// The job action a request asks for, read from its route, for requests refused before their
+    /// handler noted it (a reader's stop is `stop_vm`, a delete `delete_vm`); nil for other routes.
+    static func action(method: HTTPRequest.Method, _ components: [Substring]) -> String? {
+        guard components.count >= 4, components[0] == "api", components[1] == "v1", components[2] == "vms" else { return nil }
+        switch (method, components.count) {
+        case (.post, 6): return VMOperation(rawValue: String(components[5])).map { $0.jobAction.rawValue }
+        case (.delete, 5): return VMOperation.delete.jobAction.rawValue
+        case (.post, 4) where components[3] == "actions": return "vm_actions"
+        default: return nil
+        }
+    }
+
     private func record(_ note: RequestAuditNote, _ request: Request, _ context: APIRequestContext,
                         status: HTTPResponse.Status, error: (any Error)?) async {
         let gathered = note.snapshot
@@ -64,7 +76,9 @@ struct AuditMiddleware: RouterMiddleware {
             who: gathered.identity?.name ?? (error as? AccessDenied)?.caller ?? "-",
             authMethod: gathered.identity?.method.rawValue,
             role: gathered.identity?.role.name, peer: context.clientDescription, method: request.method.rawValue,
-            path: String(request.uri.path.prefix(512)), action: gathered.action ?? components.last.map { String($0.prefix(64)) } ?? "/",
+            path: String(request.uri.path.prefix(512)),
+            action: gathered.action ?? Self.action(method: request.method, components)
+                ?? components.last.map { String($0.prefix(64)) } ?? "/",
             dryRun: dryRun, items: gathered.items, outcome: outcome, status: status.code, code: code,
             message: message)
         do {

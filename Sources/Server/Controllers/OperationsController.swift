@@ -39,11 +39,12 @@ struct OperationsController: Sendable {
             return try await run(operation, [target], options, request: request, context: context)
         }
         router.delete("api/v1/vms/:engine/:id") { request, context in
-            try requireDeleteRole(context)
             let options = try OperationOptions(request, allowing: ["name", "force", "document_num"])
             let target = VMOperationService.Target(
                 engine: try context.parameters.require("engine"), vmID: try context.parameters.require("id"),
                 expectedName: options.name, path: "id")
+            RequestAudit.current?.note(operation: .delete, targets: [target])
+            try requireDeleteRole(context)
             return try await run(.delete, [target], options, request: request, context: context)
         }
     }
@@ -68,7 +69,10 @@ struct OperationsController: Sendable {
         } catch let BulkBodyError.issues(issues) {
             throw ProvisioningController.invalid(issues)
         }
-        if body.action == .delete { try requireDeleteRole(context) }
+        if body.action == .delete {
+            RequestAudit.current?.note(operation: .delete, targets: body.targets)
+            try requireDeleteRole(context)
+        }
         var targets = body.targets
         let limit = body.max ?? settings.maxBulk
         if limit > settings.bulkCeiling {
