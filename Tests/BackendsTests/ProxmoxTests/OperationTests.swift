@@ -137,6 +137,25 @@ struct ProxmoxOperationTests {
         }
     }
 
+    @Test("taken over while its task runs: the recorded task is followed, and the VM found stopped is not stopped again")
+    func resumedDuringTask() async throws {
+        try await withCluster("pve-op-resume-task") { cluster, backend, vm in
+            try cluster.admin.setVMStatus(vm.vmid, to: "running")
+            let plan = try ready(try await backend.planOperation(request(.stop, vm)))
+            let dying = TakeoverJobRecord(stopAt: .reported("stop_vm", id: "upid"))
+            #expect(await dying.run { try await backend.execute(plan, context: dying.context(jobID: "job-take")) } == nil)
+            let recorded = await dying.steps
+            #expect(recorded.map(\.state) == ["running"])
+            let tasksBefore = cluster.admin.tasks.count
+
+            let takeover = TakeoverJobRecord(steps: recorded)
+            _ = try await backend.execute(plan, context: takeover.context(jobID: "job-take", recordedSteps: recorded))
+            #expect(await takeover.steps.map(\.state) == ["skipped"])
+            #expect(cluster.admin.tasks.count == tasksBefore, "no second stop task")
+            #expect(try await backend.vm(id: "\(vm.vmid)")?.status == "down")
+        }
+    }
+
     @Test("stopping a stopped VM is a step recorded skipped, with no task")
     func alreadyDown() async throws {
         try await withCluster("pve-op-noop") { cluster, backend, vm in
