@@ -26,6 +26,10 @@ struct OperationsRoutesTests {
                 #expect(job["action"] as? String == "stop_vm")
                 #expect(job["vm_id"] as? String == "vm-1")
                 #expect(await harness.engine.status("vm-1") == "down")
+                let listed = try await client.execute(uri: "/api/v1/vms/e15/vm-1", method: .get,
+                                                      headers: OperationsHarness.bearer(.reader))
+                #expect(try OperationsHarness.json(listed.body)["status"] as? String == "down",
+                        "a wait that saw the job end finds the live model showing what it did")
 
                 let operatorDelete = try await client.execute(uri: "/api/v1/vms/e15/vm-2?name=db-01", method: .delete,
                                                               headers: OperationsHarness.bearer(.operator))

@@ -191,6 +191,9 @@ public final class JobRunner: Sendable {
         // The engine confirmed a VM: show it in listings now rather than at the next event poll.
         // A child task re-reads, so the job's next step does not wait for it.
         let (confirmed, confirm) = AsyncStream.makeStream(of: [InventoryObject].self)
+        // Told when every confirmed VM was re-read: the job is recorded final only after, so a
+        // `?wait=` that sees it end finds the listings showing what it did.
+        let (refreshed, allRefreshed) = AsyncStream.makeStream(of: Void.self)
         let (lost, loseLease) = AsyncStream.makeStream(of: Void.self)
         if leased != nil { held.withLock { $0[work.job.id] = loseLease } }
         let changes = self.changes
@@ -204,10 +207,14 @@ public final class JobRunner: Sendable {
         await withTaskGroup(of: Bool.self) { group in
             group.addTask {
                 for await objects in confirmed { await model?.refresh(objects) }
+                allRefreshed.finish()
                 return false
             }
             group.addTask {
-                await self.run(work, recorder: recorder, logger: logger)
+                await self.run(work, recorder: recorder, logger: logger) {
+                    confirm.finish()
+                    for await _ in refreshed {}
+                }
                 confirm.finish()
                 loseLease.finish()
                 return false
@@ -237,7 +244,9 @@ public final class JobRunner: Sendable {
         return logger
     }
 
-    private func run(_ work: Work, recorder: StoreRecorder, logger: Logger) async {
+    /// - Parameter settle: Waits until the live model re-read every VM the job's steps reported;
+    ///   called before the job is recorded final.
+    private func run(_ work: Work, recorder: StoreRecorder, logger: Logger, settle: () async -> Void) async {
         guard let backend = inventory.backend(named: work.job.engine) else {
             await recorder.finish(.failed, error: JobError(code: "unknown_engine",
                                                            message: "engine \(work.job.engine) is no longer configured"))
@@ -257,10 +266,12 @@ public final class JobRunner: Sendable {
                 let context = JobContext(jobID: work.job.id, correlationID: work.job.engineCorrelationID, recorder: recorder,
                                          logger: logger, recordedSteps: work.resumed ? work.job.steps : [])
                 let result = try await backend.execute(work.plan, context: context)
+                await settle()
                 await recorder.finish(.succeeded, result: result)
                 logger.info("Job succeeded")
             }
         } catch let error as BackendError {
+            await settle()
             logger.warning("Job failed", metadata: ["error.code": "\(error.code)", "error.message": "\(error.message)"])
             await recorder.finish(.failed, error: JobError(code: error.code.description, message: error.message,
                                                            httpStatus: error.httpStatus))
