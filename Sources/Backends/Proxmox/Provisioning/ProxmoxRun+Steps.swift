@@ -7,10 +7,8 @@ extension ProxmoxRun {
 
     func cloneStep() async throws {
         let step = ProxmoxPlan.Step.clone
-        let guests = try await session.get([ProxmoxResource].self, path: "cluster/resources", query: [("type", "vm")],
-                                           expected: "a JSON resource list")
-        if let existing = guests.first(where: { $0.name == payload.name }) {
-            try await reuse(existing, step: step)
+        if let (existing, config) = try await existingGuest() {
+            try await reuse(existing, config: config, step: step)
             return
         }
         try await self.step(step) {
@@ -47,15 +45,35 @@ extension ProxmoxRun {
         }
     }
 
+    /// The guest of the plan's name, with its configuration when it is a QEMU VM. A clone to another
+    /// node finishes by moving the VM there, so the configuration may be gone from the node the
+    /// listing named by the time it is read: then the cluster is listed again (a few times).
+    private func existingGuest() async throws -> (ProxmoxResource, ProxmoxVMConfig?)? {
+        var attempt = 0
+        while true {
+            let guests = try await session.get([ProxmoxResource].self, path: "cluster/resources", query: [("type", "vm")],
+                                               expected: "a JSON resource list")
+            guard let existing = guests.first(where: { $0.name == payload.name }) else { return nil }
+            guard existing.isQemu, !existing.isTemplate, let id = existing.vmidValue, let node = existing.node else {
+                return (existing, nil)
+            }
+            do {
+                let config = try await session.get(ProxmoxVMConfig.self,
+                                                   path: "nodes/\(FormEncoding.pathSegment(node))/qemu/\(id)/config",
+                                                   expected: "a JSON VM configuration")
+                return (existing, config)
+            } catch let error as BackendError where attempt < 3 && error.message.contains("does not exist") {
+                attempt += 1
+            }
+        }
+    }
+
     /// A VM of the plan's name exists: reuse it when this job made it, else fail and leave it alone.
-    private func reuse(_ existing: ProxmoxResource, step: ProxmoxPlan.Step) async throws {
-        guard existing.isQemu, !existing.isTemplate, let id = existing.vmidValue, let node = existing.node else {
+    private func reuse(_ existing: ProxmoxResource, config: ProxmoxVMConfig?, step: ProxmoxPlan.Step) async throws {
+        guard let config, let id = existing.vmidValue, let node = existing.node else {
             try await self.step(step) { throw taken(existing, madeBy: nil) }
             return
         }
-        let config = try await session.get(ProxmoxVMConfig.self,
-                                           path: "nodes/\(FormEncoding.pathSegment(node))/qemu/\(id)/config",
-                                           expected: "a JSON VM configuration")
         let maker = ProxmoxRules.creatingJob(description: config["description"]?.value)
         // The clone task a stopped run started, when it recorded one: followed to its end, its exit
         // status included.
