@@ -51,6 +51,15 @@ def act(browser, action):
     run.click()
 
 
+def job_ended(driver):
+    """The final state of the job the VM page follows, once it ended."""
+    def final(d):
+        found = d.find_elements(By.CSS_SELECTOR, "#vm-job-line .job-state")
+        state = found[0].get_attribute("data-state") if found else None
+        return state if state in ("succeeded", "failed", "interrupted") else None
+    return wait(driver, final, timeout=JOB_TIMEOUT, message="job ended")
+
+
 @pytest.mark.parametrize("engine", ["e15", "pve-lab"])
 def test_stop_and_start_a_vm_from_its_page(demo, browser, shots, engine):
     assert engine in demo.engines, demo.engines
@@ -72,8 +81,7 @@ def test_stop_and_start_a_vm_from_its_page(demo, browser, shots, engine):
     assert vms(demo.base, f"engine={engine}&name_exact={vm['name']}")[0]["status"] == "up"
 
     act(browser, "stop")
-    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '#vm-job-line .job-state[data-state="succeeded"]'),
-         timeout=JOB_TIMEOUT, message="stop job succeeded")
+    assert job_ended(browser) == "succeeded", text_of(browser, "#vm-job-line")
     wait(browser, lambda d: vm_status(d) == "down", message="shown down")
     assert vms(demo.base, f"engine={engine}&name_exact={vm['name']}")[0]["status"] == "down"
     link = browser.find_element(By.ID, "vm-job-link")
@@ -82,10 +90,18 @@ def test_stop_and_start_a_vm_from_its_page(demo, browser, shots, engine):
     browser.save_screenshot(str(shots / f"vm-stopped-{engine}.png"))
 
     act(browser, "start")
-    wait(browser, lambda d: vm_status(d) == "up", timeout=JOB_TIMEOUT, message="shown up again")
+    assert job_ended(browser) == "succeeded", text_of(browser, "#vm-job-line")
+    wait(browser, lambda d: vm_status(d) == "up", message="shown up again")
     actions = [job["action"] for job in jobs_of(demo.base, vm)]
     assert actions.count("stop_vm") == 1 and actions.count("start_vm") == 1, actions
     wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, '#vm-jobs tbody tr[data-state="succeeded"]')) >= 2)
+
+    # The job's own page: its steps as run, and its plan in the words of an operation.
+    wait(browser, lambda d: d.find_elements(By.ID, "vm-job-link"))
+    browser.find_element(By.ID, "vm-job-link").click()
+    wait(browser, lambda d: "/jobs/" in d.current_url and "succeeded" in text_of(d, "#job-details"), message="job page")
+    assert browser.find_elements(By.CSS_SELECTOR, '#job-timeline li.step[data-state="succeeded"]')
+    assert "will be done" in browser.execute_script("return document.getElementById('job-plan').textContent")
 
 
 def test_delete_a_vm_after_typing_its_name(demo, browser, shots):
@@ -147,11 +163,11 @@ def test_bulk_stop_of_three_vms_from_the_table(demo, browser, shots):
     links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#bulk-jobs tbody a")]
     assert len(links) == 3 and all("/jobs/" in link for link in links)
     assert "3" in text_of(browser, "#bulk-jobs-summary")
+    # The table was read again: the stopped VMs left this search.
+    wait(browser, lambda d: row_headers(d, "#inventory-table") == [vm["name"] for vm in up[3:]], message="table read again")
     after = {v["id"]: v["status"] for v in vms(demo.base, "engine=e15-2&limit=50")}
     assert [after[vm["id"]] for vm in chosen] == ["down"] * 3
     assert all(after[vm["id"]] == "up" for vm in up[3:])
-    # The table was read again: the stopped VMs left this search.
-    wait(browser, lambda d: row_headers(d, "#inventory-table") == [vm["name"] for vm in up[3:]], message="table read again")
     browser.save_screenshot(str(shots / "bulk-stop-jobs.png"))
 
 
@@ -294,5 +310,6 @@ def test_a_bulk_delete_asks_for_the_number_of_vms(demo, browser):
     run.click()
     wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, '#bulk-jobs tbody tr[data-state="succeeded"]')) == 2,
          timeout=JOB_TIMEOUT, message="two deletes succeeded")
+    wait(browser, lambda d: not set(row_headers(d, "#inventory-table")) & {vm["name"] for vm in down}, message="table read again")
     left = {vm["id"] for vm in vms(demo.base, "engine=n32-2&limit=200")}
     assert not left & {vm["id"] for vm in down}

@@ -117,8 +117,11 @@ function jobPage() {
     const steps = job.steps || [];
     timeline.replaceChildren(...(steps.length ? steps.map(renderStep) : [el('li', { class: 'empty' }, t('job_no_steps'))]));
     const planned = (job.plan && job.plan.steps) || [];
+    // A create's done step found the thing made; an operation's found the VM already so.
+    const operation = job.action !== 'create_vm' && job.action.endsWith('_vm');
     plan.replaceChildren(...planned.map((step) => el('li', {},
-      badge(step.already_done ? 'neutral' : 'ok', step.already_done ? t('plan_exists') : t('plan_will_create')), ' ', step.description)));
+      badge(step.already_done ? 'neutral' : 'ok', step.already_done ? t(operation ? 'op_step_already' : 'plan_exists')
+        : t(operation ? 'op_step_will' : 'plan_will_create')), ' ', step.description)));
     if (lastState !== null && lastState !== job.state) announce(t('job_state_now', { state: t(`status_${job.state}`) }));
     lastState = job.state;
     $('#job-live').textContent = FINAL_STATES.includes(job.state) ? '' : t('job_following');

@@ -107,6 +107,20 @@ async function followJob(id, onChange, signal) {
 }
 
 /**
+ * Waits, briefly, until the live model shows what `jobs` (finished operations) did to their VMs:
+ * a job ends when the engine confirmed, and the model applies the VM's re-read just after.
+ */
+async function modelCaughtUp(jobs, signal) {
+  let pending = jobs.filter((job) => job.vm_id && (job.action === 'delete_vm' || OPERATION_RESULTS[job.action]));
+  for (let delay = 0; pending.length && delay <= 4000; delay = delay ? delay * 2 : 250) {
+    if (delay) await pause(delay);
+    if (signal.aborted) return;
+    const reads = await Promise.all(pending.map((job) => readVM(job.engine, job.vm_id).then((vm) => vm.status, (error) => (error.status === 404 ? null : undefined))));
+    pending = pending.filter((job, index) => (job.action === 'delete_vm' ? reads[index] !== null : reads[index] !== OPERATION_RESULTS[job.action]));
+  }
+}
+
+/**
  * The VM table's bulk actions: choose VMs (or every VM matching the search), an action, read the
  * dry run's list of exactly the VMs it would touch, confirm, and follow one job per VM.
  *
@@ -226,10 +240,11 @@ function bulkPanel(hooks) {
       if (row) row.replaceWith(jobRow(now));
     }, signal).catch(() => null)));
     if (signal.aborted) return;
-    const succeeded = finished.filter((job) => job && job.state === 'succeeded').length;
-    jobsSummary.textContent = t('bulk_jobs_done', { succeeded: formatNumber(succeeded), failed: formatNumber(jobs.length - succeeded) });
+    const succeeded = finished.filter((job) => job && job.state === 'succeeded');
+    jobsSummary.textContent = t('bulk_jobs_done', { succeeded: formatNumber(succeeded.length), failed: formatNumber(jobs.length - succeeded.length) });
     announce(jobsSummary.textContent);
-    hooks.done();
+    await modelCaughtUp(succeeded, signal);
+    if (!signal.aborted) hooks.done();
   }
 
   action.addEventListener('change', () => { close(); update(); });
