@@ -1,8 +1,10 @@
 """Operating VMs from the web face, in headless Chromium: the VM page's actions, each confirmed after
 its dry run and followed to its end; delete with the name typed; the VM table's bulk actions; and
 a reader, who is offered none of them."""
-import secrets
 import hashlib
+import json
+import secrets
+import urllib.request
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -187,11 +189,10 @@ def test_all_matching_the_search_lists_exactly_those_vms_before_anything_runs(de
     assert [vm["status"] for vm in vms(demo.base, "engine=n32&status=up&limit=50")] == ["up"] * len(matching)
 
 
-@pytest.fixture(scope="module")
-def signed(tmp_path_factory):
-    """A server with a reader's and an operator's token (deletes need admin, the default)."""
+def serve_with_tokens(tmp_path_factory, roles, extra=""):
+    """`aggregator serve` over one ovirt-sim engine with a token for each role; yields it and the tokens."""
     tokens, entries = {}, []
-    for role in ["reader", "operator"]:
+    for role in roles:
         tokens[role] = "vma_" + secrets.token_urlsafe(32)
         digest = hashlib.sha256(tokens[role].encode()).hexdigest()
         entries.append(f"    - name: browser-{role}\n      role: {role}\n      sha256: {digest}")
@@ -199,7 +200,8 @@ def signed(tmp_path_factory):
     simulator = Simulator(["e15-test"], vms=4, hosts=1)
     aggregator = None
     try:
-        write_config(directory / "backends.yaml", simulator.urls, extra="auth:\n  tokens:\n" + "\n".join(entries) + "\n")
+        write_config(directory / "backends.yaml", simulator.urls,
+                     extra=extra + "auth:\n  tokens:\n" + "\n".join(entries) + "\n")
         aggregator = Aggregator(directory / "backends.yaml", extra=["--data-dir", str(directory)])
         yield aggregator, tokens
     finally:
@@ -208,14 +210,24 @@ def signed(tmp_path_factory):
         simulator.stop()
 
 
+@pytest.fixture(scope="module")
+def signed(tmp_path_factory):
+    """A server with a reader's and an operator's token (deletes need admin, the default)."""
+    yield from serve_with_tokens(tmp_path_factory, ["reader", "operator"])
+
+
+@pytest.fixture(scope="module")
+def operators_delete(tmp_path_factory):
+    """A server whose operators may delete VMs (`operations.delete_role: operator`)."""
+    yield from serve_with_tokens(tmp_path_factory, ["operator"], extra="operations:\n  delete_role: operator\n")
+
+
 def sign_in(browser, base, token):
     browser.get(base + "/health")
     browser.execute_script("sessionStorage.setItem('vmaggregator.token', arguments[0]);", token)
 
 
 def first_vm(base, token):
-    import urllib.request
-    import json
     request = urllib.request.Request(base + "/api/v1/vms?limit=1", headers={"Authorization": f"Bearer {token}"})
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read())["items"][0]
@@ -313,3 +325,13 @@ def test_a_bulk_delete_asks_for_the_number_of_vms(demo, browser):
     wait(browser, lambda d: not set(row_headers(d, "#inventory-table")) & {vm["name"] for vm in down}, message="table read again")
     left = {vm["id"] for vm in vms(demo.base, "engine=n32-2&limit=200")}
     assert not left & {vm["id"] for vm in down}
+
+
+def test_an_operator_is_offered_delete_where_the_configuration_allows_it(operators_delete, browser):
+    aggregator, tokens = operators_delete
+    vm = first_vm(aggregator.base, tokens["operator"])
+    sign_in(browser, aggregator.base, tokens["operator"])
+    open_vm(browser, aggregator.base, vm)
+    assert browser.find_element(By.TAG_NAME, "body").get_attribute("data-may") == "operate delete"
+    shown = [b.get_attribute("data-action") for b in visible(browser, "#vm-actions button[data-action]")]
+    assert shown == ["start", "stop", "shutdown", "reboot", "suspend", "delete"]
