@@ -52,6 +52,7 @@ public enum AggregatorServer {
         OpenAPIController().addRoutes(to: router)
         if let metrics { MetricsController(inventory: inventory, registry: metrics).addRoutes(to: router) }
         InventoryController(inventory: inventory).addRoutes(to: router.group("api/v1"))
+        IdentityController(operations: operations).addRoutes(to: router)
         SeedController(inventory: inventory).addRoutes(to: router)
         if let jobs {
             ProvisioningController(inventory: inventory, runner: jobs, maxUploadBytes: maxUploadBytes)

@@ -53,6 +53,26 @@ struct OperationsRoutesTests {
         }
     }
 
+    @Test func whoamiSaysWhatTheCallerMayDo() async throws {
+        for (deleteRole, expected) in [(Role.admin, [Role.reader: [false, false], .operator: [true, false], .admin: [true, true]]),
+                                       (.operator, [.reader: [false, false], .operator: [true, true], .admin: [true, true]])] {
+            var settings = OperationSettings()
+            settings.deleteRole = deleteRole
+            try await OperationsHarness.with(settings: settings) { harness in
+                try await harness.application(auth: true).test(.router) { client in
+                    for (role, may) in expected {
+                        let answer = try await client.execute(uri: "/api/v1/whoami", method: .get,
+                                                              headers: OperationsHarness.bearer(role))
+                        let body = try OperationsHarness.json(answer.body)
+                        let found = try #require(body["may"] as? [String: Bool])
+                        #expect([found["operate"], found["delete"]] == may.map { $0 }, "\(role) with delete_role \(deleteRole)")
+                        #expect(body["role"] as? String == role.name)
+                    }
+                }
+            }
+        }
+    }
+
     @Test func anOperatorMayDeleteWhereTheConfigurationSaysSo() async throws {
         var settings = OperationSettings()
         settings.deleteRole = .operator

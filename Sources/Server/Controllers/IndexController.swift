@@ -25,7 +25,7 @@ struct IndexController: Sendable {
             endpoints += ["/api/v1/vms", "POST /api/v1/vms", "/api/v1/vms/{engine}/{id}",
                           "POST /api/v1/vms/{engine}/{id}/{start|stop|shutdown|reboot|suspend}",
                           "DELETE /api/v1/vms/{engine}/{id}?name=", "POST /api/v1/vms/actions",
-                          "/api/v1/hosts", "/api/v1/clusters", "/api/v1/backends",
+                          "/api/v1/hosts", "/api/v1/clusters", "/api/v1/backends", "/api/v1/whoami",
                           "/api/v1/jobs", "/api/v1/audit", "/health", "/ready", "/metrics", "/openapi.json"]
             let body = IndexBody(
                 name: "vmaggregator",

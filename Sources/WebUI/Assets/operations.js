@@ -6,9 +6,7 @@ const JSON_HEADERS = { 'Content-Type': 'application/json' };
 
 /**
  * What the signed-in caller may do: `{ operate, delete }`, asked once a page and again after a
- * sign-in. The server says it at `GET /api/v1/whoami` (`may.operate`, `may.delete`); a server
- * without that route is asked with bodies the operations route refuses before it reads any engine:
- * a reader gets 403 for any operation, and an operator below `operations.delete_role` for a delete.
+ * sign-in, as the server says it at `GET /api/v1/whoami` (`may.operate`, `may.delete`).
  */
 const Permissions = {
   promise: null,
@@ -24,26 +22,9 @@ const Permissions = {
   },
   reset() { this.promise = null; },
   async ask() {
-    try {
-      const answer = await api('/api/v1/whoami');
-      const may = (answer.data && answer.data.may) || {};
-      return { operate: may.operate === true, delete: may.delete === true };
-    } catch (error) {
-      if (error.status !== 404 && error.status !== 405) throw error;
-    }
-    const operate = await this.probe({});
-    const remove = operate && await this.probe({ action: 'delete', vms: [{ engine: '-', id: '-', name: '-' }] });
-    return { operate, delete: remove };
-  },
-  async probe(body) {
-    try {
-      await api('/api/v1/vms/actions?dry_run=true', { method: 'POST', body: JSON.stringify(body), headers: JSON_HEADERS });
-      return true;
-    } catch (error) {
-      if (error.status === 401) throw error;
-      // Past the role check the body is refused (422) or the engine '-' is unknown (404).
-      return error.status !== 403 && error.status >= 400 && error.status < 500;
-    }
+    const answer = await api('/api/v1/whoami');
+    const may = (answer.data && answer.data.may) || {};
+    return { operate: may.operate === true, delete: may.delete === true };
   },
 };
 Auth.onSignIn(() => Permissions.reset());
@@ -103,20 +84,6 @@ async function followJob(id, onChange, signal) {
     onChange(job);
     if (FINAL_STATES.includes(job.state)) return job;
     revision = job.revision || 0;
-  }
-}
-
-/**
- * Waits, briefly, until the live model shows what `jobs` (finished operations) did to their VMs:
- * a job ends when the engine confirmed, and the model applies the VM's re-read just after.
- */
-async function modelCaughtUp(jobs, signal) {
-  let pending = jobs.filter((job) => job.vm_id && (job.action === 'delete_vm' || OPERATION_RESULTS[job.action]));
-  for (let delay = 0; pending.length && delay <= 4000; delay = delay ? delay * 2 : 250) {
-    if (delay) await pause(delay);
-    if (signal.aborted) return;
-    const reads = await Promise.all(pending.map((job) => readVM(job.engine, job.vm_id).then((vm) => vm.status, (error) => (error.status === 404 ? null : undefined))));
-    pending = pending.filter((job, index) => (job.action === 'delete_vm' ? reads[index] !== null : reads[index] !== OPERATION_RESULTS[job.action]));
   }
 }
 
@@ -243,7 +210,7 @@ function bulkPanel(hooks) {
     const succeeded = finished.filter((job) => job && job.state === 'succeeded');
     jobsSummary.textContent = t('bulk_jobs_done', { succeeded: formatNumber(succeeded.length), failed: formatNumber(jobs.length - succeeded.length) });
     announce(jobsSummary.textContent);
-    await modelCaughtUp(succeeded, signal);
+    // A job is recorded final only once the live model re-read its VM: the table, read again, shows it.
     if (!signal.aborted) hooks.done();
   }
 

@@ -1,9 +1,6 @@
 // One VM: its details, the jobs that touched it, and the actions the signed-in caller may take,
 // each shown as its dry run's plan and confirmed before it runs; the job is then followed to its end.
 
-/** The status a successful operation leaves a VM in. */
-const OPERATION_RESULTS = { start_vm: 'up', stop_vm: 'down', shutdown_vm: 'down', reboot_vm: 'up', suspend_vm: 'suspended' };
-
 /** One VM as the live model has it: `GET /api/v1/vms/{engine}/{id}`, or found in the engine's listing. */
 async function readVM(engine, id) {
   try {
@@ -205,15 +202,8 @@ function vmPage() {
       jobLine.append(' ', errorBox(error));
     }
     if (!finished) return;
+    // A job is recorded final only once the live model re-read its VM, so this read shows its result.
     await loadVM();
-    // The job ends when the engine confirmed; the live model applies the VM's re-read just after,
-    // so a first read may still hold the old status. Read again a few times, briefly.
-    const settled = () => gone || (job.action !== 'delete_vm' && (!OPERATION_RESULTS[job.action] || vm.status === OPERATION_RESULTS[job.action]));
-    for (let delay = 250; finished.state === 'succeeded' && !settled() && delay <= 4000; delay *= 2) {
-      await pause(delay);
-      if (signal.aborted) return;
-      await loadVM();
-    }
     await loadJobs();
     announce(gone ? t('op_done_gone', { state: t(`status_${finished.state}`) })
       : t('op_done_status', { state: t(`status_${finished.state}`), status: STRINGS[`status_${vm.status}`] || vm.status }));
