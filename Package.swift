@@ -463,6 +463,7 @@ let package = Package(
             name: "WebUITests",
             dependencies: [
                 "WebUI",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
