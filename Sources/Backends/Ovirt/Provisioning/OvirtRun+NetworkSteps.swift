@@ -3,13 +3,26 @@ import BackendSupport
 import Logging
 
 extension OvirtRun {
+    /// The network of the plan's name in the plan's data center, if there is one.
+    private func existingNetwork() async throws -> OvirtNetwork? {
+        let name = network.name
+        let dataCenterID = network.dataCenter.id
+        return try await get(OvirtCollection<OvirtNetwork>.self, "networks",
+                             query: [("search", "name=\(OvirtRules.searchValue(name))")], expected: "a JSON network list")
+            .items.first { $0.name == name && $0.dataCenter?.id == dataCenterID }
+    }
+
+    /// Whether `error` is the engine's 409 for something another job (on this replica or another)
+    /// made between this job's read and its write: then it is read again and reused.
+    private static func isConflict(_ error: any Error) -> Bool {
+        (error as? BackendError)?.httpStatus == 409
+    }
+
     func ensureNetwork() async throws -> String {
         let name = network.name
         let dataCenterID = network.dataCenter.id
         let dataCenterName = network.dataCenter.name
-        let existing = try await get(OvirtCollection<OvirtNetwork>.self, "networks",
-                                     query: [("search", "name=\(OvirtRules.searchValue(name))")], expected: "a JSON network list")
-            .items.first { $0.name == name && $0.dataCenter?.id == dataCenterID }
+        let existing = try await existingNetwork()
         if let existing, let id = existing.id {
             guard existing.vlanID == network.vlanID else {
                 let tag = existing.vlanID.map { "VLAN \($0)" } ?? "no VLAN tag"
@@ -33,7 +46,16 @@ extension OvirtRun {
                 "vlan": .object(["id": .int(self.network.vlanID)]),
                 "usages": .list("usage", [.string("vm")]),
             ])
-            let network = try await self.write(OvirtNetwork.self, "POST", "networks", body: body, expected: "a JSON network")
+            let network: OvirtNetwork
+            do {
+                network = try await self.write(OvirtNetwork.self, "POST", "networks", body: body, expected: "a JSON network")
+            } catch where Self.isConflict(error) {
+                guard let made = try await self.existingNetwork(), made.vlanID == self.network.vlanID, let id = made.id else {
+                    throw error
+                }
+                return (id, "network \(name) with VLAN \(self.network.vlanID) was created meanwhile by another job: reused",
+                        ["network_id": id])
+            }
             guard let id = network.id else { throw self.missingID("POST /networks") }
             return (id, "created network \(name) with VLAN \(self.network.vlanID)", ["network_id": id])
         }
@@ -55,19 +77,27 @@ extension OvirtRun {
         }
     }
 
+    private func isAttachedToCluster(_ networkID: String) async throws -> Bool {
+        try await get(OvirtCollection<OvirtNetwork>.self, "clusters/\(payload.cluster.id)/networks",
+                      expected: "a JSON network list").items.contains { $0.id == networkID }
+    }
+
     func ensureClusterAttachment(networkID: String) async throws {
         let clusterID = payload.cluster.id
-        let attached = try await get(OvirtCollection<OvirtNetwork>.self, "clusters/\(clusterID)/networks",
-                                     expected: "a JSON network list").items.contains { $0.id == networkID }
-        if attached {
+        if try await isAttachedToCluster(networkID) {
             await execution.skip(OvirtStep.attachToCluster,
                                  reason: "network \(network.name) is attached to cluster \(payload.cluster.name)")
             return
         }
         try await step(OvirtStep.attachToCluster) {
             let body = OvirtBody.object(["id": .string(networkID), "required": .bool(false)])
-            _ = try await self.write(OvirtNetwork.self, "POST", "clusters/\(clusterID)/networks", body: body,
-                                     expected: "a JSON network")
+            do {
+                _ = try await self.write(OvirtNetwork.self, "POST", "clusters/\(clusterID)/networks", body: body,
+                                         expected: "a JSON network")
+            } catch where Self.isConflict(error) {
+                guard try await self.isAttachedToCluster(networkID) else { throw error }
+                return ((), "attached to cluster \(self.payload.cluster.name) meanwhile by another job", ["cluster_id": clusterID])
+            }
             return ((), "attached to cluster \(self.payload.cluster.name)", ["cluster_id": clusterID])
         }
     }
