@@ -7,11 +7,11 @@ import Foundation
 struct CheckConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-config",
-        abstract: "Validate the configuration file; with --probe, log in to every engine and report its version.")
+        abstract: "Validate the configuration file; with --probe, log in to every engine and report its version, and reach the job database.")
 
     @OptionGroup var options: GlobalOptions
 
-    @Flag(help: "Log in to every engine and report its status and API version.")
+    @Flag(help: "Log in to every engine and report its status and API version; reach the job database and report its schema step.")
     var probe = false
 
     func run() async throws {
@@ -26,7 +26,10 @@ struct CheckConfigCommand: AsyncParsableCommand {
                 let suffix = notes.isEmpty ? "" : "  (\(notes.joined(separator: "; ")))"
                 print("  \(backend.name)  \(backend.kind)  \(backend.url)\(suffix)")
             }
+            let database = configuration.database.location(dataDirectory: configuration.dataDirectory)
+            print("  job database  \(database)")
             guard probe else { return }
+            let databaseReport = await JobDatabaseProbe.run(database, settings: configuration.database, logger: logger)
             let inventory = try EngineFactory.make(configuration, registry: BackendKinds.registry(), logger: logger)
             let result = await inventory.probe()
             await EngineFactory.shutdown(inventory)
@@ -41,7 +44,8 @@ struct CheckConfigCommand: AsyncParsableCommand {
                     print("  \(engine.engine)  FAILED  \(error.code): \(error.message)")
                 }
             }
-            if !result.isComplete { throw ExitCode(1) }
+            print("  job database  \(databaseReport.ok ? "ok" : "FAILED")  \(databaseReport.line)")
+            if !result.isComplete || !databaseReport.ok { throw ExitCode(1) }
         }
     }
 }

@@ -35,7 +35,8 @@ struct ExportCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingConfigurationErrors {
             let logger = options.makeLogger()
-            let configuration = try options.loadConfiguration(resolveSecrets: true)
+            // An export reads the engines only: it needs no job database password.
+            let configuration = try options.loadConfiguration(resolveSecrets: true, database: false)
             let inventory = try EngineFactory.make(configuration, registry: BackendKinds.registry(), logger: logger)
             // One full read of each engine through the live model, rendered exactly as
             // `GET /<kind>/*_list` renders it.

@@ -30,7 +30,9 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Loads and validates the configuration, printing every problem on failure.
-    func loadConfiguration(resolveSecrets: Bool) throws -> AggregatorConfiguration {
+    /// - Parameter database: Resolve the job database's settings and password too (every command
+    ///   that opens or checks it).
+    func loadConfiguration(resolveSecrets: Bool, database: Bool = true) throws -> AggregatorConfiguration {
         let registry = BackendKinds.registry()
         let loader = ConfigurationLoader(knownKinds: registry.kinds, defaultUsernames: registry.defaultUsernames)
         do {
@@ -38,7 +40,7 @@ struct GlobalOptions: ParsableArguments {
             for warning in configuration.warnings {
                 FileHandle.standardError.write(Data("configuration warning: \(warning)\n".utf8))
             }
-            return resolveSecrets ? try configuration.resolvingSecrets() : configuration
+            return resolveSecrets ? try configuration.resolvingSecrets(database: database) : configuration
         } catch let error as ConfigurationErrors {
             throw ConfigurationFailure(lines: error.errors.map(\.description))
         } catch let error as ConfigurationError {

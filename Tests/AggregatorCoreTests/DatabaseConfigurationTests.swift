@@ -89,6 +89,14 @@ struct DatabaseConfigurationTests {
         }
     }
 
+    @Test("a command that never opens the job database needs no database password")
+    func withoutTheDatabase() throws {
+        let yaml = file("database:\n  url: postgresql://vmagg@db.example/vmagg\n  password_env: VMAGG_DB_PASSWORD")
+        let configuration = try loader.parse(yaml, file: "backends.yaml")
+            .resolvingSecrets(environment: ["OVIRT_PASSWORD": "x"], database: false)
+        #expect(configuration.backends.first?.password?.value == "x")
+    }
+
     @Test("bad values are located, each with its fix")
     func badValues() {
         let found = problems(file("""

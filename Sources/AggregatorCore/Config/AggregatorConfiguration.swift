@@ -83,10 +83,13 @@ public struct AggregatorConfiguration: Sendable {
     /// Resolves every backend's password, and API token digests given by `sha256_env` or
     /// `sha256_file`, from their sources.
     ///
-    /// - Parameter environment: The process environment (injected for tests).
+    /// - Parameters:
+    ///   - environment: The process environment (injected for tests).
+    ///   - database: Also resolve the job database (`AGGREGATOR_DATABASE_URL`, its password); commands
+    ///     that never open it (`export`) leave it out, so they need no database password.
     /// - Throws: ``ConfigurationErrors`` listing every engine whose secret is missing.
-    public func resolvingSecrets(environment: [String: String] = ProcessInfo.processInfo.environment) throws
-        -> AggregatorConfiguration
+    public func resolvingSecrets(environment: [String: String] = ProcessInfo.processInfo.environment,
+                                 database: Bool = true) throws -> AggregatorConfiguration
     {
         var copy = self
         var errors: [ConfigurationError] = []
@@ -129,7 +132,7 @@ public struct AggregatorConfiguration: Sendable {
         let (auth, authErrors) = copy.auth.resolvingDigests(environment: environment, file: file)
         copy.auth = auth
         errors += authErrors
-        errors += copy.resolveDatabase(environment: environment)
+        if database { errors += copy.resolveDatabase(environment: environment) }
         if !errors.isEmpty { throw ConfigurationErrors(errors) }
         return copy
     }

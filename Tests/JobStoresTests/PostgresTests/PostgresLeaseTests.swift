@@ -160,4 +160,20 @@ struct PostgresLeaseTests {
                 && !"\(error)".contains("not-the-password")
         }
     }
+
+    @Test func inspectingSaysWhereTheSchemaStandsAndChangesNothing() async throws {
+        let server = try await TestDatabase.make()
+        let store = try PostgresJobStore(server, tls: .disable, logger: TestDatabase.logger)
+        let empty = try await store.inspect()
+        #expect(empty.recorded.isEmpty && empty.pending == JobSchemaStep.names && empty.unknown.isEmpty)
+        #expect(try await store.inspect().recorded.isEmpty, "inspecting created nothing")
+        try await store.migrate()
+        let current = try await store.inspect()
+        #expect(current.recorded == JobSchemaStep.names && current.pending.isEmpty)
+        #expect(!current.serverVersion.isEmpty)
+        try await TestDatabase.withAdmin(server) { client in
+            _ = try await client.query("INSERT INTO vmagg_schema (step) VALUES ('v9 future')")
+        }
+        #expect(try await store.inspect().unknown == ["v9 future"])
+    }
 }
