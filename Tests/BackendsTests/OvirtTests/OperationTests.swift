@@ -79,8 +79,8 @@ struct OvirtOperationTests {
 
     @Test("a shutdown the guest does not finish in time fails naming the timeout; with force the VM is powered off")
     func shutdownTimeout() async throws {
-        // The guest takes 2 s to shut down; the request allows 0 s.
-        try await withSimulatedEngine("op-shutdown-timeout", configure: { $0.asyncDelay = .seconds(2); $0.vmCount = 2 }) { engine in
+        // The guest takes a minute to shut down (nothing here waits for it); the request allows 0 s.
+        try await withSimulatedEngine("op-shutdown-timeout", configure: { $0.asyncDelay = .seconds(60); $0.vmCount = 2 }) { engine in
             try await withOvirtBackend(.simulated(engine, password: "admin"), logger: Logger(label: "test") { _ in
                 SwiftLogNoOpLogHandler()
             }, tuning: fastTuning()) { backend in
@@ -95,7 +95,10 @@ struct OvirtOperationTests {
                 #expect(error?.code == .timeout)
                 #expect(error?.message.contains("did not shut down within 0 s (the shutdown timeout); it was left running") == true)
 
-                try engine.admin.setVMStatus(vm.id, to: "up")
+                // Another VM, so the first one's shutdown, still under way in the guest, cannot end this one.
+                let other = try engine.admin.addVM(name: "slow02", status: "up")
+                slow = request(.shutdown, other, engine: engine)
+                slow.shutdownTimeoutSeconds = 0
                 slow.force = true
                 let forced = try ready(try await backend.planOperation(slow))
                 #expect(forced.steps[0].description.hasSuffix("then power it off"))
@@ -103,7 +106,7 @@ struct OvirtOperationTests {
                 _ = try await backend.execute(forced, context: record.context(jobID: "job-shutdown-force"))
                 #expect(await record.steps.map(\.state) == ["succeeded"])
                 #expect(await record.steps.first?.detail?.contains("powered off (force)") == true)
-                #expect(try await backend.vm(id: vm.id)?.status == "down")
+                #expect(try await backend.vm(id: other.id)?.status == "down")
             }
         }
     }
