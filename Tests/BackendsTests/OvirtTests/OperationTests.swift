@@ -254,7 +254,10 @@ struct OvirtOperationTests {
                                                     body: .object([:]), expected: "a JSON action", correlationID: nil)
                 let record = TakeoverJobRecord()
                 _ = try await backend.execute(plan, context: record.context(jobID: "job-start-under-way"))
-                #expect(await record.steps.map(\.state) == ["succeeded"], "the engine refused a second start")
+                // Waited for while it starts ("succeeded"), or found up already on a slow machine ("skipped"):
+                // either way no second start was sent, which the engine would have refused.
+                let states = await record.steps.map(\.state)
+                #expect(states == ["succeeded"] || states == ["skipped"], "the engine refused a second start: \(states)")
                 #expect(try await backend.vm(id: vm.id)?.status == "up")
             }
         }
