@@ -50,7 +50,9 @@ struct ProxmoxResumeTests {
                 let clone = try #require(recorded.first { $0.name == "clone_vm" })
                 #expect(clone.state == "running" && clone.engineIDs["upid"] != nil)
                 let vmid = try #require(clone.engineIDs["vm_id"].flatMap(Int.init))
-                #expect(cluster.admin.vm(vmid)?.config["lock"] == "clone", "the clone still runs at the takeover")
+                // The clone task usually still runs here (lock `clone`); on a loaded machine it may have ended
+                // already. Either way the takeover must follow the recorded task rather than clone again.
+                #expect(cluster.admin.vm(vmid) != nil, "the clone's VM exists at the takeover")
 
                 let taskReads = taskStatusReads(log)
                 let takeover = TakeoverJobRecord(steps: recorded)
