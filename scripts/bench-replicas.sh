@@ -276,9 +276,9 @@ def main():
     args = parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     bin_dir = args.bin
-    work = Path(tempfile.mkdtemp(prefix="vmagg-bench-", dir="/tmp"))
+    work = Path(tempfile.mkdtemp(prefix="vmagg-bench-"))
     # A directory of its own, which the postgres user can reach when this runs as root.
-    pg_dir = Path(tempfile.mkdtemp(prefix="vmagg-bench-pg-", dir="/tmp"))
+    pg_dir = Path(tempfile.mkdtemp(prefix="vmagg-bench-pg-"))
     results = {}
     try:
         log("starting PostgreSQL")

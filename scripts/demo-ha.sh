@@ -36,9 +36,9 @@ if [ "$build" -eq 1 ]; then
 fi
 BIN="$(swift build --show-bin-path)"
 
-WORK="$(mktemp -d /tmp/vmagg-ha-XXXXXX)"
+WORK="$(mktemp -d -t vmagg-ha-XXXXXX)"
 # A directory of its own, which the postgres user can reach when this runs as root.
-PG_DIR="$(mktemp -d /tmp/vmagg-ha-pg-XXXXXX)"
+PG_DIR="$(mktemp -d -t vmagg-ha-pg-XXXXXX)"
 pids=()
 cleanup() {
     trap - EXIT INT TERM

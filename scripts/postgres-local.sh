@@ -12,7 +12,7 @@
 # `vmagg`. The URL it prints carries the password:
 #   postgresql://vmagg:PASSWORD@127.0.0.1:PORT/vmagg
 # PostgreSQL refuses to run as root, so as root every server command runs as the `postgres` user
-# (DIR is handed to it, and must be a directory that user can reach, such as one under /tmp); as
+# (DIR is handed to it, and must be a directory that user can reach, such as one in the system temporary directory); as
 # any other user the commands run directly. It installs nothing: scripts/setup-system.sh installs
 # Debian's `postgresql` package.
 set -euo pipefail
@@ -90,7 +90,7 @@ start)
     dir="$(cd "$dir" && pwd)"
     # The server's socket lives in DIR; a Unix socket path has at most 107 bytes.
     if [ "${#dir}" -gt 90 ]; then
-        echo "$dir is too long for PostgreSQL's socket path: use a shorter directory (under /tmp)" >&2
+        echo "$dir is too long for PostgreSQL's socket path: use a shorter directory (mktemp -d -t NAME-XXXXXX)" >&2
         exit 1
     fi
     chmod 700 "$dir"
@@ -101,7 +101,7 @@ start)
         }
         chown postgres: "$dir"
         if ! runuser -u postgres -- test -w "$dir"; then
-            echo "the postgres user cannot reach $dir (a parent directory is private): use a directory under /tmp" >&2
+            echo "the postgres user cannot reach $dir (a parent directory is private): use one made by mktemp -d -t NAME-XXXXXX" >&2
             exit 1
         fi
     fi

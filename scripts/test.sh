@@ -12,7 +12,7 @@ bash scripts/setup-system.sh
 # PostgreSQL job store's tests and the replica tests each make a database of their own on it.
 # A server given in VMAGG_TEST_DATABASE_URL (its role may create databases) is used instead.
 if [ -z "${VMAGG_TEST_DATABASE_URL:-}" ]; then
-    PG_DIR="$(mktemp -d /tmp/vmagg-pg-XXXXXX)"
+    PG_DIR="$(mktemp -d -t vmagg-pg-XXXXXX)"
     trap 'bash "$PWD/scripts/postgres-local.sh" stop "$PG_DIR" >/dev/null || true' EXIT
     VMAGG_TEST_DATABASE_URL="$(bash scripts/postgres-local.sh start "$PG_DIR" | tail -1)"
     export VMAGG_TEST_DATABASE_URL
