@@ -88,8 +88,8 @@ class PostgresServer:
 
     @classmethod
     def start(cls):
-        # The postgres user must reach the directory (see the script): a fresh one under /tmp.
-        directory = Path(tempfile.mkdtemp(prefix="vmagg-pg-", dir="/tmp"))
+        # The postgres user must reach the directory (see the script): a fresh one in the system temporary directory.
+        directory = Path(tempfile.mkdtemp(prefix="vmagg-pg-"))
         url = cls._script("start", directory).splitlines()[-1]
         return cls(url, directory)
 
