@@ -8,6 +8,8 @@ PACKAGES=(
     ovirt-engine-sdk-python==4.6.3
     # The Proxmox VE client that checks pve-sim.
     proxmoxer==2.3.0
+    # The vSphere client (VMware's own) that checks the vsphere kind against vcsim.
+    pyvmomi==9.1.1.0
     requests==2.34.2
     # The OpenAPI document's tests: its validity, answers against its schemas, and schemathesis.
     openapi-spec-validator==0.9.0
@@ -21,7 +23,7 @@ current() {
     [ -x "$VENV/bin/pytest" ] && "$VENV/bin/python" - "${PACKAGES[@]}" <<'PY' 2>/dev/null
 import sys
 from importlib.metadata import version
-import ovirtsdk4, proxmoxer, requests, openapi_spec_validator, jsonschema, schemathesis, hypothesis, selenium  # noqa: F401
+import ovirtsdk4, proxmoxer, pyVmomi, requests, openapi_spec_validator, jsonschema, schemathesis, hypothesis, selenium  # noqa: F401
 for pin in sys.argv[1:]:
     name, wanted = pin.split("==")
     if version(name) != wanted:
