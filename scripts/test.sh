@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: Swift unit and in-process tests, then the process-level integration tests
-# (ovirt-sim + aggregator on loopback, driven over HTTP and with curl), the ovirtsdk4 and
-# proxmoxer conformance tests against the simulators, the install script with its systemd units,
-# and the browser tests (headless Chromium driving the web face of `aggregator demo`; screenshots
+# (ovirt-sim, pve-sim, vcsim + aggregator on loopback, driven over HTTP and with curl, each engine
+# checked with its own client: ovirtsdk4, proxmoxer, pyvmomi), the ovirtsdk4 and proxmoxer
+# conformance tests against the simulators, the install script with its systemd units, and the
+# browser tests (headless Chromium driving the web face of `aggregator demo`; screenshots
 # go to $VMA_SCREENSHOT_DIR or a temporary directory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,11 @@ if [ -z "${VMAGG_TEST_DATABASE_URL:-}" ]; then
     VMAGG_TEST_DATABASE_URL="$(bash scripts/postgres-local.sh start "$PG_DIR" | tail -1)"
     export VMAGG_TEST_DATABASE_URL
 fi
+
+# VMware's vCenter simulator, which the vsphere kind's Swift contract tests and process tests start
+# (scripts/vcsim.sh builds it offline from Debian's govmomi sources).
+VCSIM_BIN="$(bash scripts/vcsim.sh | tail -1)"
+export VCSIM_BIN
 
 # Every module a target imports is declared in Package.swift (SwiftPM checks only its own targets).
 python3 scripts/check-imports.py
