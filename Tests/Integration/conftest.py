@@ -43,3 +43,39 @@ def dedicated_postgres():
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def vcsim_bin():
+    """VMware's vCenter simulator from VCSIM_BIN (scripts/test.sh builds it with scripts/vcsim.sh);
+    the tests that need it are skipped, saying why, when it is not set or not a program."""
+    from vsphere_harness import vcsim_bin as find
+
+    path, reason = find()
+    if path is None:
+        pytest.skip(reason)
+    return path
+
+
+@pytest.fixture
+def vcsim(vcsim_bin, tmp_path):
+    """A vcsim of the test's own (default inventory with the template tmpl-linux), stopped after it."""
+    from vsphere_harness import VCSim
+
+    sim = VCSim(vcsim_bin, tmp_path / "vcsim")
+    try:
+        yield sim
+    finally:
+        sim.stop()
+
+
+@pytest.fixture(scope="module")
+def vcsim_module(vcsim_bin, tmp_path_factory):
+    """A vcsim shared by the tests of a module that only read it, stopped after the module."""
+    from vsphere_harness import VCSim
+
+    sim = VCSim(vcsim_bin, tmp_path_factory.mktemp("vcsim"))
+    try:
+        yield sim
+    finally:
+        sim.stop()
