@@ -116,6 +116,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // VMware vSphere backend (vim25 SOAP; checked against VMware's own simulator, vcsim).
+        .target(
+            name: "VSphereBackend",
+            dependencies: [
+                "AggregatorCore",
+                "BackendSupport",
+                "EngineHTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Backends/VSphere",
+            swiftSettings: swiftSettings
+        ),
+
         // Test support shared by the test targets and by anyone writing a backend kind: the
         // backend contract every kind runs against its simulator, a log recorder, a loopback server.
         .target(
@@ -288,6 +301,7 @@ let package = Package(
                 "ProxmoxSimulator",
                 "Server",
                 "SQLiteJobStore",
+                "VSphereBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,6 +1,7 @@
 import AggregatorCore
 import OvirtBackend
 import ProxmoxBackend
+import VSphereBackend
 
 /// Every backend kind this build knows: one line per kind in each list.
 enum BackendKinds {
@@ -8,6 +9,7 @@ enum BackendKinds {
         var registry = BackendRegistry()
         OvirtBackend.register(in: &registry)
         ProxmoxBackend.register(in: &registry)
+        VSphereBackend.register(in: &registry)
         return registry
     }
 

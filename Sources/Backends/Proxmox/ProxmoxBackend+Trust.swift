@@ -23,26 +23,8 @@ extension ProxmoxBackend {
     public static func fetchCACertificate(
         apiURL: String, connectTimeout: Duration, requestTimeout: Duration
     ) async throws -> String {
-        try await CertificateDownload.withUnverifiedClient(
-            apiURL: apiURL, connectTimeout: connectTimeout, requestTimeout: requestTimeout
-        ) { endpoints, client in
-            guard endpoints.usesTLS else {
-                throw BackendError(.tls, engine: endpoints.hostPort,
-                                   message: "\(endpoints.origin) is not served over TLS: there is no certificate to trust")
-            }
-            let errors = ProxmoxErrorMapping(engine: endpoints.hostPort, endpoints: endpoints,
-                                             connectTimeout: connectTimeout, requestTimeout: requestTimeout,
-                                             maxResponseBytes: CertificateDownload.maxResponseBytes)
-            var request = HTTPRequest(url: endpoints.url(path: "version"), headers: [("Accept", "application/json")])
-            request.capturePeerCertificates = true
-            let response = try await client.execute(request, errors: errors.shared)
-            guard let last = response.peerCertificates.last,
-                  let der = CertificateTools.pemBlocks(last).first
-            else {
-                throw BackendError(.tls, engine: endpoints.hostPort,
-                                   message: "\(endpoints.hostPort) presented no certificate in the TLS handshake")
-            }
-            return CertificateTools.pem(der: der)
-        }
+        try await CertificateDownload.presentedCertificate(
+            apiURL: apiURL, connectTimeout: connectTimeout, requestTimeout: requestTimeout, path: "version",
+            mapping: ProxmoxErrorMapping.self)
     }
 }
