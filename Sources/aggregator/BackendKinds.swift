@@ -17,5 +17,6 @@ enum BackendKinds {
     static let demoSimulators: [BackendKind: DemoSimulator] = [
         OvirtBackend.kind: OvirtDemoEngine.start,
         ProxmoxBackend.kind: ProxmoxDemoEngine.start,
+        VSphereDemoEngine.kind: VSphereDemoEngine.start,
     ]
 }

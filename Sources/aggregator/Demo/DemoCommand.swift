@@ -16,7 +16,9 @@ struct DemoCommand: AsyncParsableCommand {
             No real engine is contacted and no password is needed: every engine in the configuration \
             file is replaced by an in-process simulator of its kind (ovirt-sim, pve-sim) on a free loopback \
             port. Without a configuration file, the six engines of the default estate are simulated. A \
-            simulated Proxmox VE cluster is added when the configuration has none (--proxmox-clusters).
+            simulated Proxmox VE cluster is added when the configuration has none (--proxmox-clusters), and \
+            a vCenter (VMware's vcsim, the program VCSIM_BIN names; scripts/vcsim.sh builds it) when it has \
+            no vSphere engine (--vcenters).
             """)
 
     @OptionGroup var options: GlobalOptions
@@ -42,6 +44,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Simulated Proxmox VE clusters added beside the configured engines when the configuration has no Proxmox engine (named pve-lab, pve-lab-2, ...).")
     var proxmoxClusters: Int = 1
 
+    @Option(help: "Simulated vCenters added beside the configured engines when the configuration has no vSphere engine (named vc-lab, vc-lab-2, ...; needs VCSIM_BIN).")
+    var vcenters: Int = 1
+
     @Flag(help: "Allow a non-loopback --host: the demo serves without authentication.")
     var insecureNoAuth = false
 
@@ -66,6 +71,19 @@ struct DemoCommand: AsyncParsableCommand {
             // Both kinds side by side: a Proxmox cluster beside an oVirt-only estate.
             if !wanted.contains(where: { $0.kind == ProxmoxBackend.kind }), proxmoxClusters > 0 {
                 wanted += (1...proxmoxClusters).map { ($0 == 1 ? "pve-lab" : "pve-lab-\($0)", ProxmoxBackend.kind) }
+            }
+            // And a vCenter, when this build has the kind and vcsim was built.
+            let vSphere = VSphereDemoEngine.kind
+            if !wanted.contains(where: { $0.kind == vSphere }), vcenters > 0 {
+                wanted += (1...vcenters).map { ($0 == 1 ? "vc-lab" : "vc-lab-\($0)", vSphere) }
+            }
+            if wanted.contains(where: { $0.kind == vSphere }) {
+                let reason = BackendKinds.registry().registration(for: vSphere) == nil
+                    ? "this build has no vsphere kind" : VSphereDemoEngine.unavailable()
+                if let reason {
+                    logger.notice("no vCenter in the demo: \(reason)")
+                    wanted.removeAll { $0.kind == vSphere }
+                }
             }
             guard !wanted.isEmpty else {
                 let kinds = BackendKinds.demoSimulators.keys.map(\.rawValue).sorted().joined(separator: ", ")
