@@ -129,6 +129,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Runs VMware's vCenter simulator (vcsim, built by scripts/vcsim.sh) as a child process, for the
+        // demo and the vsphere kind's tests. Shares nothing with the backend it checks.
+        .target(
+            name: "VCSimLauncher",
+            path: "Sources/Simulators/VCSimLauncher",
+            swiftSettings: swiftSettings
+        ),
+
         // Test support shared by the test targets and by anyone writing a backend kind: the
         // backend contract every kind runs against its simulator, a log recorder, a loopback server.
         .target(
@@ -301,6 +309,7 @@ let package = Package(
                 "ProxmoxSimulator",
                 "Server",
                 "SQLiteJobStore",
+                "VCSimLauncher",
                 "VSphereBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -26,6 +26,7 @@ import (
 	"log"
 	"math/big"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"os/signal"
@@ -36,6 +37,7 @@ import (
 	"github.com/vmware/govmomi/session"
 	"github.com/vmware/govmomi/simulator"
 	"github.com/vmware/govmomi/vim25"
+	"github.com/vmware/govmomi/vim25/mo"
 	"github.com/vmware/govmomi/vim25/soap"
 	"github.com/vmware/govmomi/vim25/types"
 
@@ -62,7 +64,9 @@ func main() {
 	useTLS := flag.Bool("tls", true, "serve HTTPS (with a self-signed loopback certificate)")
 	certOut := flag.String("cert-out", "", "write the server's certificate (PEM) to this file")
 	template := flag.String("template", "", "clone the first cluster VM into a template of this name")
+	delay := flag.Int("delay", 0, "milliseconds added to every SOAP method call (a slow vCenter)")
 	flag.Parse()
+	model.DelayConfig.Delay = *delay
 
 	if err := model.Create(); err != nil {
 		log.Fatal(err)
@@ -78,6 +82,7 @@ func main() {
 		model.Service.TLS = &tls.Config{Certificates: []tls.Certificate{certificate}}
 	}
 	model.Service.RegisterEndpoints = true
+	model.Service.HandleFunc(disabledMethodPath, disabledMethod)
 	server := model.Service.NewServer()
 	defer server.Close()
 
@@ -101,6 +106,47 @@ func main() {
 	signals := make(chan os.Signal, 1)
 	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM)
 	<-signals
+}
+
+// disabledMethodPath is an administration route of this main (not of vCenter): it does to one
+// entity what vCenter's AuthorizationManager.DisableMethods / EnableMethods do (which this
+// simulator version does not implement), so tests can protect a VM from deletion the way
+// backup products and vCloud Director do on a real vCenter:
+//
+//	POST /vcsim-admin/disabled-method?ref=vm-57&method=Destroy_Task&disabled=true
+const disabledMethodPath = "/vcsim-admin/disabled-method"
+
+func disabledMethod(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		http.Error(w, "use POST", http.StatusMethodNotAllowed)
+		return
+	}
+	query := r.URL.Query()
+	method := query.Get("method")
+	disabled := query.Get("disabled") != "false"
+	ref := types.ManagedObjectReference{Type: "VirtualMachine", Value: query.Get("ref")}
+	object, ok := simulator.Map.Get(ref).(mo.Entity)
+	if !ok || method == "" {
+		http.Error(w, "unknown ref or no method", http.StatusNotFound)
+		return
+	}
+	var methods []string
+	simulator.Map.WithLock(object, func() {
+		entity := object.Entity()
+		kept := []string{}
+		for _, name := range entity.DisabledMethod {
+			if name != method {
+				kept = append(kept, name)
+			}
+		}
+		if disabled {
+			kept = append(kept, method)
+		}
+		entity.DisabledMethod = kept
+		methods = kept
+	})
+	simulator.Map.Update(object, []types.PropertyChange{{Name: "disabledMethod", Val: methods}})
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // makeTemplate clones the first VM of the first cluster's resource pool into a template named

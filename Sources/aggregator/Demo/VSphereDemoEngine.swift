@@ -1,6 +1,7 @@
 import AggregatorCore
 import Foundation
 import Logging
+import VCSimLauncher
 
 /// The demo's vCenters: VMware's own simulator, `vcsim` (govmomi's, built by `scripts/vcsim.sh`), run as a
 /// child process from the program `VCSIM_BIN` names, with its default inventory and a template `tmpl-linux`.

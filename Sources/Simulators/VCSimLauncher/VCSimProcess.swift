@@ -9,16 +9,21 @@ import Musl
 import Darwin
 #endif
 
-/// A running `vcsim` (VMware's vCenter simulator) started by the demo.
+/// A running `vcsim` (VMware's vCenter simulator, built by `scripts/vcsim.sh`), started by the demo
+/// and by the vsphere kind's tests.
 ///
 /// The child is launched from a thread of its own, which then reads the child's output until it ends
 /// and waits for it, so no blocking call runs on the cooperative pool. On Linux the child is started
 /// through `setpriv --pdeathsig TERM` (util-linux), so the kernel stops it when that thread — and so the
 /// demo — ends without calling ``stop()`` (a `kill -9` of the demo, a crash).
-final class VCSimProcess: Sendable {
+public final class VCSimProcess: Sendable {
     /// Why the simulator did not come up.
-    struct LaunchError: Error, CustomStringConvertible {
-        var description: String
+    public struct LaunchError: Error, CustomStringConvertible {
+        public var description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     private let lines: AsyncStream<String>
@@ -37,7 +42,7 @@ final class VCSimProcess: Sendable {
     }
 
     /// Starts `executable` with `arguments`; returns once the process runs (not yet serves).
-    static func launch(executable: String, arguments: [String]) async throws -> VCSimProcess {
+    public static func launch(executable: String, arguments: [String]) async throws -> VCSimProcess {
         let (lines, linesOut) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(256))
         let (exit, exitOut) = AsyncStream.makeStream(of: Int32.self, bufferingPolicy: .bufferingNewest(1))
         let deathSignal = "/usr/bin/setpriv"
@@ -89,7 +94,7 @@ final class VCSimProcess: Sendable {
     /// The URL of the SDK endpoint, from the line vcsim prints once it serves
     /// (`vcsim listening on https://127.0.0.1:PORT/sdk`).
     /// - Throws: ``LaunchError`` when the process ends first or says nothing of the kind within `timeout`.
-    func listeningURL(timeout: Duration) async throws -> String {
+    public func listeningURL(timeout: Duration) async throws -> String {
         let prefix = "vcsim listening on "
         let lines = self.lines
         return try await withThrowingTaskGroup(of: String.self) { group in
@@ -114,7 +119,7 @@ final class VCSimProcess: Sendable {
     }
 
     /// Stops the simulator (SIGTERM, then SIGKILL after `grace`) and waits until it ended.
-    func stop(grace: Duration = .seconds(10)) async {
+    public func stop(grace: Duration = .seconds(10)) async {
         let first = state.withLock { state in
             defer { state.stopping = true }
             return !state.stopping
