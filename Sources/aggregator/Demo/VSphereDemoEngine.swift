@@ -7,6 +7,7 @@ import VCSimLauncher
 /// child process from the program `VCSIM_BIN` names, with its default inventory and a template `tmpl-linux`.
 ///
 /// The demo runs without a vCenter when `VCSIM_BIN` is unset or names no program (see ``unavailable(in:)``).
+/// The demo's `--latency-ms` does not reach it: our vcsim main has no such setting.
 enum VSphereDemoEngine {
     /// The kind's name, as the vsphere backend registers it.
     static let kind = BackendKind(rawValue: "vsphere")
