@@ -90,33 +90,16 @@ enum ProxmoxRules {
     /// The description a created VM carries: the request's document and the creating job.
     /// The job line is the marker that lets a re-run recognise its own VM.
     static func description(meta text: String, jobID: String) -> String {
-        "\(text)\n\(jobMarker(jobID))"
+        VMDescriptionText.text(meta: text, jobID: jobID)
     }
-
-    /// `vmaggregator-job: ID`.
-    static func jobMarker(_ jobID: String) -> String { "vmaggregator-job: \(jobID)" }
 
     /// The job that created a VM, from its description's marker line.
     static func creatingJob(description: String?) -> String? {
-        guard let description else { return nil }
-        for line in description.split(whereSeparator: \.isNewline) {
-            let trimmed = String(line).trimmingWhitespace()
-            if trimmed.hasPrefix("vmaggregator-job: ") {
-                let id = String(trimmed.dropFirst("vmaggregator-job: ".count)).trimmingWhitespace()
-                if !id.isEmpty { return id }
-            }
-        }
-        return nil
+        VMDescriptionText.creatingJob(description)
     }
 
     /// `document 6666, information system …, owner …, environment …`.
-    static func metaText(_ meta: RequestMeta) -> String {
-        var parts = ["document \(meta.documentNum)"]
-        if let value = meta.infSystem, !value.isEmpty { parts.append("information system \(value)") }
-        if let value = meta.owner, !value.isEmpty { parts.append("owner \(value)") }
-        if let value = meta.environment, !value.isEmpty { parts.append("environment \(value)") }
-        return parts.joined(separator: ", ")
-    }
+    static func metaText(_ meta: RequestMeta) -> String { VMDescriptionText.metaText(meta) }
 
     private static func isASCIILetterOrDigit(_ scalar: Unicode.Scalar) -> Bool {
         ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
