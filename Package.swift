@@ -426,6 +426,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "VSphereBackendTests",
+            dependencies: [
+                "AggregatorCore",
+                "AggregatorTesting",
+                "BackendSupport",
+                "EngineHTTP",
+                "VCSimLauncher",
+                "VSphereBackend",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/BackendsTests/VSphereTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "OvirtSimulatorTests",
             dependencies: [
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -45,18 +45,25 @@ extension VSphereBackend: ChangeFeedBackend {
             version = update.version
             if !update.truncated { break }
         }
-        return ChangeCursor(VSphereChangeFeed.token(setup: setup.id, version: version))
+        return ChangeCursor(VSphereChangeFeed.token(setup: setup.id, sequence: 0, version: version))
     }
 
     /// The VMs, hosts and clusters whose watched properties changed, that appeared or that left
-    /// since `cursor`, without waiting. A cursor of an earlier setup, a collector the vCenter no
-    /// longer knows (a new session) or a version it refuses asks for a full read.
+    /// since `cursor`, without waiting. A cursor of an earlier setup, a cursor that is not the
+    /// latest (a collector hands each update out once, so the feed cannot go back), a collector the
+    /// vCenter no longer knows (a new session) or a version it refuses asks for a full read.
+    ///
+    /// The cursor counts the update sets answered besides the collector's version: vcsim answers
+    /// every update set with the version it was asked with, real vCenter with a new one.
     public func changes(since cursor: ChangeCursor) async throws -> ChangeFeedResult {
-        guard let (setupID, since) = VSphereChangeFeed.parse(cursor.token) else {
+        guard let (setupID, sequence, since) = VSphereChangeFeed.parse(cursor.token) else {
             return .resync(reason: "cursor '\(cursor.token)' is not a vSphere change feed cursor")
         }
         guard let setup = feed.current, setup.id == setupID else {
             return .resync(reason: "the change feed was set up again since this cursor")
+        }
+        guard sequence == feed.sequence else {
+            return .resync(reason: "cursor \(cursor.token) is not the feed's latest; it continues only from there")
         }
         var changed: [InventoryObject] = []
         var version = since
@@ -71,7 +78,9 @@ extension VSphereBackend: ChangeFeedBackend {
         } catch let error as BackendError where error.message.contains("InvalidCollectorVersion") {
             return .resync(reason: "the vCenter refused the collector version: \(error.message)")
         }
-        return .changes(changed, next: ChangeCursor(VSphereChangeFeed.token(setup: setup.id, version: version)))
+        guard !changed.isEmpty || version != since else { return .changes([], next: cursor) }
+        let next = feed.advance(setup: setup.id)
+        return .changes(changed, next: ChangeCursor(VSphereChangeFeed.token(setup: setup.id, sequence: next, version: version)))
     }
 
     /// One update set.

@@ -11,7 +11,7 @@ final class VSphereChangeFeed: Sendable {
         var view: ManagedObjectReference
     }
 
-    private let state = Mutex<(next: Int, current: Setup?)>((1, nil))
+    private let state = Mutex<(next: Int, current: Setup?, sequence: Int)>((1, nil, 0))
 
     /// The setup in use, if any.
     var current: Setup? { state.withLock { $0.current } }
@@ -27,8 +27,23 @@ final class VSphereChangeFeed: Sendable {
     /// Makes `setup` the one in use and returns the one it replaces.
     func install(_ setup: Setup) -> Setup? {
         state.withLock { state in
-            defer { state.current = setup }
+            defer {
+                state.current = setup
+                state.sequence = 0
+            }
             return state.current
+        }
+    }
+
+    /// How many update sets the setup in use has answered: a cursor carries it, so only the
+    /// latest cursor continues the feed (a collector hands each update out once).
+    var sequence: Int { state.withLock { $0.sequence } }
+
+    /// Counts one more update set answered by setup `id`; returns the new count.
+    func advance(setup id: Int) -> Int {
+        state.withLock { state in
+            if state.current?.id == id { state.sequence += 1 }
+            return state.sequence
         }
     }
 
@@ -40,12 +55,13 @@ final class VSphereChangeFeed: Sendable {
         }
     }
 
-    /// `ID:VERSION`.
-    static func token(setup: Int, version: String) -> String { "\(setup):\(version)" }
+    /// `SETUP:SEQUENCE:VERSION`.
+    static func token(setup: Int, sequence: Int, version: String) -> String { "\(setup):\(sequence):\(version)" }
 
-    /// The setup id and collector version of a cursor token.
-    static func parse(_ token: String) -> (setup: Int, version: String)? {
-        guard let colon = token.firstIndex(of: ":"), let id = Int(token[..<colon]) else { return nil }
-        return (id, String(token[token.index(after: colon)...]))
+    /// The setup id, update count and collector version of a cursor token.
+    static func parse(_ token: String) -> (setup: Int, sequence: Int, version: String)? {
+        let parts = token.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, let id = Int(parts[0]), let sequence = Int(parts[1]) else { return nil }
+        return (id, sequence, String(parts[2]))
     }
 }
