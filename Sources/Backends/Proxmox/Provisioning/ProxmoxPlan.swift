@@ -1,9 +1,11 @@
+import BackendSupport
+
 /// Everything `execute` needs to create one VM, resolved against the engine while planning and
 /// stored with the job as the plan's payload. Its JSON uses snake-case keys and step names
 /// (`"steps": ["clone_vm", "configure_vm", "add_disk[0]", ...]`), as `?dry_run=true` shows it.
 struct ProxmoxPlan: Codable, Sendable, Hashable {
     /// One step, in the order execution runs them; encoded as its ``name``.
-    enum Step: Codable, Sendable, Hashable {
+    enum Step: NamedPlanStep, Sendable, Hashable {
         /// Full clone of the template onto the node and storage.
         case clone
         /// Cores, memory, NIC, cloud-init network settings, description.
@@ -42,20 +44,6 @@ struct ProxmoxPlan: Codable, Sendable, Hashable {
                 else { return nil }
                 self = .addDisk(index)
             }
-        }
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            let name = try container.decode(String.self)
-            guard let step = Step(name: name) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "unknown step '\(name)'")
-            }
-            self = step
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.singleValueContainer()
-            try container.encode(name)
         }
     }
 

@@ -1,10 +1,12 @@
+import BackendSupport
+
 /// Everything `execute` needs to make a port group and, for `create_vm`, one VM, resolved against
 /// the vCenter while planning and stored with the job as the plan's payload. Its JSON uses
 /// snake-case keys and the step names (`"steps": ["port_group", "clone", "configure", ...]`), as
 /// `?dry_run=true` shows it.
 struct VSpherePlan: Codable, Sendable, Hashable {
     /// One step, in the order execution runs them; encoded as its ``name``.
-    enum Step: Codable, Sendable, Hashable {
+    enum Step: NamedPlanStep, Sendable, Hashable {
         /// Find, or make, the switch's port group carrying the VLAN.
         case portGroup
         /// `CloneVM_Task` of the template into the cluster's root resource pool and the datastore.
@@ -44,20 +46,6 @@ struct VSpherePlan: Codable, Sendable, Hashable {
                 else { return nil }
                 self = .addDisk(index)
             }
-        }
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            let name = try container.decode(String.self)
-            guard let step = Step(name: name) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "unknown step '\(name)'")
-            }
-            self = step
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.singleValueContainer()
-            try container.encode(name)
         }
     }
 

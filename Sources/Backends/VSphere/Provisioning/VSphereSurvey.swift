@@ -79,25 +79,11 @@ struct VSphereSurvey: Sendable {
 
     /// The survey of what one container view read returned.
     init(_ objects: [ObjectContent]) {
-        var parents: [ManagedObjectReference: ManagedObjectReference] = [:]
-        var datacenterNames: [ManagedObjectReference: String] = [:]
-        for object in objects {
-            if let parent = object.reference("parent") { parents[object.reference] = parent }
-            if object.reference.type == "Datacenter" { datacenterNames[object.reference] = object.string("name") }
-        }
-        func datacenter(of reference: ManagedObjectReference) -> String? {
-            var current = parents[reference]
-            var steps = 0
-            while let parent = current, steps < 64 {
-                if parent.type == "Datacenter" { return datacenterNames[parent] }
-                current = parents[parent]
-                steps += 1
-            }
-            return nil
-        }
+        var topology = VSphereInventory.Topology()
+        for object in objects { topology.add(object) }
         func named(_ object: ObjectContent) -> Named {
             Named(reference: object.reference, name: object.string("name") ?? object.reference.value,
-                  datacenter: datacenter(of: object.reference))
+                  datacenter: topology.dataCenter(of: object.reference))
         }
         for object in objects {
             switch object.reference.type {
