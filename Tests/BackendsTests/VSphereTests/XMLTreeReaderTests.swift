@@ -75,3 +75,29 @@ struct XMLTreeReaderTests {
         #expect((try? XMLTreeReader.parse(Array(body.utf8))) != nil)
     }
 }
+
+@Suite("vim25 answers of thousands of VMs")
+struct LargeAnswerTests {
+    /// A vCenter's first `WaitForUpdatesEx` answer for a large inventory is tens of megabytes;
+    /// libxml2 refuses a single chunk over 10 MB, so the reader must feed it in pieces.
+    @Test("an answer larger than 10 MB is read whole")
+    func readsLargeAnswers() throws {
+        var body = #"<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">"#
+            + #"<soapenv:Body><RetrievePropertiesExResponse xmlns="urn:vim25"><returnval>"#
+        let padding = String(repeating: "x", count: 400)
+        let count = 30_000
+        for index in 0..<count {
+            body += #"<objects><obj type="VirtualMachine">vm-\#(index)</obj><propSet><name>config.annotation</name>"#
+                + "<val>\(padding)</val></propSet></objects>"
+        }
+        body += "</returnval></RetrievePropertiesExResponse></soapenv:Body></soapenv:Envelope>"
+        #expect(body.utf8.count > 12_000_000)
+        guard case .returned(let values) = try SOAPEnvelope.answer(Array(body.utf8)) else {
+            Issue.record("a fault")
+            return
+        }
+        let objects = values.first?.children("objects").compactMap(ObjectContent.init) ?? []
+        #expect(objects.count == count)
+        #expect(objects.last?.reference.value == "vm-\(count - 1)")
+    }
+}

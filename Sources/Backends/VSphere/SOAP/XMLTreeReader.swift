@@ -24,7 +24,9 @@ enum XMLTreeReader {
     /// - Throws: ``Malformed`` for a document that is not well-formed or has no root.
     static func parse(_ bytes: [UInt8]) throws(Malformed) -> XMLElement {
         let builder = TreeBuilder()
-        let parser = XMLParser(data: Data(bytes))
+        // From a stream, so libxml2 is fed in chunks: one chunk of more than 10 MB (a vCenter's
+        // answer for thousands of VMs) fails its "huge input lookup" limit.
+        let parser = XMLParser(stream: InputStream(data: Data(bytes)))
         parser.shouldProcessNamespaces = true
         parser.shouldReportNamespacePrefixes = true
         parser.shouldResolveExternalEntities = false

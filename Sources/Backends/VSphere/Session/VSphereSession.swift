@@ -69,6 +69,7 @@ final class VSphereSession: Sendable {
         let body = SOAPEnvelope.request(method, this: this, arguments: arguments)
         let described = "\(method) on \(this)"
         var answer: SOAPEnvelope.Answer?
+        var unreadable: (any Error)?
         var status = 0
         let response = try await logins.send(login: { [self] in try await login() }, onRejected: {
             logger.debug("vCenter answered NotAuthenticated, logging in again",
@@ -76,7 +77,13 @@ final class VSphereSession: Sendable {
         }) { cookie in
             let response = try await post(body, cookie: cookie, timeout: timeout)
             status = response.status
-            answer = try? SOAPEnvelope.answer(response.body)
+            do {
+                answer = try SOAPEnvelope.answer(response.body)
+                unreadable = nil
+            } catch {
+                answer = nil
+                unreadable = error
+            }
             if let answer, Self.sessionLost(answer) {
                 return HTTPResponse(status: 401, headers: [], body: [])
             }
@@ -93,7 +100,8 @@ final class VSphereSession: Sendable {
             return values
         default:
             if !(200..<300).contains(response.status) { throw errors.status(response, call: described) }
-            throw errors.invalid(response.body, expected: "a SOAP answer", call: described)
+            throw errors.invalid(response.body, expected: "a SOAP answer", call: described,
+                                 detail: unreadable.map { "\($0)" })
         }
     }
 
