@@ -174,13 +174,30 @@ def example(si):
     return body
 
 
+FINAL = ("succeeded", "failed", "interrupted")
+
+
+def follow(aggregator, job_id):
+    """The job once it ended: each `GET /api/v1/jobs/{id}?wait=&revision=` answers at its next change."""
+    deadline = time.monotonic() + WAIT_S
+    revision = 0
+    while True:
+        remaining = int(deadline - time.monotonic())
+        assert remaining > 0, f"job {job_id} did not end within {WAIT_S} s"
+        status, job = get_json(f"{aggregator.base}/api/v1/jobs/{job_id}?wait={remaining}&revision={revision}",
+                               timeout=remaining + 60)
+        assert status == 200, job
+        if job["state"] in FINAL:
+            return job
+        revision = job["revision"]
+
+
 def create(aggregator, body):
-    """Posts the body; returns (the answer's jobs, the first job once it ended, read with ?wait=)."""
+    """Posts the body; returns (the answer's jobs, the first job once it ended)."""
     status, accepted = send_json(f"{aggregator.base}/api/v1/vms", body)
     assert status in (200, 201, 202), accepted
     jobs = accepted["jobs"]
-    status, job = get_json(f"{aggregator.base}/api/v1/jobs/{jobs[0]['id']}?wait={WAIT_S}", timeout=WAIT_S + 60)
-    assert status == 200, job
+    job = follow(aggregator, jobs[0]["id"])
     assert job["state"] in ("succeeded", "failed"), json.dumps(job, indent=1, ensure_ascii=False)
     return jobs, job
 
