@@ -14,13 +14,24 @@ extension VSphereRun {
         return objects.filter { $0.string("name") == name }
     }
 
+    /// The VM a stopped run's clone made: the `vm_id` it put on record when the task ended, or
+    /// the result of the task it had started (followed to its end now). Nil when there is none, or
+    /// it is gone.
+    private func recordedClone() async throws -> String? {
+        guard let record = execution.unfinishedStep(VSpherePlan.Step.clone.name) else { return nil }
+        var id = record.engineIDs["vm_id"]
+        if id == nil, let outcome = try await finishRecordedTask(of: .clone) {
+            id = outcome.reference.flatMap { $0.type == "VirtualMachine" ? $0.value : nil }
+        }
+        guard let id, try await backend.readObject(ManagedObjectReference("VirtualMachine", id), paths: ["name"]) != nil
+        else { return nil }
+        return id
+    }
+
     func cloneStep() async throws {
         let step = VSpherePlan.Step.clone
         let machine = try requireMachine()
-        try await finishRecordedTask(of: step)
-        // A stopped run that saw its clone end put the VM on record before anything else.
-        if let id = execution.unfinishedStep(step.name)?.engineIDs["vm_id"],
-           try await backend.readObject(ManagedObjectReference("VirtualMachine", id), paths: ["name"]) != nil {
+        if let id = try await recordedClone() {
             let reference = ManagedObjectReference("VirtualMachine", id)
             vm = reference
             try await self.step(step) {

@@ -95,16 +95,19 @@ final class VSphereRun {
     }
 
     /// Follows to its end the task that a stopped run had started during `step` (the `task` on
-    /// the step's record), so the step then looks at the vCenter as the task left it. A task that
-    /// failed, or that the vCenter no longer knows, is logged and the step runs as usual.
-    func finishRecordedTask(of step: VSpherePlan.Step) async throws {
-        guard let id = execution.unfinishedStep(step.name)?.engineIDs["task"] else { return }
+    /// the step's record), so the step then looks at the vCenter as the task left it, and returns
+    /// how it ended. A task that failed, or that the vCenter no longer knows, is logged and the
+    /// step runs as usual (nil).
+    @discardableResult
+    func finishRecordedTask(of step: VSpherePlan.Step) async throws -> VSphereTaskFollower.Outcome? {
+        guard let id = execution.unfinishedStep(step.name)?.engineIDs["task"] else { return nil }
         do {
-            try await tasks.waitForTask(ManagedObjectReference("Task", id), what: step.name)
+            return try await tasks.waitForTask(ManagedObjectReference("Task", id), what: step.name)
         } catch let error as BackendError where error.code == .httpStatus || error.code == .notFound {
             job.logger.info("Task of a stopped run failed; the step runs again", metadata: execution.metadata.merging([
                 "job.step": "\(step.name)", "error.message": "\(error.message)",
             ]) { $1 })
+            return nil
         }
     }
 
