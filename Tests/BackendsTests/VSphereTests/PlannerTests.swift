@@ -232,6 +232,14 @@ struct PlannerTests {
         #expect(found[0].message.contains("apps"))
     }
 
+    @Test("the guest's host name is the first label of the VM's host name, made valid for customization")
+    func hostLabel() {
+        #expect(VSpherePlanner.hostLabel("test_vm_11") == "test-vm-11")
+        #expect(VSpherePlanner.hostLabel("app-01") == "app-01")
+        #expect(VSpherePlanner.hostLabel("_x_") == "x")
+        #expect(VSpherePlanner.hostLabel("Ж") == "vm")
+    }
+
     @Test("a VLAN id outside 1–4094 is refused")
     func vlanRange() throws {
         let found = try Lab.issues(try Lab.item(vlan: 4095))

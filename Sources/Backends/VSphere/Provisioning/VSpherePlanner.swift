@@ -26,6 +26,18 @@ struct VSpherePlanner {
         vlan.name == "vlan\(vlan.id)" && vlan.suffix.isEmpty ? "vlan-\(vlan.id)" : vlan.networkName
     }
 
+    /// A guest host name customization accepts: letters, digits and `-` (others become `-`), at
+    /// most 63 characters, not starting or ending with `-` (`test_vm_11` becomes `test-vm-11`).
+    static func hostLabel(_ text: String) -> String {
+        let mapped = String(text.unicodeScalars.map { scalar -> Character in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)) ? Character(scalar) : "-"
+        })
+        var label = Substring(mapped.prefix(63))
+        while label.hasPrefix("-") { label = label.dropFirst() }
+        while label.hasSuffix("-") { label = label.dropLast() }
+        return label.isEmpty ? "vm" : String(label)
+    }
+
     private mutating func issue(_ path: String, _ message: String, fix: String? = nil, at value: JSONValue? = nil) {
         issues.append(ValidationIssue(path: path, message: message, fix: fix, at: value))
     }
@@ -127,7 +139,7 @@ struct VSpherePlanner {
         }
         let labels = vm.hostname.split(separator: ".", maxSplits: 1).map(String.init)
         let address = VSpherePlan.Address(ip: vm.address, netmask: vm.netmask, gateway: vm.gateway,
-                                          dnsServers: vm.dnsServers, hostName: labels.first ?? vm.name,
+                                          dnsServers: vm.dnsServers, hostName: Self.hostLabel(labels.first ?? vm.name),
                                           domain: labels.count > 1 ? labels[1] : nil)
         let machine = VSpherePlan.Machine(
             name: vm.name, template: template.named.name, templateRef: template.named.reference, folder: folder,
