@@ -476,9 +476,9 @@ def test_error_answers_match_the_schema(demo):
     assert "e15-test" in engine["error"]["fix"], engine
     error("GET", "/api/v1/audit", query={"outcome": "lost"}, status=400, code="bad_filter")
     error("GET", "/api/v1/jobs/{id}", "/api/v1/jobs/" + str(uuid.uuid4()), status=404, code="unknown_job")
-    kind = error("GET", "/{kind}/vm_list", "/vsphere/vm_list", status=404, code="unknown_kind")
+    kind = error("GET", "/{kind}/vm_list", "/xenserver/vm_list", status=404, code="unknown_kind")
     assert "ovirt" in kind["error"]["fix"] and "proxmox" in kind["error"]["fix"], kind
-    error("POST", "/{kind}/create_vm", "/vsphere/create_vm", status=404, code="unknown_kind",
+    error("POST", "/{kind}/create_vm", "/xenserver/create_vm", status=404, code="unknown_kind",
           **json_body([]))
 
     # Uploads: not JSON, not an upload, and files with every problem listed.

@@ -1,9 +1,9 @@
 import AggregatorCore
 
 /// Requests the vcsim default inventory can run: datacenter DC0, cluster DC0_C0, datastore
-/// LocalDS_0, distributed switch DC0_DVS, template tmpl-linux.
+/// LocalDS_0, distributed switch DVS0, template tmpl-linux.
 enum VSphereFixtures {
-    static let placement = #"{"datacenter":"DC0","cluster":"DC0_C0","datastore":"LocalDS_0","switch":"DC0_DVS"}"#
+    static let placement = #"{"datacenter":"DC0","cluster":"DC0_C0","datastore":"LocalDS_0","switch":"DVS0"}"#
 
     static func item(name: String = "app01", engine: String = "vc-lab", section: String = placement,
                      cores: Int = 2, memoryGB: Int = 4,
