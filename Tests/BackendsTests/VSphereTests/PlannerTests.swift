@@ -4,7 +4,7 @@ import Testing
 
 @testable import VSphereBackend
 
-/// A vCenter as the planner sees it: vcsim's default inventory (DC0, DC0_C0 on LocalDS_0, DC0_DVS)
+/// A vCenter as the planner sees it: vcsim's default inventory (DC0, DC0_C0 on LocalDS_0, DVS0)
 /// with a second datastore no cluster host reaches, a VM folder `apps/web`, a port group of VLAN
 /// 2950 and the template `tmpl-linux` with a 1 GiB boot disk on a paravirtual SCSI controller.
 private enum Lab {
@@ -19,6 +19,7 @@ private enum Lab {
     static let dvs = ManagedObjectReference("DistributedVirtualSwitch", "dvs-9")
     static let template = ManagedObjectReference("VirtualMachine", "vm-70")
     static let uuid = "fea97929-4b2d-5972-b146-930c6d0b4014"
+    static let placement = #"{"datacenter":"DC0","cluster":"DC0_C0","datastore":"LocalDS_0","switch":"DVS0"}"#
 
     static func survey(templateDevices: [VSphereDevice]? = devices()) -> VSphereSurvey {
         var survey = VSphereSurvey()
@@ -30,9 +31,9 @@ private enum Lab {
                                  datastores: [localDS])]
         survey.datastores = [.init(reference: localDS, name: "LocalDS_0", datacenter: "DC0"),
                              .init(reference: farDS, name: "FarDS", datacenter: "DC0")]
-        survey.switches = [.init(named: .init(reference: dvs, name: "DC0_DVS", datacenter: "DC0"), uuid: uuid)]
+        survey.switches = [.init(named: .init(reference: dvs, name: "DVS0", datacenter: "DC0"), uuid: uuid)]
         survey.portGroups = [
-            .init(reference: .init("DistributedVirtualPortgroup", "dvportgroup-11"), name: "DC0_DVS-DVUplinks-9",
+            .init(reference: .init("DistributedVirtualPortgroup", "dvportgroup-11"), name: "DVS0-DVUplinks-9",
                   key: "dvportgroup-11", switchRef: dvs, vlanID: nil),
             .init(reference: .init("DistributedVirtualPortgroup", "dvportgroup-13"), name: "DC0_DVPG0",
                   key: "dvportgroup-13", switchRef: dvs, vlanID: 0),
@@ -58,7 +59,7 @@ private enum Lab {
         return devices
     }
 
-    static func item(section: String = VSphereFixtures.placement, name: String = "app01", vlan: Int = 2923,
+    static func item(section: String = placement, name: String = "app01", vlan: Int = 2923,
                      vlanName: String? = nil, template: String = "tmpl-linux",
                      disks: [DiskSpec] = [DiskSpec(sizeGB: 40, mountPoint: "/", sparse: true),
                                           DiskSpec(sizeGB: 20, mountPoint: "/data", sparse: true)]) throws -> ProvisioningItem {
@@ -141,7 +142,7 @@ struct PlannerTests {
 
     @Test("a port group named in the placement is used whatever its VLAN; one the switch lacks is refused")
     func namedPortGroup() throws {
-        let section = #"{"datacenter":"DC0","cluster":"DC0_C0","datastore":"LocalDS_0","switch":"DC0_DVS","port_group":"DC0_DVPG0"}"#
+        let section = #"{"datacenter":"DC0","cluster":"DC0_C0","datastore":"LocalDS_0","switch":"DVS0","port_group":"DC0_DVPG0"}"#
         let network = try Lab.plan(try Lab.item(section: section)).payload(as: VSpherePlan.self).network
         #expect(network.named && network.existingPortGroup?.value == "dvportgroup-13")
         let missing = section.replacingOccurrences(of: "DC0_DVPG0", with: "nope")
@@ -167,14 +168,14 @@ struct PlannerTests {
                                      "[0].vm.name", "[0].vm.template"], "\(found)")
         #expect(byPath["[0].placement.cluster"]?.message.contains("its clusters: DC0_C0") == true)
         #expect(byPath["[0].placement.datastore"]?.message.contains("FarDS, LocalDS_0") == true)
-        #expect(byPath["[0].placement.switch"]?.message.contains("DC0_DVS") == true)
+        #expect(byPath["[0].placement.switch"]?.message.contains("DVS0") == true)
         #expect(byPath["[0].vm.name"]?.message.contains("vm-55") == true)
         #expect(byPath["[0].vm.template"]?.message.contains("not a template") == true)
     }
 
     @Test("an unknown datacenter lists the datacenters")
     func unknownDatacenter() throws {
-        let found = try Lab.issues(try Lab.item(section: #"{"datacenter":"DC9","cluster":"DC0_C0","datastore":"LocalDS_0","switch":"DC0_DVS"}"#))
+        let found = try Lab.issues(try Lab.item(section: #"{"datacenter":"DC9","cluster":"DC0_C0","datastore":"LocalDS_0","switch":"DVS0"}"#))
         #expect(found.map(\.path) == ["[0].placement.datacenter"])
         #expect(found[0].message.contains("its datacenters: DC0"))
     }
@@ -188,7 +189,7 @@ struct PlannerTests {
 
     @Test("a datastore the cluster's hosts do not reach is refused")
     func unreachableDatastore() throws {
-        let found = try Lab.issues(try Lab.item(section: #"{"datacenter":"DC0","cluster":"DC0_C0","datastore":"FarDS","switch":"DC0_DVS"}"#))
+        let found = try Lab.issues(try Lab.item(section: #"{"datacenter":"DC0","cluster":"DC0_C0","datastore":"FarDS","switch":"DVS0"}"#))
         #expect(found.map(\.path) == ["[0].placement.datastore"])
         #expect(found[0].message.contains("not reachable") && found[0].message.contains("LocalDS_0"))
     }
@@ -224,7 +225,7 @@ struct PlannerTests {
 
     @Test("a VM folder path under the datacenter's VM folder; one that does not exist lists the top folders")
     func folders() throws {
-        let section = #"{"datacenter":"DC0","cluster":"DC0_C0","datastore":"LocalDS_0","switch":"DC0_DVS","folder":"/apps/web/"}"#
+        let section = #"{"datacenter":"DC0","cluster":"DC0_C0","datastore":"LocalDS_0","switch":"DVS0","folder":"/apps/web/"}"#
         let vm = try #require(try Lab.plan(try Lab.item(section: section)).payload(as: VSpherePlan.self).vm)
         #expect(vm.folder == Lab.web && vm.folderPath == "vm/apps/web")
         let found = try Lab.issues(try Lab.item(section: section.replacingOccurrences(of: "/apps/web/", with: "apps/db")))
@@ -249,7 +250,7 @@ struct PlannerTests {
     @Test("create_vlan plans the port group alone, without cluster or datastore")
     func createVLAN() throws {
         var item = try VSphereFixtures.vlanItem(vlan: 2931)
-        item.section = try JSONParser.parse(Array(#"{"engine":"vc-lab","datacenter":"DC0","switch":"DC0_DVS"}"#.utf8))
+        item.section = try JSONParser.parse(Array(#"{"engine":"vc-lab","datacenter":"DC0","switch":"DVS0"}"#.utf8))
         item.vlan = VLANSpec(name: "2931-app", id: 2931)
         let plan = try Lab.plan(item, survey: Lab.survey(templateDevices: nil))
         #expect(plan.steps.map(\.name) == ["port_group"])

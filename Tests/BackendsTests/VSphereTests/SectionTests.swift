@@ -20,18 +20,18 @@ struct SectionTests {
     @Test("every member read; the folder path normalised; engine ignored")
     func decodes() throws {
         let text = #"{"engine":"vc-lab","datacenter":" DC0 ","cluster":"DC0_C0","datastore":"LocalDS_0","#
-            + #""switch":"DC0_DVS","folder":"/apps/web/","port_group":"DC0_DVPG0"}"#
+            + #""switch":"DVS0","folder":"/apps/web/","port_group":"DC0_DVPG0"}"#
         guard case .section(let section) = VSphereSection.decode(try item(text)) else {
             Issue.record("not decoded: \(try issues(text))")
             return
         }
         #expect(section == VSphereSection(datacenter: "DC0", cluster: "DC0_C0", datastore: "LocalDS_0",
-                                          folder: "apps/web", switchName: "DC0_DVS", portGroup: "DC0_DVPG0"))
+                                          folder: "apps/web", switchName: "DVS0", portGroup: "DC0_DVPG0"))
     }
 
     @Test("unknown keys are refused at their path, naming the allowed ones")
     func unknownKeys() throws {
-        let found = try issues(#"{"datacenter":"DC0","cluster":"DC0_C0","datastore":"LocalDS_0","switch":"DC0_DVS","node":"x"}"#)
+        let found = try issues(#"{"datacenter":"DC0","cluster":"DC0_C0","datastore":"LocalDS_0","switch":"DVS0","node":"x"}"#)
         #expect(found.map(\.path) == ["[0].placement.node"])
         #expect(found[0].fix == "use datacenter, cluster, datastore, folder, switch, port_group")
     }
@@ -46,7 +46,7 @@ struct SectionTests {
 
     @Test("create_vlan needs the datacenter and the switch only")
     func requiredForVLAN() throws {
-        #expect(try issues(#"{"datacenter":"DC0","switch":"DC0_DVS"}"#, action: .createVLAN).isEmpty)
+        #expect(try issues(#"{"datacenter":"DC0","switch":"DVS0"}"#, action: .createVLAN).isEmpty)
         #expect(try issues("{}", action: .createVLAN).map(\.path).sorted()
                     == ["[0].placement.datacenter", "[0].placement.switch"])
     }

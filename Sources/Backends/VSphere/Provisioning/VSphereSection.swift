@@ -5,7 +5,7 @@ import BackendSupport
 /// It is `vsphere` on the seed-style `POST /vsphere/create_vm` and `placement` on `POST /api/v1/vms`.
 ///
 /// ```json
-/// "placement": {"datacenter": "DC0", "cluster": "DC0_C0", "datastore": "LocalDS_0", "switch": "DC0_DVS",
+/// "placement": {"datacenter": "DC0", "cluster": "DC0_C0", "datastore": "LocalDS_0", "switch": "DVS0",
 ///               "folder": "apps/web", "port_group": "DC0_DVPG0"}
 /// ```
 struct VSphereSection: Sendable, Hashable {
@@ -73,7 +73,7 @@ struct VSphereSection: Sendable, Hashable {
         let datacenter = string("datacenter", required: true, fix: "name the datacenter, e.g. \"DC0\"")
         let cluster = string("cluster", required: creatingVM, fix: "name the cluster the VM runs in")
         let datastore = string("datastore", required: creatingVM, fix: "name a datastore the cluster's hosts reach")
-        let switchName = string("switch", required: true, fix: "name the distributed switch, e.g. \"DC0_DVS\"")
+        let switchName = string("switch", required: true, fix: "name the distributed switch, e.g. \"DVS0\"")
         let portGroup = string("port_group", required: false)
         var folder: String?
         if let value = section["folder"], !value.isNull {
