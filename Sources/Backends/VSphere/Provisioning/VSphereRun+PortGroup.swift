@@ -44,9 +44,21 @@ extension VSphereRun {
             return
         }
         try await self.step(step) {
-            try await runTask(step, "AddDVPortgroup_Task", on: network.switchRef, [
-                VSphereSpecs.portGroup(name: network.portGroupName, vlanID: network.vlanID, ports: Self.portGroupPorts),
-            ])
+            do {
+                try await runTask(step, "AddDVPortgroup_Task", on: network.switchRef, [
+                    VSphereSpecs.portGroup(name: network.portGroupName, vlanID: network.vlanID, ports: Self.portGroupPorts),
+                ])
+            } catch let error as BackendError where error.message.contains("DuplicateName") {
+                // Another job (another replica) made the same port group meanwhile: reuse it when it
+                // carries the VLAN; a port group of that name on another VLAN fails the step.
+                let same = try await portGroups().first {
+                    $0.switchRef == network.switchRef && $0.name == network.portGroupName && $0.vlanID == network.vlanID
+                }
+                guard let same else { throw error }
+                portGroupKey = same.key
+                return ("port group \(same.name) (\(same.reference.value)) with VLAN \(network.vlanID) was made "
+                            + "meanwhile by another job: reused", Self.ids(same))
+            }
             let made = try await portGroups().first { $0.switchRef == network.switchRef && $0.name == network.portGroupName }
             guard let made else {
                 throw BackendError(.invalidResponse, engine: engine,
