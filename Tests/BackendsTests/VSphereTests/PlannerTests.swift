@@ -194,6 +194,17 @@ struct PlannerTests {
         #expect(found[0].message.contains("not reachable") && found[0].message.contains("LocalDS_0"))
     }
 
+    @Test("a switch none of the cluster's hosts is a member of is refused")
+    func switchReach() throws {
+        var survey = Lab.survey()
+        survey.clusters[0].hosts = [.init("HostSystem", "host-21")]
+        survey.switches[0].hostMembers = [.init("HostSystem", "host-99")]
+        let found = try Lab.issues(try Lab.item(), survey: survey)
+        #expect(found.map(\.path) == ["[0].placement.switch"])
+        survey.switches[0].hostMembers.append(.init("HostSystem", "host-21"))
+        #expect(try Lab.issues(try Lab.item(), survey: survey).isEmpty)
+    }
+
     @Test("a boot disk smaller than the template's is refused: disks only grow")
     func shrink() throws {
         var survey = Lab.survey()

@@ -132,6 +132,7 @@ struct VSpherePlanner {
         let folder = checkFolder(datacenter)
         let cluster = checkCluster(datacenter)
         let datastore = checkDatastore(datacenter, cluster: cluster)
+        if let cluster { checkSwitchReach(cluster, datacenter: datacenter) }
         let (boot, bootKiB) = checkDisks(vm, template: template)
         let extra = extraDisks(vm, template: template)
         guard let folder, let cluster, let pool = cluster.resourcePool, let datastore, let template else {
@@ -207,6 +208,18 @@ struct VSpherePlanner {
             sectionIssue("cluster", "cluster '\(name)' reports no resource pool to place a VM in")
         }
         return found
+    }
+
+    /// The cluster's hosts must be members of the switch, or a NIC on its port group cannot connect.
+    private mutating func checkSwitchReach(_ cluster: VSphereSurvey.ClusterEntry, datacenter: VSphereSurvey.Datacenter) {
+        guard let found = survey.switches.first(where: {
+            $0.named.name == section.switchName && $0.named.datacenter == datacenter.name
+        }), !cluster.hosts.isEmpty, !found.hostMembers.isEmpty else { return }
+        let outside = cluster.hosts.filter { !found.hostMembers.contains($0) }
+        guard outside.count == cluster.hosts.count else { return }
+        sectionIssue("switch", "no host of cluster \(cluster.named.name) is a member of distributed switch "
+                        + "\(section.switchName), so the VM's NIC could not connect to its port group",
+                     fix: "add the cluster's hosts to the switch, or name a switch they are members of")
     }
 
     private mutating func checkDatastore(_ datacenter: VSphereSurvey.Datacenter,

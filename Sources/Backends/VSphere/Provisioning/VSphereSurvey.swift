@@ -29,11 +29,15 @@ struct VSphereSurvey: Sendable {
         var resourcePool: ManagedObjectReference?
         /// Datastores its hosts reach (`datastore`).
         var datastores: [ManagedObjectReference]
+        /// Its hosts (`host`).
+        var hosts: [ManagedObjectReference] = []
     }
 
     struct Switch: Sendable, Hashable {
         var named: Named
         var uuid: String?
+        /// The hosts that are members of the switch (`summary.hostMember`).
+        var hostMembers: [ManagedObjectReference] = []
     }
 
     struct PortGroup: Sendable, Hashable {
@@ -66,11 +70,11 @@ struct VSphereSurvey: Sendable {
     static let properties: [(type: String, paths: [String])] = [
         ("Datacenter", ["name", "vmFolder"]),
         ("Folder", ["name", "parent"]),
-        ("ClusterComputeResource", ["name", "parent", "resourcePool", "datastore"]),
+        ("ClusterComputeResource", ["name", "parent", "resourcePool", "datastore", "host"]),
         ("Datastore", ["name", "parent"]),
         // vCenter applies a property spec to subtypes too (VmwareDistributedVirtualSwitch); the simulator
         // names its switch by the base type.
-        ("DistributedVirtualSwitch", ["name", "parent", "uuid"]),
+        ("DistributedVirtualSwitch", ["name", "parent", "uuid", "summary.hostMember"]),
         ("DistributedVirtualPortgroup", ["name", "key", "config.distributedVirtualSwitch", "config.defaultPortConfig"]),
         ("VirtualMachine", ["name", "parent", "config.template"]),
     ]
@@ -95,11 +99,12 @@ struct VSphereSurvey: Sendable {
                                       parent: object.reference("parent")))
             case "ClusterComputeResource":
                 clusters.append(ClusterEntry(named: named(object), resourcePool: object.reference("resourcePool"),
-                                             datastores: object.references("datastore")))
+                                             datastores: object.references("datastore"), hosts: object.references("host")))
             case "Datastore":
                 datastores.append(named(object))
             case "VmwareDistributedVirtualSwitch", "DistributedVirtualSwitch":
-                switches.append(Switch(named: named(object), uuid: object.string("uuid")))
+                switches.append(Switch(named: named(object), uuid: object.string("uuid"),
+                                       hostMembers: object.references("summary.hostMember")))
             case "DistributedVirtualPortgroup":
                 portGroups.append(Self.portGroup(object))
             case "VirtualMachine":
