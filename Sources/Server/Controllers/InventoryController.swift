@@ -28,7 +28,7 @@ struct InventoryController: Sendable {
                 throw APIError(.notFound, code: "unknown_vm", message: "engine \(name) has no VM with id '\(id)'",
                                fix: "use the id GET /api/v1/vms lists for the VM")
             }
-            return JSONBody.response(bytes: Data(vm.encoded(by: \.jsonBytes)))
+            return JSONBody.response(bytes: Data(ListingDocument.bytes(vm)))
         }
         group.get("hosts") { request, _ in
             let filter = try InventoryFilter(request: request, knownEngines: inventory.engineNames, fields: .hosts)

@@ -66,10 +66,12 @@ enum XMLTreeReader {
                 let local = String(name[name.index(after: colon)...])
                 if prefix == "xmlns" { continue }
                 if local == "type", prefixes[prefix]?.last == XMLTreeReader.schemaInstance {
-                    schemaType = value.split(separator: ":").last.map(String.init) ?? value
+                    schemaType = value.lastIndex(of: ":").map { String(value[value.index(after: $0)...]) } ?? value
                 }
             }
-            let local = elementName.split(separator: ":").last.map(String.init) ?? elementName
+            // With namespace processing the parser reports local names; a prefix would be cut here.
+            let local = elementName.lastIndex(of: ":").map { String(elementName[elementName.index(after: $0)...]) }
+                ?? elementName
             stack.append(XMLElement(name: local, namespace: namespaceURI ?? "", attributes: attributes,
                                     schemaType: schemaType, text: "", children: []))
         }
