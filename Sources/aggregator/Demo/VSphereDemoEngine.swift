@@ -2,6 +2,7 @@ import AggregatorCore
 import Foundation
 import Logging
 import VCSimLauncher
+import VSphereBackend
 
 /// The demo's vCenters: VMware's own simulator, `vcsim` (govmomi's, built by `scripts/vcsim.sh`), run as a
 /// child process from the program `VCSIM_BIN` names, with its default inventory and a template `tmpl-linux`.
@@ -10,7 +11,7 @@ import VCSimLauncher
 /// The demo's `--latency-ms` does not reach it: our vcsim main has no such setting.
 enum VSphereDemoEngine {
     /// The kind's name, as the vsphere backend registers it.
-    static let kind = BackendKind(rawValue: "vsphere")
+    static let kind = VSphereBackend.kind
     /// The environment variable naming the vcsim program.
     static let programVariable = "VCSIM_BIN"
     /// The template vcsim makes (a clone of its first cluster VM), which creates in the demo start from.
