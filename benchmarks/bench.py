@@ -11,7 +11,6 @@ import json
 import os
 import random
 import re
-import shutil
 import signal
 import statistics
 import subprocess
@@ -22,7 +21,7 @@ import urllib.request
 from pathlib import Path
 
 from bench_processes import (PASSWORD, Aggregator, Profile, Simulator, cold_fan_out, engine_names, get_json,
-                             log, post_json, stop_all, timed_get)
+                             log, post_json, report, stop_all, timed_get)
 from bench_table import table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -288,20 +287,7 @@ def main():
         results["errors"].append(str(error).splitlines()[0][:200])
     finally:
         stop_all()
-    text = table(args, results, commit)
-    print(text, end="")
-    if args.output:
-        Path(args.output).write_text(text)
-    if args.output:
-        raw = Path(args.output).with_suffix(".json")
-        raw.write_text(json.dumps(results, indent=1) + "\n")
-        log(f"raw figures: {raw}")
-    if results["errors"]:
-        (Path(workdir) / "results.json").write_text(json.dumps(results, indent=1) + "\n")
-        log(f"logs and raw figures kept in {workdir}")
-        return 1
-    shutil.rmtree(workdir, ignore_errors=True)
-    return 0
+    return report(table(args, results, commit), results, args.output, workdir)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ its own session and stopped at exit; timed GETs through curl."""
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -69,6 +70,24 @@ class Process:
                 if line.startswith(key + ":"):
                     return int(line.split()[1])
         return 0
+
+
+def report(text, results, output, workdir):
+    """Prints the table, writes it (and the raw figures beside it) to `output` when given, and
+    returns the exit status: 1 with the working directory kept when a measure failed, else 0
+    with it removed."""
+    print(text, end="")
+    if output:
+        Path(output).write_text(text)
+        raw = Path(output).with_suffix(".json")
+        raw.write_text(json.dumps(results, indent=1) + "\n")
+        log(f"raw figures: {raw}")
+    if results["errors"]:
+        (Path(workdir) / "results.json").write_text(json.dumps(results, indent=1) + "\n")
+        log(f"logs and raw figures kept in {workdir}")
+        return 1
+    shutil.rmtree(workdir, ignore_errors=True)
+    return 0
 
 
 def stop_all():

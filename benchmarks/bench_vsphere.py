@@ -14,7 +14,6 @@ import json
 import os
 import random
 import re
-import shutil
 import signal
 import ssl
 import statistics
@@ -25,7 +24,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from bench_processes import Process, Profile, free_port, get_json, log, stop_all, timed_get
+from bench_processes import Process, Profile, free_port, get_json, log, report, stop_all, timed_get
 from bench_table import fmt_s
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -469,19 +468,7 @@ def main():
     finally:
         stop_all()
     results["load"][1] = os.getloadavg()[0]
-    text = table(args, results, commit)
-    print(text, end="")
-    if args.output:
-        Path(args.output).write_text(text)
-        raw = Path(args.output).with_suffix(".json")
-        raw.write_text(json.dumps(results, indent=1) + "\n")
-        log(f"raw figures: {raw}")
-    if results["errors"]:
-        (Path(workdir) / "results.json").write_text(json.dumps(results, indent=1) + "\n")
-        log(f"logs and raw figures kept in {workdir}")
-        return 1
-    shutil.rmtree(workdir, ignore_errors=True)
-    return 0
+    return report(table(args, results, commit), results, args.output, workdir)
 
 
 if __name__ == "__main__":
