@@ -256,6 +256,26 @@ def wait_until(probe, wake, timeout=30, activity=server_activity):
             raise AssertionError(f"condition not met within {timeout} s") from None
 
 
+
+FINAL_JOB_STATES = ("succeeded", "failed", "interrupted")
+
+
+def follow_job(base, job_id, timeout):
+    """The job once final: `GET /api/v1/jobs/{id}?wait=&revision=` answers at each recorded change
+    (whichever replica records it) or when the job ends, so this waits on the server, never polls."""
+    deadline = time.monotonic() + timeout
+    revision = 0
+    while True:
+        remaining = int(deadline - time.monotonic())
+        assert remaining > 0, f"job {job_id} not final within {timeout} s"
+        status, job = get_json(f"{base}/api/v1/jobs/{job_id}?wait={remaining}&revision={revision}",
+                               timeout=remaining + 60)
+        assert status == 200, job
+        if job["state"] in FINAL_JOB_STATES:
+            return job
+        assert job["revision"] > revision, f"the long-poll answered without a change: {job}"
+        revision = job["revision"]
+
 PVE_SIM = os.environ.get("PVE_SIM_BIN", str(ROOT / ".build/debug/pve-sim"))
 # pve-sim's default API token (SimulatedProxmoxAPIToken.default): its id and secret.
 PVE_TOKEN_ID = "root@pam!aggregator"

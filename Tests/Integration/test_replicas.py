@@ -19,8 +19,8 @@ from contextlib import ExitStack
 
 import ovirtsdk4 as sdk
 
-from integration_harness import (AGGREGATOR, ROOT, Process, Simulator, free_port, get_json, serving_base,
-                                 wait_until, write_config)
+from integration_harness import (AGGREGATOR, FINAL_JOB_STATES, ROOT, Process, Simulator, follow_job, free_port,
+                                 get_json, serving_base, wait_until, write_config)
 
 EXAMPLES = ROOT / "examples"
 ENGINES = ["e15-test", "e15"]
@@ -29,7 +29,6 @@ ENGINES = ["e15-test", "e15"]
 ASYNC_MS = 1500
 LEASE = "3s"
 WAIT_S = 600
-FINAL = {"succeeded", "failed", "interrupted"}
 NETWORK = {"vlan_id": 2922, "name": "2922-app-e15", "nic_name": "enp1s0"}
 
 
@@ -125,20 +124,8 @@ def wait_for_any(processes, pattern, timeout, after):
 
 
 def follow(base, job_id, timeout=WAIT_S):
-    """The job once final: `GET /api/v1/jobs/{id}?wait=&revision=` answers at each recorded change
-    (whichever replica records it) or when the job ends."""
-    deadline = time.monotonic() + timeout
-    revision = 0
-    while True:
-        remaining = int(deadline - time.monotonic())
-        assert remaining > 0, f"job {job_id} not final within {timeout} s"
-        status, job = get_json(f"{base}/api/v1/jobs/{job_id}?wait={remaining}&revision={revision}",
-                               timeout=remaining + 60)
-        assert status == 200, job
-        if job["state"] in FINAL:
-            return job
-        assert job["revision"] > revision, f"the long-poll answered without a change: {job}"
-        revision = job["revision"]
+    """The job once final (see ``integration_harness.follow_job``)."""
+    return follow_job(base, job_id, timeout)
 
 
 def jobs_of(base):
@@ -388,7 +375,7 @@ def test_postgres_outage_keeps_listings_refuses_creates_and_heals(dedicated_post
         for job_id in before_ids:
             follow(r2.base, job_id)
         jobs = jobs_of(r2.base)
-        assert all(job["state"] in FINAL for job in jobs.values()), {j["target"]: j["state"] for j in jobs.values()}
+        assert all(job["state"] in FINAL_JOB_STATES for job in jobs.values()), {j["target"]: j["state"] for j in jobs.values()}
         vm_jobs = {job["target"]: job for job in jobs.values() if job["action"] == "create_vm"}
         assert set(vm_jobs) == {body["name"] for body in before + after}, "a refused create left a job"
 

@@ -7,13 +7,12 @@ outside the aggregator (with pyvmomi) must reach its answers within 3 s through 
 Jobs are followed with the API's `?wait=`.
 """
 import json
-import time
 import urllib.parse
 
 import pytest
 from pyVmomi import vim
 
-from integration_harness import ROOT, get_json, send_json, server_activity, wait_until
+from integration_harness import ROOT, follow_job, get_json, send_json, wait_until
 from vsphere_harness import (CLUSTER, DATACENTER, TEMPLATE, add_port_group, clone_vm, objects, port_group_vlan,
                              run_task, serve, switch, terminate_other_sessions, vm_by_id, vm_named)
 
@@ -48,20 +47,13 @@ def engine_read(aggregator):
 
 
 def within(seconds, probe, aggregator, what):
-    """Polls `probe` (an API read) until it answers something truthy, at most `seconds` from now;
-    between two reads it waits for a line the aggregator logs about its own work, at most 100 ms."""
-    deadline = time.monotonic() + seconds
-    while True:
-        mark = aggregator.mark()
-        value = probe()
-        if value:
-            return value
-        remaining = deadline - time.monotonic()
-        assert remaining > 0, f"{what}: not seen through the API within {seconds} s"
-        try:
-            aggregator.wait_for(server_activity, timeout=min(0.1, remaining), after=mark)
-        except TimeoutError:
-            pass
+    """``wait_until`` with the issue's bound and a message naming what was awaited: the probe is
+    read again each time the aggregator logs work of its own (it logs "Applied engine changes"
+    after re-reading what the change feed named)."""
+    try:
+        return wait_until(probe, aggregator, timeout=seconds)
+    except AssertionError:
+        raise AssertionError(f"{what}: not seen through the API within {seconds} s") from None
 
 
 def api_vm(aggregator, vm_id):
@@ -174,22 +166,9 @@ def example(si):
     return body
 
 
-FINAL = ("succeeded", "failed", "interrupted")
-
-
 def follow(aggregator, job_id):
-    """The job once it ended: each `GET /api/v1/jobs/{id}?wait=&revision=` answers at its next change."""
-    deadline = time.monotonic() + WAIT_S
-    revision = 0
-    while True:
-        remaining = int(deadline - time.monotonic())
-        assert remaining > 0, f"job {job_id} did not end within {WAIT_S} s"
-        status, job = get_json(f"{aggregator.base}/api/v1/jobs/{job_id}?wait={remaining}&revision={revision}",
-                               timeout=remaining + 60)
-        assert status == 200, job
-        if job["state"] in FINAL:
-            return job
-        revision = job["revision"]
+    """The job once it ended (see ``integration_harness.follow_job``)."""
+    return follow_job(aggregator.base, job_id, WAIT_S)
 
 
 def create(aggregator, body):
