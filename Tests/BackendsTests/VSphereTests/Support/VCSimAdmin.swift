@@ -52,15 +52,44 @@ struct VCSimAdmin: Sendable {
         guard let task = Self.between(answer.text, "<returnval type=\"Task\">", "</returnval>") else {
             throw Failure(description: "\(method) started no task: \(answer.text)")
         }
+        try await waitForTask(task, method: method, cookie: cookie)
+    }
+
+    /// Waits on the vCenter for `task` to end, as pyvmomi's `WaitForTask` does: a property filter
+    /// on its `info.state` and `WaitForUpdatesEx`, which answers when the state changes.
+    private func waitForTask(_ task: String, method: String, cookie: String) async throws {
+        let filter = try await soap("""
+            <CreateFilter xmlns="urn:vim25"><_this type="PropertyCollector">propertyCollector</_this>\
+            <spec><propSet><type>Task</type><pathSet>info.state</pathSet></propSet>\
+            <objectSet><obj type="Task">\(task)</obj></objectSet></spec><partialUpdates>false</partialUpdates></CreateFilter>
+            """, cookie: cookie)
+        guard let filterID = Self.between(filter.text, "<returnval type=\"PropertyFilter\">", "</returnval>") else {
+            throw Failure(description: "CreateFilter made no filter: \(filter.text)")
+        }
+        let outcome: Result<Void, any Error>
+        do {
+            try await waitForUpdates(method: method, cookie: cookie)
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)
+        }
+        _ = try? await soap("""
+            <DestroyPropertyFilter xmlns="urn:vim25"><_this type="PropertyFilter">\(filterID)</_this></DestroyPropertyFilter>
+            """, cookie: cookie)
+        try outcome.get()
+    }
+
+    /// Reads the session's filters' updates until the task's state is final.
+    private func waitForUpdates(method: String, cookie: String) async throws {
+        var version = ""
         while true {
-            let info = try await soap("""
-                <RetrievePropertiesEx xmlns="urn:vim25"><_this type="PropertyCollector">propertyCollector</_this>\
-                <specSet><propSet><type>Task</type><pathSet>info.state</pathSet></propSet>\
-                <objectSet><obj type="Task">\(task)</obj></objectSet></specSet><options/></RetrievePropertiesEx>
+            let update = try await soap("""
+                <WaitForUpdatesEx xmlns="urn:vim25"><_this type="PropertyCollector">propertyCollector</_this>\
+                <version>\(version)</version><options><maxWaitSeconds>60</maxWaitSeconds></options></WaitForUpdatesEx>
                 """, cookie: cookie)
-            if info.text.contains(">success<") { return }
-            if info.text.contains(">error<") { throw Failure(description: "\(method) failed: \(info.text)") }
-            try await Task.sleep(for: .milliseconds(20))
+            if update.text.contains(">success<") { return }
+            if update.text.contains(">error<") { throw Failure(description: "\(method) failed: \(update.text)") }
+            version = Self.between(update.text, "<version>", "</version>") ?? version
         }
     }
 
