@@ -11,7 +11,6 @@ import json
 import os
 import random
 import re
-import signal
 import statistics
 import subprocess
 import sys
@@ -20,7 +19,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench_processes import (PASSWORD, Aggregator, Profile, Simulator, cold_fan_out, engine_names, get_json,
+from bench_processes import (PASSWORD, Aggregator, Profile, Simulator, begin_run, cold_fan_out, engine_names, get_json,
                              log, post_json, report, stop_all, timed_get)
 from bench_table import table
 
@@ -248,21 +247,10 @@ def measure_freshness(args, agg, sim, results, first_engine):
 
 def main():
     args = parse_args()
-    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with SIGINT ignored
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    signal.signal(signal.SIGHUP, lambda *_: sys.exit(129))
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                            cwd=ROOT).stdout.strip() or "unknown"
     results = {"errors": []}
+    commit, step = begin_run(results)
     workdir = tempfile.mkdtemp(prefix="vmaggregator-bench-")
     log(f"{args.engines} engines x {args.vms} VMs x {args.hosts} hosts; logs in {workdir}")
-
-    def step(name, function, *arguments):
-        try:
-            function(*arguments)
-        except Exception as error:
-            log(f"{name} failed: {error}")
-            results["errors"].append(f"{name} ({str(error).splitlines()[0][:200]})")
 
     try:
         step("concurrency", measure_concurrency, args, workdir, results)

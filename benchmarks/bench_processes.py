@@ -72,6 +72,26 @@ class Process:
         return 0
 
 
+def begin_run(results):
+    """What both drivers do first: SIGINT, SIGTERM and SIGHUP end the run through its cleanup (even
+    when started with SIGINT ignored); returns the short commit measured and `step`, which runs one
+    measure and records its failure in `results["errors"]` instead of ending the run."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGHUP, lambda *_: sys.exit(129))
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parents[1]).stdout.strip() or "unknown"
+
+    def step(name, function, *arguments):
+        try:
+            function(*arguments)
+        except Exception as error:
+            log(f"{name} failed: {error}")
+            results["errors"].append(f"{name} ({str(error).splitlines()[0][:200]})")
+
+    return commit, step
+
+
 def report(text, results, output, workdir):
     """Prints the table, writes it (and the raw figures beside it) to `output` when given, and
     returns the exit status: 1 with the working directory kept when a measure failed, else 0

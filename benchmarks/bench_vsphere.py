@@ -24,7 +24,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from bench_processes import Process, Profile, free_port, get_json, log, report, stop_all, timed_get
+from bench_processes import Process, Profile, begin_run, free_port, get_json, log, report, stop_all, timed_get
 from bench_table import fmt_s
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -430,21 +430,10 @@ def parse_args():
 
 def main():
     args = parse_args()
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    signal.signal(signal.SIGHUP, lambda *_: sys.exit(129))
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                            cwd=ROOT).stdout.strip() or "unknown"
     results = {"errors": [], "load": [os.getloadavg()[0], 0.0]}
+    commit, step = begin_run(results)
     workdir = tempfile.mkdtemp(prefix="vmaggregator-bench-vsphere-")
     log(f"vcsim with {2 * args.vms} VMs; logs in {workdir}")
-
-    def step(name, function, *arguments):
-        try:
-            function(*arguments)
-        except Exception as error:
-            log(f"{name} failed: {error}")
-            results["errors"].append(f"{name} ({str(error).splitlines()[0][:200]})")
 
     try:
         vcsim = VCSim(args.vcsim, workdir, args.vms)
