@@ -434,7 +434,9 @@ let package = Package(
                 "EngineHTTP",
                 "VCSimLauncher",
                 "VSphereBackend",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Tests/BackendsTests/VSphereTests",
             swiftSettings: swiftSettings
