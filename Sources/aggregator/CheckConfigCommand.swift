@@ -18,6 +18,9 @@ struct CheckConfigCommand: AsyncParsableCommand {
         try await reportingConfigurationErrors {
             let logger = options.makeLogger()
             let configuration = try options.loadConfiguration(resolveSecrets: true)
+            // Building the backends checks what only their kinds know (`options:` keys and values)
+            // without contacting any engine.
+            let inventory = try EngineFactory.make(configuration, registry: BackendKinds.registry(), logger: logger)
             print("\(options.config): OK, \(configuration.backends.count) engine(s)")
             for backend in configuration.backends {
                 var notes: [String] = []
@@ -28,9 +31,11 @@ struct CheckConfigCommand: AsyncParsableCommand {
             }
             let database = configuration.database.location(dataDirectory: configuration.dataDirectory)
             print("  job database  \(database)")
-            guard probe else { return }
+            guard probe else {
+                await EngineFactory.shutdown(inventory)
+                return
+            }
             let databaseReport = await JobDatabaseProbe.run(database, settings: configuration.database, logger: logger)
-            let inventory = try EngineFactory.make(configuration, registry: BackendKinds.registry(), logger: logger)
             let result = await inventory.probe()
             await EngineFactory.shutdown(inventory)
             print("probe:")

@@ -23,6 +23,23 @@ def test_check_config_reports_file_line_and_known_kinds(tmp_config):
     assert "ovirt" in result.stderr
 
 
+def test_check_config_reports_each_kinds_own_options_without_contacting_engines(tmp_config):
+    """Kind-specific `options:` are checked by the kind; check-config builds every backend (which
+    contacts nothing: these engines do not exist) so a misspelt option shows before a start."""
+    tmp_config.write_text(
+        "backends:\n"
+        "  - name: pve\n    type: proxmox\n    url: https://pve.invalid:8006/api2/json\n    password_env: X\n"
+        "    options: {task_timout: 30m}\n"
+        "  - name: vc\n    type: vsphere\n    url: https://vc.invalid/sdk\n    password_env: X\n"
+        "    options:\n      task_poll_interval: soon\n")
+    result = run("check-config", "--config", str(tmp_config), env={**ENV, "X": "secret"})
+    assert result.returncode == 78, result
+    assert f"{tmp_config}:6:15: options.task_timout: engine 'pve': unknown option 'task_timout'" in result.stderr
+    assert "task_timeout" in result.stderr, "the fix lists the options the kind knows"
+    assert f"{tmp_config}:12:" in result.stderr and "engine 'vc'" in result.stderr, result.stderr
+    assert "OK" not in result.stdout
+
+
 def test_check_config_missing_secret(tmp_config):
     tmp_config.write_text("backends:\n  - name: a\n    type: ovirt\n    url: https://a/\n    password_env: NOPE_PW\n")
     result = run("check-config", "--config", str(tmp_config))
